@@ -1,0 +1,206 @@
+//! One error type for the whole crate, with a stable machine-readable code.
+//!
+//! Codes are part of the public contract: the CLI prints them (`error[code]: …`), the wasm
+//! bindings copy them into `MinsealError.code`, and HTTP services return them. Never rename one;
+//! add new ones instead.
+//!
+//! Cryptographic failures deliberately collapse into one code, [`ErrorCode::DecryptionFailed`],
+//! with no cause: telling a caller *why* an AEAD or HPKE open failed helps an attacker, not the
+//! caller. Parsing errors, by contrast, say exactly where and what.
+
+use core::fmt;
+
+/// Stable error codes. `#[non_exhaustive]`: match with a wildcard arm.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// The input is not valid JSON (syntax, trailing bytes, lone surrogates, bad numbers).
+    InvalidJson,
+    /// The input is not valid UTF-8.
+    InvalidUtf8,
+    /// An object has the same key twice.
+    DuplicateKey,
+    /// Nesting deeper than the configured limit.
+    TooDeep,
+    /// Input (or a part of it) larger than the configured limit.
+    TooLarge,
+    /// A configured limit other than size or depth was exceeded (recipients, metadata, chunks).
+    LimitExceeded,
+    /// A policy document is malformed; `details` lists every problem.
+    InvalidPolicy,
+    /// No built-in policy has that id (or the header names a policy the caller did not supply).
+    UnknownPolicy,
+    /// Required fields are missing; `details` lists every missing path.
+    MissingRequired,
+    /// A field the policy forbids was present and the caller asked for strict mode.
+    ForbiddenField,
+    /// A transform could not be applied to a value (e.g. `truncate_ip` on a non-address).
+    TransformFailed,
+    /// A `hash` transform is in the policy but no pseudonymisation key was supplied.
+    HashKeyRequired,
+    /// A payload does not conform to the policy; `details` lists each violation.
+    DoesNotConform,
+    /// A key is malformed, of the wrong type or curve, or a low-order point.
+    InvalidKey,
+    /// An envelope could not be parsed.
+    MalformedEnvelope,
+    /// The envelope's format version is not one this library reads.
+    UnsupportedVersion,
+    /// The envelope's HPKE suite is not minseal's suite.
+    UnsupportedSuite,
+    /// None of the envelope's recipient stanzas opens with the given key.
+    NoMatchingRecipient,
+    /// Authentication failed: the envelope was altered, or the key is wrong.
+    DecryptionFailed,
+    /// The envelope ends before its final chunk.
+    Truncated,
+    /// An argument has the wrong type or value (mostly from JS callers).
+    InvalidArgument,
+    /// The operating system's or browser's random source failed.
+    RandomnessUnavailable,
+    /// Reading or writing a file or stream failed.
+    Io,
+}
+
+impl ErrorCode {
+    /// The stable snake_case code.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidJson => "invalid_json",
+            Self::InvalidUtf8 => "invalid_utf8",
+            Self::DuplicateKey => "duplicate_key",
+            Self::TooDeep => "too_deep",
+            Self::TooLarge => "too_large",
+            Self::LimitExceeded => "limit_exceeded",
+            Self::InvalidPolicy => "invalid_policy",
+            Self::UnknownPolicy => "unknown_policy",
+            Self::MissingRequired => "missing_required",
+            Self::ForbiddenField => "forbidden_field",
+            Self::TransformFailed => "transform_failed",
+            Self::HashKeyRequired => "hash_key_required",
+            Self::DoesNotConform => "does_not_conform",
+            Self::InvalidKey => "invalid_key",
+            Self::MalformedEnvelope => "malformed_envelope",
+            Self::UnsupportedVersion => "unsupported_version",
+            Self::UnsupportedSuite => "unsupported_suite",
+            Self::NoMatchingRecipient => "no_matching_recipient",
+            Self::DecryptionFailed => "decryption_failed",
+            Self::Truncated => "truncated",
+            Self::InvalidArgument => "invalid_argument",
+            Self::RandomnessUnavailable => "randomness_unavailable",
+            Self::Io => "io",
+        }
+    }
+
+    /// Every code, for documentation and exhaustive tests.
+    pub const ALL: &'static [ErrorCode] = &[
+        Self::InvalidJson,
+        Self::InvalidUtf8,
+        Self::DuplicateKey,
+        Self::TooDeep,
+        Self::TooLarge,
+        Self::LimitExceeded,
+        Self::InvalidPolicy,
+        Self::UnknownPolicy,
+        Self::MissingRequired,
+        Self::ForbiddenField,
+        Self::TransformFailed,
+        Self::HashKeyRequired,
+        Self::DoesNotConform,
+        Self::InvalidKey,
+        Self::MalformedEnvelope,
+        Self::UnsupportedVersion,
+        Self::UnsupportedSuite,
+        Self::NoMatchingRecipient,
+        Self::DecryptionFailed,
+        Self::Truncated,
+        Self::InvalidArgument,
+        Self::RandomnessUnavailable,
+        Self::Io,
+    ];
+
+    /// True when the input was refused on its merits (CLI exit code 1), as opposed to a usage,
+    /// argument or I/O problem (exit code 2).
+    pub const fn is_refusal(self) -> bool {
+        !matches!(
+            self,
+            Self::InvalidArgument | Self::Io | Self::RandomnessUnavailable
+        )
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An error with a stable [`ErrorCode`], a human message, and optional details
+/// (every missing path, every policy problem, every violation).
+///
+/// The message and details never contain payload values or key material: only paths,
+/// positions, names and counts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    code: ErrorCode,
+    message: String,
+    details: Vec<String>,
+}
+
+impl Error {
+    /// A new error.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            details: Vec::new(),
+        }
+    }
+
+    /// A new error with a list of details (paths, problems).
+    pub fn with_details(code: ErrorCode, message: impl Into<String>, details: Vec<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            details,
+        }
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    /// The human-readable message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Every item the error is about (missing paths, policy problems, violations).
+    pub fn details(&self) -> &[String] {
+        &self.details
+    }
+
+    /// The single opaque error for any failed authentication.
+    pub fn decryption_failed() -> Self {
+        Self::new(
+            ErrorCode::DecryptionFailed,
+            "decryption failed: the envelope was altered or the key does not match",
+        )
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.message)?;
+        if !self.details.is_empty() {
+            write!(f, ": {}", self.details.join("; "))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Shorthand used throughout the crate.
+pub type Result<T, E = Error> = core::result::Result<T, E>;

@@ -1,0 +1,138 @@
+//! RFC 8785 JSON Canonicalization Scheme (JCS), for policies and envelope headers only.
+//!
+//! Payloads never go through here: JCS re-encodes numbers as IEEE-754 doubles, which would
+//! round a 30-digit account number. Policies and headers only hold strings, booleans, null and
+//! integers, so this implementation accepts integers in the I-JSON safe range (|n| < 2^53) and
+//! rejects every other number; that keeps it exact without an ECMAScript number formatter.
+
+use crate::{Error, ErrorCode, Result};
+use serde_json::Value;
+
+/// Largest integer JCS (and JavaScript) represents exactly: 2^53 - 1.
+const MAX_SAFE: u64 = (1 << 53) - 1;
+
+/// The RFC 8785 canonical bytes of `value`.
+///
+/// Errors with [`ErrorCode::InvalidArgument`] on a non-integer or out-of-range number.
+pub fn canonicalize(value: &Value) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(256);
+    write_value(value, &mut out)?;
+    Ok(out)
+}
+
+fn write_value(value: &Value, out: &mut Vec<u8>) -> Result<()> {
+    match value {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Number(n) => {
+            let text = match (n.as_u64(), n.as_i64()) {
+                (Some(u), _) if u <= MAX_SAFE => u.to_string(),
+                (_, Some(i)) if i.unsigned_abs() <= MAX_SAFE => i.to_string(),
+                _ => {
+                    return Err(Error::new(
+                        ErrorCode::InvalidArgument,
+                        "canonical JSON here takes only integers below 2^53 in magnitude",
+                    ))
+                }
+            };
+            out.extend_from_slice(text.as_bytes());
+        }
+        Value::String(s) => write_string(s, out),
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_value(item, out)?;
+            }
+            out.push(b']');
+        }
+        Value::Object(map) => {
+            // RFC 8785 §3.2.3: sort by the UTF-16 code units of the keys.
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+            out.push(b'{');
+            for (i, (k, v)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_string(k, out);
+                out.push(b':');
+                write_value(v, out)?;
+            }
+            out.push(b'}');
+        }
+    }
+    Ok(())
+}
+
+/// RFC 8785 §3.2.2.2 string serialisation (the ECMAScript JSON.stringify rules).
+pub(crate) fn write_string(s: &str, out: &mut Vec<u8>) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc: Option<&[u8]> = match b {
+            b'"' => Some(b"\\\""),
+            b'\\' => Some(b"\\\\"),
+            0x08 => Some(b"\\b"),
+            0x0c => Some(b"\\f"),
+            b'\n' => Some(b"\\n"),
+            b'\r' => Some(b"\\r"),
+            b'\t' => Some(b"\\t"),
+            0x00..=0x1f => None,
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        match esc {
+            Some(e) => out.extend_from_slice(e),
+            None => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[(b >> 4) as usize]);
+                out.push(HEX[(b & 0xf) as usize]);
+            }
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn sorts_keys_by_utf16_and_escapes_like_ecmascript() {
+        // RFC 8785 §3.2.3 example ordering: "\r" < "1" < "\u0080" < "\u00f6" < "\u20ac" < "😀" < "ﬂ"
+        let v = json!({"\u{20ac}": 1, "\r": 2, "\u{fb33}": 3, "1": 4, "\u{1f600}": 5, "\u{80}": 6, "\u{f6}": 7});
+        let got = String::from_utf8(canonicalize(&v).unwrap()).unwrap();
+        assert_eq!(
+            got,
+            "{\"\\r\":2,\"1\":4,\"\u{80}\":6,\"\u{f6}\":7,\"\u{20ac}\":1,\"\u{1f600}\":5,\"\u{fb33}\":3}"
+        );
+        let v = json!({"b": [true, null, "a\u{1}\"\\/"], "a": -9007199254740991i64});
+        assert_eq!(
+            String::from_utf8(canonicalize(&v).unwrap()).unwrap(),
+            r#"{"a":-9007199254740991,"b":[true,null,"a\u0001\"\\/"]}"#
+        );
+    }
+
+    #[test]
+    fn refuses_inexact_numbers() {
+        for v in [
+            json!(1.5),
+            json!(9007199254740992u64),
+            json!(-9007199254740992i64),
+        ] {
+            assert_eq!(
+                canonicalize(&v).unwrap_err().code(),
+                ErrorCode::InvalidArgument
+            );
+        }
+    }
+}
