@@ -13,16 +13,44 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// (id, file stem, audience) in the display order of `builtin.rs`.
 const EXPECTED: &[(&str, &str, &str)] = &[
-    ("2ap/art6-domain-registration", "2ap-art6-domain-registration", "registrar"),
+    (
+        "2ap/art6-domain-registration",
+        "2ap-art6-domain-registration",
+        "registrar",
+    ),
     ("2ap/art7-order", "2ap-art7-order", "service_provider"),
-    ("2ap/art7-order-notified", "2ap-art7-order-notified", "notified_authority"),
-    ("2ap/art8-subscriber", "2ap-art8-subscriber", "requested_party"),
+    (
+        "2ap/art7-order-notified",
+        "2ap-art7-order-notified",
+        "notified_authority",
+    ),
+    (
+        "2ap/art8-subscriber",
+        "2ap-art8-subscriber",
+        "requested_party",
+    ),
     ("2ap/art8-traffic", "2ap-art8-traffic", "requested_party"),
-    ("2ap/art8-subscriber-provider", "2ap-art8-subscriber-provider", "service_provider"),
-    ("2ap/art8-traffic-provider", "2ap-art8-traffic-provider", "service_provider"),
+    (
+        "2ap/art8-subscriber-provider",
+        "2ap-art8-subscriber-provider",
+        "service_provider",
+    ),
+    (
+        "2ap/art8-traffic-provider",
+        "2ap-art8-traffic-provider",
+        "service_provider",
+    ),
     ("2ap/art9-emergency", "2ap-art9-emergency", "poc_24_7"),
-    ("2ap/art10-emergency-mla", "2ap-art10-emergency-mla", "central_authority"),
-    ("2ap/subscriber-response", "2ap-subscriber-response", "requesting_authority"),
+    (
+        "2ap/art10-emergency-mla",
+        "2ap-art10-emergency-mla",
+        "central_authority",
+    ),
+    (
+        "2ap/subscriber-response",
+        "2ap-subscriber-response",
+        "requesting_authority",
+    ),
 ];
 
 const CATEGORIES: &[&str] = &[
@@ -184,7 +212,9 @@ fn path_checker_accepts_and_rejects_the_right_forms() {
 /// Conservative for the forms the built-ins use.
 fn under_forbidden(rule: &[Seg], forb: &[Seg]) -> bool {
     match forb {
-        [Seg::Desc(n)] => rule.iter().any(|s| s == &Seg::Name(n.clone()) || s == &Seg::Desc(n.clone())),
+        [Seg::Desc(n)] => rule
+            .iter()
+            .any(|s| s == &Seg::Name(n.clone()) || s == &Seg::Desc(n.clone())),
         _ if forb.iter().all(|s| !matches!(s, Seg::Desc(_))) => {
             rule.len() >= forb.len()
                 && rule
@@ -218,66 +248,131 @@ fn check_type(t: &Value, ctx: &str) {
 
 fn check_policy(file: &Path, p: &Value) {
     let f = file.display().to_string();
-    let o = p.as_object().unwrap_or_else(|| panic!("{f}: not an object"));
+    let o = p
+        .as_object()
+        .unwrap_or_else(|| panic!("{f}: not an object"));
     let allowed: BTreeSet<&str> = [
-        "minseal_policy", "id", "version", "title", "basis", "audience", "description", "rules",
-        "forbidden", "sensitive",
+        "minseal_policy",
+        "id",
+        "version",
+        "title",
+        "basis",
+        "audience",
+        "description",
+        "rules",
+        "forbidden",
+        "sensitive",
     ]
     .into();
     assert!(keys(o).is_subset(&allowed), "{f}: unknown top-level field");
-    for k in ["minseal_policy", "id", "version", "title", "basis", "audience", "rules"] {
+    for k in [
+        "minseal_policy",
+        "id",
+        "version",
+        "title",
+        "basis",
+        "audience",
+        "rules",
+    ] {
         assert!(o.contains_key(k), "{f}: missing {k}");
     }
     assert_eq!(o["minseal_policy"], 1, "{f}");
     let id = o["id"].as_str().unwrap();
     assert!(id.len() <= 128 && !id.is_empty(), "{f}: id length");
     assert!(
-        id.chars().next().unwrap().is_ascii_lowercase() || id.chars().next().unwrap().is_ascii_digit(),
+        id.chars().next().unwrap().is_ascii_lowercase()
+            || id.chars().next().unwrap().is_ascii_digit(),
         "{f}: id start"
     );
     assert!(
-        id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._/-".contains(c)),
+        id.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._/-".contains(c)),
         "{f}: id chars"
     );
     let stem = file.file_stem().unwrap().to_str().unwrap();
-    assert_eq!(id.replace('/', "-"), stem, "{f}: id does not match file name");
+    assert_eq!(
+        id.replace('/', "-"),
+        stem,
+        "{f}: id does not match file name"
+    );
     assert_eq!(o["version"], "1.0.0", "{f}");
     for k in ["title", "basis", "description"] {
-        assert!(o[k].as_str().is_some_and(|s| !s.trim().is_empty()), "{f}: {k}");
+        assert!(
+            o[k].as_str().is_some_and(|s| !s.trim().is_empty()),
+            "{f}: {k}"
+        );
     }
-    assert!(o["basis"].as_str().unwrap().contains("CETS No. 224, Art."), "{f}: basis");
-    assert!(o["description"].as_str().unwrap().contains("[U]"), "{f}: description must say what is [U]");
-    assert!(AUDIENCES.contains(&o["audience"].as_str().unwrap()), "{f}: audience");
+    assert!(
+        o["basis"].as_str().unwrap().contains("CETS No. 224, Art."),
+        "{f}: basis"
+    );
+    assert!(
+        o["description"].as_str().unwrap().contains("[U]"),
+        "{f}: description must say what is [U]"
+    );
+    assert!(
+        AUDIENCES.contains(&o["audience"].as_str().unwrap()),
+        "{f}: audience"
+    );
 
     let forbidden: Vec<Vec<Seg>> = o
         .get("forbidden")
-        .map(|v| v.as_array().unwrap().iter().map(|x| parse_path(x.as_str().unwrap()).unwrap()).collect())
+        .map(|v| {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| parse_path(x.as_str().unwrap()).unwrap())
+                .collect()
+        })
         .unwrap_or_default();
     let sens = o.get("sensitive").map(|v| v.as_object().unwrap());
     let allow: Vec<&str> = sens
         .and_then(|s| s.get("allow"))
-        .map(|a| a.as_array().unwrap().iter().map(|x| x.as_str().unwrap()).collect())
+        .map(|a| {
+            a.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_str().unwrap())
+                .collect()
+        })
         .unwrap_or_default();
     if let Some(s) = sens {
-        assert!(keys(s).is_subset(&["allow", "justification"].into()), "{f}: sensitive fields");
+        assert!(
+            keys(s).is_subset(&["allow", "justification"].into()),
+            "{f}: sensitive fields"
+        );
         for c in &allow {
             assert!(CATEGORIES.contains(c), "{f}: category {c}");
         }
         parse_path(s["justification"].as_str().unwrap()).unwrap();
     }
 
-    let rule_keys: BTreeSet<&str> =
-        ["path", "required", "type", "transform", "subtree", "category", "note"].into();
+    let rule_keys: BTreeSet<&str> = [
+        "path",
+        "required",
+        "type",
+        "transform",
+        "subtree",
+        "category",
+        "note",
+    ]
+    .into();
     let mut seen = BTreeSet::new();
     for r in o["rules"].as_array().unwrap() {
         let r = r.as_object().unwrap();
-        assert!(keys(r).is_subset(&rule_keys), "{f}: unknown rule field in {r:?}");
+        assert!(
+            keys(r).is_subset(&rule_keys),
+            "{f}: unknown rule field in {r:?}"
+        );
         let path = r["path"].as_str().unwrap();
         let ctx = format!("{f} {path}");
         let segs = parse_path(path).unwrap_or_else(|e| panic!("{f}: {e}"));
         assert!(seen.insert(path.to_string()), "{ctx}: duplicate rule path");
         for fb in &forbidden {
-            assert!(!under_forbidden(&segs, fb), "{ctx}: lies under forbidden {fb:?}");
+            assert!(
+                !under_forbidden(&segs, fb),
+                "{ctx}: lies under forbidden {fb:?}"
+            );
         }
         if let Some(req) = r.get("required") {
             assert!(req.is_boolean(), "{ctx}: required");
@@ -287,7 +382,10 @@ fn check_policy(file: &Path, p: &Value) {
         }
         if let Some(s) = r.get("subtree") {
             assert!(s.is_boolean(), "{ctx}: subtree");
-            assert!(!r.contains_key("transform"), "{ctx}: transform with subtree");
+            assert!(
+                !r.contains_key("transform"),
+                "{ctx}: transform with subtree"
+            );
         }
         if let Some(c) = r.get("category") {
             let c = c.as_str().unwrap();
@@ -309,12 +407,19 @@ fn check_policy(file: &Path, p: &Value) {
                 "replace" => (&["op", "value"], ""),
                 _ => panic!("{ctx}: unknown transform {op}"),
             };
-            assert!(keys(t).is_subset(&params.iter().copied().collect()), "{ctx}: transform params");
+            assert!(
+                keys(t).is_subset(&params.iter().copied().collect()),
+                "{ctx}: transform params"
+            );
             if op == "mask" {
                 assert!(t["keep_last"].as_u64().is_some(), "{ctx}: keep_last");
             }
             if !input.is_empty() {
-                assert_eq!(r.get("type"), Some(&Value::from(input)), "{ctx}: transform input type");
+                assert_eq!(
+                    r.get("type"),
+                    Some(&Value::from(input)),
+                    "{ctx}: transform input type"
+                );
             }
         }
     }
@@ -330,7 +435,11 @@ fn every_policy_is_well_formed_and_named_after_its_id() {
         check_policy(file, &parse(file));
     }
     for (id, stem, audience) in EXPECTED {
-        let p = parse(&Path::new(ROOT).join("policies").join(format!("{stem}.json")));
+        let p = parse(
+            &Path::new(ROOT)
+                .join("policies")
+                .join(format!("{stem}.json")),
+        );
         assert_eq!(p["id"], *id);
         assert_eq!(p["audience"], *audience, "{id}");
     }
@@ -339,12 +448,21 @@ fn every_policy_is_well_formed_and_named_after_its_id() {
 #[test]
 fn every_policy_carries_the_envelope_and_the_global_never_list() {
     for (id, stem, _) in EXPECTED {
-        let p = parse(&Path::new(ROOT).join("policies").join(format!("{stem}.json")));
+        let p = parse(
+            &Path::new(ROOT)
+                .join("policies")
+                .join(format!("{stem}.json")),
+        );
         let rules: Vec<(&str, bool)> = p["rules"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|r| (r["path"].as_str().unwrap(), r.get("required") == Some(&Value::Bool(true))))
+            .map(|r| {
+                (
+                    r["path"].as_str().unwrap(),
+                    r.get("required") == Some(&Value::Bool(true)),
+                )
+            })
             .collect();
         for req in [
             "$.profile",
@@ -357,39 +475,81 @@ fn every_policy_carries_the_envelope_and_the_global_never_list() {
             assert!(rules.contains(&(req, true)), "{id}: {req} must be required");
         }
         for opt in ["$.case_reference", "$.language"] {
-            assert!(rules.contains(&(opt, false)), "{id}: {opt} must be optional");
+            assert!(
+                rules.contains(&(opt, false)),
+                "{id}: {opt} must be optional"
+            );
         }
-        let forb: Vec<&str> = p["forbidden"].as_array().unwrap().iter().map(|x| x.as_str().unwrap()).collect();
+        let forb: Vec<&str> = p["forbidden"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap())
+            .collect();
         for g in ["$..credentials", "$..password", "$..pan_full", "$..cvv"] {
             assert!(forb.contains(&g), "{id}: {g}");
         }
         let allow: Vec<&str> = p
             .pointer("/sensitive/allow")
-            .map(|a| a.as_array().unwrap().iter().map(|x| x.as_str().unwrap()).collect())
+            .map(|a| {
+                a.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_str().unwrap())
+                    .collect()
+            })
             .unwrap_or_default();
         for c in CATEGORIES {
             if !allow.contains(c) {
-                assert!(forb.contains(&format!("$..{c}").as_str()), "{id}: $..{c} must be forbidden");
+                assert!(
+                    forb.contains(&format!("$..{c}").as_str()),
+                    "{id}: $..{c} must be forbidden"
+                );
             }
         }
         if allow.is_empty() {
             assert!(forb.contains(&"$.sensitive"), "{id}: $.sensitive");
         } else {
-            assert!(id.contains("emergency"), "{id}: only the emergency profiles carry sensitive data");
-            assert_eq!(p.pointer("/sensitive/justification"), Some(&Value::from("$.sensitive_justification")));
-            assert!(rules.contains(&("$.sensitive_justification", false)), "{id}: the justification must be kept");
+            assert!(
+                id.contains("emergency"),
+                "{id}: only the emergency profiles carry sensitive data"
+            );
+            assert_eq!(
+                p.pointer("/sensitive/justification"),
+                Some(&Value::from("$.sensitive_justification"))
+            );
+            assert!(
+                rules.contains(&("$.sensitive_justification", false)),
+                "{id}: the justification must be kept"
+            );
         }
     }
 }
 
 #[test]
 fn audience_projections_follow_the_treaty() {
-    let load = |stem: &str| parse(&Path::new(ROOT).join("policies").join(format!("{stem}.json")));
+    let load = |stem: &str| {
+        parse(
+            &Path::new(ROOT)
+                .join("policies")
+                .join(format!("{stem}.json")),
+        )
+    };
     let paths = |p: &Value| -> Vec<String> {
-        p["rules"].as_array().unwrap().iter().map(|r| r["path"].as_str().unwrap().to_string()).collect()
+        p["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["path"].as_str().unwrap().to_string())
+            .collect()
     };
     let forb = |p: &Value| -> Vec<String> {
-        p["forbidden"].as_array().unwrap().iter().map(|r| r.as_str().unwrap().to_string()).collect()
+        p["forbidden"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap().to_string())
+            .collect()
     };
     // Art. 7: facts summary only to the notified authority (7(5)(a)).
     let a7 = load("2ap-art7-order");
@@ -397,7 +557,11 @@ fn audience_projections_follow_the_treaty() {
     assert!(forb(&a7).contains(&"$.facts_summary".into()));
     let mut with_facts = paths(&a7);
     with_facts.push("$.facts_summary".into());
-    assert_eq!(paths(&a7n), with_facts, "notified copy = order + facts_summary");
+    assert_eq!(
+        paths(&a7n),
+        with_facts,
+        "notified copy = order + facts_summary"
+    );
     // Art. 8(3)(b): no supporting information to the provider.
     for (full, provider) in [
         ("2ap-art8-subscriber", "2ap-art8-subscriber-provider"),
@@ -405,15 +569,30 @@ fn audience_projections_follow_the_treaty() {
     ] {
         let (f, p) = (load(full), load(provider));
         assert!(forb(&p).contains(&"$.supporting".into()), "{provider}");
-        let expected: Vec<String> = paths(&f).into_iter().filter(|x| !x.starts_with("$.supporting")).collect();
-        assert_eq!(paths(&p), expected, "{provider} = {full} without supporting.*");
+        let expected: Vec<String> = paths(&f)
+            .into_iter()
+            .filter(|x| !x.starts_with("$.supporting"))
+            .collect();
+        assert_eq!(
+            paths(&p),
+            expected,
+            "{provider} = {full} without supporting.*"
+        );
         assert!(paths(&f).iter().any(|x| x == "$.supporting.facts_summary"));
     }
     // Subscriber response: other access numbers are out by default (7(9)(b) reservation).
     let resp = load("2ap-subscriber-response");
-    assert!(!paths(&resp).iter().any(|x| x.contains("other_access_numbers")));
+    assert!(!paths(&resp)
+        .iter()
+        .any(|x| x.contains("other_access_numbers")));
     assert!(resp["description"].as_str().unwrap().contains("7(9)(b)"));
-    for t in ["$..login_history", "$..communications", "$..ip_log", "$..location_history", "$..messages"] {
+    for t in [
+        "$..login_history",
+        "$..communications",
+        "$..ip_log",
+        "$..location_history",
+        "$..messages",
+    ] {
         assert!(forb(&resp).contains(&t.to_string()), "{t}");
     }
 }
@@ -495,22 +674,38 @@ fn every_fixture_is_consistent() {
 
     for (id, stem, _) in EXPECTED {
         let d = fix.join(stem);
-        let policy = parse(&Path::new(ROOT).join("policies").join(format!("{stem}.json")));
+        let policy = parse(
+            &Path::new(ROOT)
+                .join("policies")
+                .join(format!("{stem}.json")),
+        );
         let input = parse(&d.join("input.json"));
         let expected_text = read(&d.join("expected.json"));
         let expected_text = expected_text.strip_suffix('\n').unwrap_or(&expected_text);
-        assert!(!expected_text.contains('\n'), "{stem}: expected.json must be one compact line");
+        assert!(
+            !expected_text.contains('\n'),
+            "{stem}: expected.json must be one compact line"
+        );
         let expected: Value = serde_json::from_str(expected_text).unwrap();
         let receipt = parse(&d.join("expected-receipt.json"));
 
         // Every required path is in the input and survives into the expected output.
         for req in required_paths(&policy) {
             let segs = parse_path(&req).unwrap();
-            assert!(!resolve(&input, &segs).is_empty(), "{stem}: input lacks {req}");
-            assert!(!resolve(&expected, &segs).is_empty(), "{stem}: expected lacks {req}");
+            assert!(
+                !resolve(&input, &segs).is_empty(),
+                "{stem}: input lacks {req}"
+            );
+            assert!(
+                !resolve(&expected, &segs).is_empty(),
+                "{stem}: expected lacks {req}"
+            );
         }
         // The output is no larger than the input, and the profile value names the policy.
-        assert!(leaves(&expected) < leaves(&input), "{stem}: something must be stripped");
+        assert!(
+            leaves(&expected) < leaves(&input),
+            "{stem}: something must be stripped"
+        );
         assert_eq!(expected["profile"], format!("{id}@1"), "{stem}");
 
         // Receipt shape.
@@ -523,41 +718,87 @@ fn every_fixture_is_consistent() {
         let c = &receipt["counts"];
         let n = |k: &str| c[k].as_u64().unwrap();
         assert_eq!(n("input_leaves"), leaves(&input), "{stem}: input_leaves");
-        assert_eq!(n("kept") + n("transformed") + n("removed"), n("input_leaves"), "{stem}: counts");
+        assert_eq!(
+            n("kept") + n("transformed") + n("removed"),
+            n("input_leaves"),
+            "{stem}: counts"
+        );
         let removed = receipt["removed"].as_array().unwrap();
         let sum: u64 = removed.iter().map(|e| e["leaves"].as_u64().unwrap()).sum();
         assert_eq!(sum, n("removed"), "{stem}: removed leaves");
-        let tsum: u64 = receipt["transformed"].as_array().unwrap().iter().map(|e| e["count"].as_u64().unwrap()).sum();
+        let tsum: u64 = receipt["transformed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["count"].as_u64().unwrap())
+            .sum();
         assert_eq!(tsum, n("transformed"), "{stem}: transformed count");
-        let key = |e: &Value| (e["path"].as_str().unwrap().to_string(), e["reason"].as_str().unwrap_or("").to_string());
+        let key = |e: &Value| {
+            (
+                e["path"].as_str().unwrap().to_string(),
+                e["reason"].as_str().unwrap_or("").to_string(),
+            )
+        };
         for list in ["removed", "transformed"] {
             let ks: Vec<_> = receipt[list].as_array().unwrap().iter().map(key).collect();
             let mut sorted = ks.clone();
             sorted.sort();
             sorted.dedup();
-            assert_eq!(ks, sorted, "{stem}: {list} sorted by path then reason, merged");
+            assert_eq!(
+                ks, sorted,
+                "{stem}: {list} sorted by path then reason, merged"
+            );
             for (p, _) in &ks {
                 parse_path(p).unwrap();
-                assert!(!p.contains("[0") && !p.contains("[1"), "{stem}: indices collapse to [*]");
+                assert!(
+                    !p.contains("[0") && !p.contains("[1"),
+                    "{stem}: indices collapse to [*]"
+                );
             }
         }
         for e in removed {
             let r = e["reason"].as_str().unwrap();
-            assert!(["not_allowed", "forbidden", "sensitive", "type_mismatch"].contains(&r), "{stem}: {r}");
+            assert!(
+                ["not_allowed", "forbidden", "sensitive", "type_mismatch"].contains(&r),
+                "{stem}: {r}"
+            );
         }
         // What the brief asks each fixture to exercise.
-        let reasons: BTreeSet<&str> = removed.iter().map(|e| e["reason"].as_str().unwrap()).collect();
-        assert!(reasons.contains("not_allowed") && reasons.contains("forbidden"), "{stem}");
-        let paths: Vec<&str> = removed.iter().map(|e| e["path"].as_str().unwrap()).collect();
-        assert!(paths.iter().any(|p| p.matches('.').count() == 1 && !p.contains('[')), "{stem}: a top-level removal");
-        assert!(paths.iter().any(|p| p.matches('.').count() >= 2), "{stem}: a nested removal");
+        let reasons: BTreeSet<&str> = removed
+            .iter()
+            .map(|e| e["reason"].as_str().unwrap())
+            .collect();
         assert!(
-            input.get("sensitive").is_some() && paths.iter().any(|p| p.contains("sensitive") || p.contains("health_data")),
+            reasons.contains("not_allowed") && reasons.contains("forbidden"),
+            "{stem}"
+        );
+        let paths: Vec<&str> = removed
+            .iter()
+            .map(|e| e["path"].as_str().unwrap())
+            .collect();
+        assert!(
+            paths
+                .iter()
+                .any(|p| p.matches('.').count() == 1 && !p.contains('[')),
+            "{stem}: a top-level removal"
+        );
+        assert!(
+            paths.iter().any(|p| p.matches('.').count() >= 2),
+            "{stem}: a nested removal"
+        );
+        assert!(
+            input.get("sensitive").is_some()
+                && paths
+                    .iter()
+                    .any(|p| p.contains("sensitive") || p.contains("health_data")),
             "{stem}: a sensitive field"
         );
         if *stem != "2ap-art6-domain-registration" {
             // Art. 6 keeps no array of objects; see tests/fixtures/README.md.
-            assert!(paths.iter().any(|p| p.contains("[*].")), "{stem}: a removal inside an array element");
+            assert!(
+                paths.iter().any(|p| p.contains("[*].")),
+                "{stem}: a removal inside an array element"
+            );
         }
     }
 
@@ -569,7 +810,10 @@ fn every_fixture_is_consistent() {
         .into_iter()
         .filter(|p| resolve(&m, &parse_path(p).unwrap()).is_empty())
         .collect();
-    assert_eq!(missing, ["$.issued_at", "$.supplemental.domestic_legal_grounds"]);
+    assert_eq!(
+        missing,
+        ["$.issued_at", "$.supplemental.domestic_legal_grounds"]
+    );
 }
 
 #[test]
@@ -577,13 +821,23 @@ fn the_response_masks_the_payment_reference_and_strips_traffic_data() {
     let d = Path::new(ROOT).join("tests/fixtures/2ap-subscriber-response");
     let input = parse(&d.join("input.json"));
     let out = parse(&d.join("expected.json"));
-    let orig = input.pointer("/records/0/billing_and_payment/masked_reference").unwrap().as_str().unwrap();
-    let masked = out.pointer("/records/0/billing_and_payment/masked_reference").unwrap().as_str().unwrap();
+    let orig = input
+        .pointer("/records/0/billing_and_payment/masked_reference")
+        .unwrap()
+        .as_str()
+        .unwrap();
+    let masked = out
+        .pointer("/records/0/billing_and_payment/masked_reference")
+        .unwrap()
+        .as_str()
+        .unwrap();
     assert_eq!(masked.chars().count(), orig.chars().count());
     let n = orig.chars().count() - 4;
     assert!(masked.chars().take(n).all(|c| c == '*'));
     assert_eq!(&masked[n..], &orig[orig.len() - 4..]);
     assert!(input.pointer("/records/0/login_history").is_some());
     assert!(out.pointer("/records/0/login_history").is_none());
-    assert!(out.pointer("/records/0/subscriber/other_access_numbers").is_none());
+    assert!(out
+        .pointer("/records/0/subscriber/other_access_numbers")
+        .is_none());
 }
