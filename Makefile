@@ -15,6 +15,7 @@ pkg: setup
 lint: setup
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --all-features -- -D warnings
+	$(CARGO) deny check bans licenses sources
 
 test-rust: setup
 	$(CARGO) test --all-features
