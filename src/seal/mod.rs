@@ -1,1 +1,219 @@
-//! (being written)
+//! Sealing and opening envelopes: a random content key, HPKE stanzas (one per recipient)
+//! wrapping it, and the payload under STREAM/AES-256-GCM, all bound to one canonical header.
+//!
+//! The byte-level format is in `docs/FORMAT.md`. In-memory [`seal`]/[`open`] and the
+//! streaming [`Sealer`]/[`Opener`] share one code path (the in-memory functions run the
+//! streaming machinery over buffers), so there is one implementation of the crypto.
+
+mod envelope_binary;
+mod envelope_json;
+mod header;
+mod hpke_stanza;
+mod io;
+mod limits;
+mod params;
+mod rng;
+mod stream;
+
+pub use envelope_binary::{BINARY_MAGIC, BINARY_VERSION};
+pub use header::{Header, AEAD_ID, DEFAULT_CONTENT_TYPE, FORMAT_VERSION, KDF_ID, KEM_ID};
+pub use hpke_stanza::{Stanza, ENC_LEN, HPKE_INFO, STANZA_CT_LEN};
+pub use io::{error_from_io, Opener, Sealer};
+pub use limits::*;
+pub use params::SealParams;
+pub use stream::{chunk_nonce, TAG_LEN};
+
+use crate::keys::{PublicKey, SecretKey};
+use crate::{Error, ErrorCode, Result};
+use hpke::rand_core::CryptoRng;
+use zeroize::Zeroizing;
+
+/// Length of the content key (AES-256).
+pub const CONTENT_KEY_LEN: usize = 32;
+
+/// The per-envelope AES-256-GCM key, zeroized on drop.
+pub(crate) type ContentKey = Zeroizing<[u8; CONTENT_KEY_LEN]>;
+
+/// A sealed envelope, in memory. Convert with [`Envelope::to_json`] / [`Envelope::to_binary`]
+/// and back; the two forms carry exactly the same bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Envelope {
+    header: Header,
+    header_bytes: Vec<u8>,
+    stanzas: Vec<Stanza>,
+    payload: Vec<u8>,
+}
+
+impl Envelope {
+    /// The (not yet authenticated) header. [`open`] returns the authenticated one.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The header's canonical bytes (the AAD).
+    pub fn header_bytes(&self) -> &[u8] {
+        &self.header_bytes
+    }
+
+    /// The recipient stanzas, in header order.
+    pub fn stanzas(&self) -> &[Stanza] {
+        &self.stanzas
+    }
+
+    /// All chunk ciphertexts (each plaintext chunk followed by its tag), concatenated.
+    pub fn payload_ciphertext(&self) -> &[u8] {
+        &self.payload
+    }
+}
+
+/// What [`open`] returns: the plaintext and the header it was authenticated with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Opened {
+    /// The payload bytes.
+    pub payload: Vec<u8>,
+    /// The authenticated header.
+    pub header: Header,
+}
+
+/// Everything written before the first chunk.
+pub(crate) struct Prepared {
+    pub(crate) header: Header,
+    pub(crate) header_bytes: Vec<u8>,
+    pub(crate) stanzas: Vec<Stanza>,
+    pub(crate) key: ContentKey,
+}
+
+/// Randomness one sealing draws: the content key and one ephemeral X25519 seed per recipient.
+pub(crate) fn random_bytes_needed(recipients: usize) -> usize {
+    CONTENT_KEY_LEN + 32 * recipients
+}
+
+/// Builds the header, draws the content key and wraps it for every recipient.
+pub(crate) fn prepare<R: CryptoRng>(
+    recipients: &[PublicKey],
+    params: &SealParams,
+    rng: &mut R,
+) -> Result<Prepared> {
+    if recipients.is_empty() {
+        return Err(Error::new(ErrorCode::InvalidArgument, "no recipients"));
+    }
+    if recipients.len() > MAX_RECIPIENTS {
+        return Err(Error::new(
+            ErrorCode::LimitExceeded,
+            format!(
+                "{} recipients, over the limit of {MAX_RECIPIENTS}",
+                recipients.len()
+            ),
+        ));
+    }
+    for (i, r) in recipients.iter().enumerate() {
+        if recipients[..i].contains(r) {
+            return Err(Error::new(
+                ErrorCode::InvalidArgument,
+                format!("recipient {i} repeats an earlier recipient"),
+            ));
+        }
+    }
+    let header = Header {
+        recipients: recipients.iter().map(PublicKey::kid).collect(),
+        policy: params.policy.clone(),
+        content_type: params.content_type.clone(),
+        created_at: params.created_at,
+        chunk_size: params.chunk_size,
+        metadata: params.metadata.clone(),
+    };
+    let header_bytes = header.canonical_bytes()?;
+    let mut key: ContentKey = Zeroizing::new([0u8; CONTENT_KEY_LEN]);
+    rng.fill_bytes(key.as_mut());
+    let stanzas = recipients
+        .iter()
+        .map(|r| hpke_stanza::wrap(&key, r, &header_bytes, rng))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Prepared {
+        header,
+        header_bytes,
+        stanzas,
+        key,
+    })
+}
+
+/// Finds the content key: the stanza(s) whose kid is the key's are tried first; if none has
+/// it, every stanza is tried. A stanza naming the key that does not open is
+/// `decryption_failed`; no stanza for the key at all is `no_matching_recipient`.
+pub(crate) fn unwrap_content_key(
+    header_bytes: &[u8],
+    stanzas: &[Stanza],
+    sk: &SecretKey,
+) -> Result<ContentKey> {
+    let kid = sk.kid();
+    let mut named = stanzas.iter().filter(|s| s.kid == kid).peekable();
+    if named.peek().is_some() {
+        return named
+            .find_map(|s| hpke_stanza::unwrap(s, sk, header_bytes))
+            .ok_or_else(Error::decryption_failed);
+    }
+    stanzas
+        .iter()
+        .find_map(|s| hpke_stanza::unwrap(s, sk, header_bytes))
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::NoMatchingRecipient,
+                format!(
+                    "none of the {} recipient stanzas is for this key",
+                    stanzas.len()
+                ),
+            )
+        })
+}
+
+/// Seals `payload` to `recipients` with randomness from the system source.
+pub fn seal(payload: &[u8], recipients: &[PublicKey], params: &SealParams) -> Result<Envelope> {
+    let mut rng = rng::PrefetchedRng::new(random_bytes_needed(recipients.len()))?;
+    let env = seal_with_rng(payload, recipients, params, &mut rng)?;
+    rng.check()?;
+    Ok(env)
+}
+
+/// [`seal`] with the caller's RNG: deterministic output for a seeded RNG (tests, vectors).
+pub fn seal_with_rng<R: CryptoRng>(
+    payload: &[u8],
+    recipients: &[PublicKey],
+    params: &SealParams,
+    rng: &mut R,
+) -> Result<Envelope> {
+    let prepared = prepare(recipients, params, rng)?;
+    let capacity =
+        payload.len() + (payload.len() / params.chunk_size.max(1) as usize + 1) * TAG_LEN;
+    let mut w = io::ChunkWriter::new(
+        Vec::with_capacity(capacity),
+        &prepared.key,
+        &prepared.header_bytes,
+        prepared.header.chunk_size,
+    )?;
+    w.write_payload(payload)?;
+    let ciphertext = w.finish()?;
+    Ok(Envelope {
+        header: prepared.header,
+        header_bytes: prepared.header_bytes,
+        stanzas: prepared.stanzas,
+        payload: ciphertext,
+    })
+}
+
+/// Opens `envelope` with `sk`: the plaintext and the authenticated header, or an error
+/// (`no_matching_recipient`, `decryption_failed`, `truncated`, `malformed_envelope`).
+pub fn open(envelope: &Envelope, sk: &SecretKey) -> Result<Opened> {
+    let key = unwrap_content_key(&envelope.header_bytes, &envelope.stanzas, sk)?;
+    let mut opener = Opener::from_parts(
+        &envelope.payload[..],
+        envelope.header.clone(),
+        &envelope.header_bytes,
+        &key,
+    )?;
+    let mut payload = Vec::with_capacity(envelope.payload.len());
+    opener.copy_to(&mut payload)?;
+    Ok(Opened {
+        payload,
+        header: envelope.header.clone(),
+    })
+}

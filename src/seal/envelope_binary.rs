@@ -1,0 +1,120 @@
+//! The binary envelope: `MNSL` ‖ version ‖ u32 header length ‖ header ‖ stanzas ‖ chunks.
+
+use super::header::Header;
+use super::hpke_stanza::{Stanza, ENC_LEN, STANZA_CT_LEN};
+use super::limits::MAX_HEADER_LEN;
+use super::Envelope;
+use crate::{Error, ErrorCode, Result};
+use std::io::{Read, Write};
+
+/// The first four bytes of every binary envelope.
+pub const BINARY_MAGIC: [u8; 4] = *b"MNSL";
+/// The byte after the magic: the binary layout version (equal to the header's format version).
+pub const BINARY_VERSION: u8 = 1;
+
+fn io_err(e: std::io::Error, what: &str) -> Error {
+    if e.kind() == std::io::ErrorKind::UnexpectedEof {
+        Error::new(
+            ErrorCode::Truncated,
+            format!("the envelope ends inside the {what}"),
+        )
+    } else {
+        Error::new(ErrorCode::Io, format!("reading the {what}: {}", e.kind()))
+    }
+}
+
+/// Writes everything before the first chunk.
+pub(crate) fn write_preamble<W: Write>(
+    out: &mut W,
+    header_bytes: &[u8],
+    stanzas: &[Stanza],
+) -> Result<()> {
+    let len = u32::try_from(header_bytes.len())
+        .map_err(|_| Error::new(ErrorCode::LimitExceeded, "header too long"))?;
+    let mut pre = Vec::with_capacity(9 + header_bytes.len() + stanzas.len() * 80);
+    pre.extend_from_slice(&BINARY_MAGIC);
+    pre.push(BINARY_VERSION);
+    pre.extend_from_slice(&len.to_be_bytes());
+    pre.extend_from_slice(header_bytes);
+    for s in stanzas {
+        pre.extend_from_slice(&s.enc);
+        pre.extend_from_slice(&s.ct);
+    }
+    out.write_all(&pre)
+        .map_err(|e| Error::new(ErrorCode::Io, format!("writing the envelope: {}", e.kind())))
+}
+
+/// Reads and checks everything before the first chunk.
+pub(crate) fn read_preamble<R: Read>(r: &mut R) -> Result<(Header, Vec<u8>, Vec<Stanza>)> {
+    let mut magic = [0u8; 4];
+    r.read_exact(&mut magic)
+        .map_err(|e| io_err(e, "magic bytes"))?;
+    if magic != BINARY_MAGIC {
+        return Err(Error::new(
+            ErrorCode::MalformedEnvelope,
+            "not a binary minseal envelope (bytes 0..4 are not \"MNSL\")",
+        ));
+    }
+    let mut v = [0u8; 1];
+    r.read_exact(&mut v)
+        .map_err(|e| io_err(e, "version byte"))?;
+    if v[0] != BINARY_VERSION {
+        return Err(Error::new(
+            ErrorCode::UnsupportedVersion,
+            format!("binary version {} at byte 4 is not supported", v[0]),
+        ));
+    }
+    let mut len = [0u8; 4];
+    r.read_exact(&mut len)
+        .map_err(|e| io_err(e, "header length"))?;
+    let len = u32::from_be_bytes(len) as usize;
+    if len == 0 || len > MAX_HEADER_LEN {
+        return Err(Error::new(
+            ErrorCode::MalformedEnvelope,
+            format!("header length {len} at bytes 5..9 is outside 1..={MAX_HEADER_LEN}"),
+        ));
+    }
+    let mut header_bytes = vec![0u8; len];
+    r.read_exact(&mut header_bytes)
+        .map_err(|e| io_err(e, "header"))?;
+    let header = Header::parse_canonical(&header_bytes)?;
+    let mut stanzas = Vec::with_capacity(header.recipients.len());
+    for (i, kid) in header.recipients.iter().enumerate() {
+        let mut enc = [0u8; ENC_LEN];
+        let mut ct = [0u8; STANZA_CT_LEN];
+        r.read_exact(&mut enc)
+            .and_then(|()| r.read_exact(&mut ct))
+            .map_err(|e| io_err(e, &format!("stanza {i}")))?;
+        stanzas.push(Stanza {
+            kid: kid.clone(),
+            enc,
+            ct,
+        });
+    }
+    Ok((header, header_bytes, stanzas))
+}
+
+impl Envelope {
+    /// The binary form (see docs/FORMAT.md).
+    pub fn to_binary(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(
+            9 + self.header_bytes.len() + self.stanzas.len() * 80 + self.payload.len(),
+        );
+        // Writing into a Vec cannot fail; the header length was checked when it was built.
+        let _ = write_preamble(&mut out, &self.header_bytes, &self.stanzas);
+        out.extend_from_slice(&self.payload);
+        out
+    }
+
+    /// Parses the binary form strictly (the chunk region is checked when opening).
+    pub fn from_binary(bytes: &[u8]) -> Result<Envelope> {
+        let mut r = bytes;
+        let (header, header_bytes, stanzas) = read_preamble(&mut r)?;
+        Ok(Envelope {
+            header,
+            header_bytes,
+            stanzas,
+            payload: r.to_vec(),
+        })
+    }
+}

@@ -1,0 +1,164 @@
+//! The JSON envelope, for web APIs:
+//! `{"minseal":1,"header":{…},"recipients":[{"kid":…,"enc":…,"ct":…}],"payload":…}`.
+//!
+//! The payload is one base64url string of all chunk ciphertexts concatenated (chunk
+//! boundaries follow from `header.chunk_size`), so the JSON and binary forms hold identical
+//! bytes and convert losslessly; a per-chunk array would add nothing but ways to disagree.
+
+use super::header::{Header, FORMAT_VERSION};
+use super::hpke_stanza::{Stanza, ENC_LEN, STANZA_CT_LEN};
+use super::Envelope;
+use crate::keys::strict_json::{self, StrictError};
+use crate::keys::{base64url_decode, base64url_encode};
+use crate::{Error, ErrorCode, Result};
+use serde_json::{Map, Value};
+
+fn malformed(msg: impl Into<String>) -> Error {
+    Error::new(ErrorCode::MalformedEnvelope, msg)
+}
+
+fn decode_fixed<const N: usize>(v: Option<&Value>, at: &str) -> Result<[u8; N]> {
+    let s = v
+        .and_then(Value::as_str)
+        .ok_or_else(|| malformed(format!("{at} must be a string")))?;
+    if s.len() > (N * 4).div_ceil(3) {
+        return Err(malformed(format!("{at} is longer than {N} bytes")));
+    }
+    base64url_decode(s)
+        .and_then(|b| <[u8; N]>::try_from(b.as_slice()).ok())
+        .ok_or_else(|| {
+            malformed(format!(
+                "{at} must be {N} bytes of unpadded, canonical base64url"
+            ))
+        })
+}
+
+impl Envelope {
+    /// The JSON form: members in the order `minseal`, `header` (its canonical bytes verbatim),
+    /// `recipients`, `payload`; no whitespace.
+    pub fn to_json(&self) -> String {
+        let payload = base64url_encode(&self.payload);
+        let mut out = String::with_capacity(self.header_bytes.len() + payload.len() + 200);
+        out.push_str("{\"minseal\":");
+        out.push_str(&FORMAT_VERSION.to_string());
+        out.push_str(",\"header\":");
+        // Canonical header bytes are UTF-8 JSON by construction.
+        out.push_str(&String::from_utf8_lossy(&self.header_bytes));
+        out.push_str(",\"recipients\":[");
+        for (i, s) in self.stanzas.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&format!(
+                "{{\"kid\":\"{}\",\"enc\":\"{}\",\"ct\":\"{}\"}}",
+                s.kid,
+                base64url_encode(&s.enc),
+                base64url_encode(&s.ct)
+            ));
+        }
+        out.push_str("],\"payload\":\"");
+        out.push_str(&payload);
+        out.push_str("\"}");
+        out
+    }
+
+    /// Parses the JSON form strictly: duplicate or unknown members, another version or suite,
+    /// non-canonical base64url, stanzas that disagree with the header: all errors. The header
+    /// object is re-canonicalised with RFC 8785.
+    pub fn from_json(text: &str) -> Result<Envelope> {
+        let value = match strict_json::parse(text.as_bytes()) {
+            Ok(v) => v,
+            Err(StrictError::Syntax(s)) => {
+                return Err(malformed(format!("envelope is not JSON ({s})")))
+            }
+            Err(StrictError::Duplicate(s)) => return Err(malformed(format!("envelope: {s}"))),
+        };
+        let Value::Object(m) = value else {
+            return Err(malformed("envelope must be a JSON object"));
+        };
+        match m.get("minseal").map(Value::as_u64) {
+            Some(Some(FORMAT_VERSION)) => {}
+            Some(Some(n)) => {
+                return Err(Error::new(
+                    ErrorCode::UnsupportedVersion,
+                    format!("envelope version {n} is not supported"),
+                ))
+            }
+            Some(None) => return Err(malformed("\"minseal\" must be an integer")),
+            None => return Err(malformed("missing member \"minseal\"")),
+        }
+        let header_value = m
+            .get("header")
+            .ok_or_else(|| malformed("missing member \"header\""))?;
+        let header = Header::from_value(header_value)?;
+        let header_bytes = header.canonical_bytes_for_parse()?;
+        if crate::jcs::canonicalize(header_value).ok().as_deref() != Some(&header_bytes[..]) {
+            return Err(malformed("header has members in a non-canonical form"));
+        }
+        for k in m.keys() {
+            if !matches!(k.as_str(), "minseal" | "header" | "recipients" | "payload") {
+                return Err(malformed(format!("unknown member \"{k}\"")));
+            }
+        }
+        let stanzas = parse_stanzas(m.get("recipients"), &header)?;
+        let payload = match m.get("payload") {
+            Some(Value::String(s)) => base64url_decode(s)
+                .ok_or_else(|| malformed("\"payload\" must be unpadded, canonical base64url"))?,
+            Some(_) => return Err(malformed("\"payload\" must be a string")),
+            None => return Err(malformed("missing member \"payload\"")),
+        };
+        Ok(Envelope {
+            header,
+            header_bytes,
+            stanzas,
+            payload,
+        })
+    }
+}
+
+fn parse_stanzas(v: Option<&Value>, header: &Header) -> Result<Vec<Stanza>> {
+    let items = match v {
+        Some(Value::Array(a)) => a,
+        Some(_) => return Err(malformed("\"recipients\" must be an array")),
+        None => return Err(malformed("missing member \"recipients\"")),
+    };
+    if items.len() != header.recipients.len() {
+        return Err(malformed(format!(
+            "{} recipient stanzas for {} header recipients",
+            items.len(),
+            header.recipients.len()
+        )));
+    }
+    items
+        .iter()
+        .zip(&header.recipients)
+        .enumerate()
+        .map(|(i, (item, kid))| {
+            let Value::Object(o): &Value = item else {
+                return Err(malformed(format!("recipients[{i}] must be an object")));
+            };
+            check_members(o, i)?;
+            if o.get("kid").and_then(Value::as_str) != Some(kid.as_str()) {
+                return Err(malformed(format!(
+                    "recipients[{i}].kid differs from header recipients[{i}]"
+                )));
+            }
+            Ok(Stanza {
+                kid: kid.clone(),
+                enc: decode_fixed::<ENC_LEN>(o.get("enc"), &format!("recipients[{i}].enc"))?,
+                ct: decode_fixed::<STANZA_CT_LEN>(o.get("ct"), &format!("recipients[{i}].ct"))?,
+            })
+        })
+        .collect()
+}
+
+fn check_members(o: &Map<String, Value>, i: usize) -> Result<()> {
+    for k in o.keys() {
+        if !matches!(k.as_str(), "kid" | "enc" | "ct") {
+            return Err(malformed(format!(
+                "recipients[{i}]: unknown member \"{k}\""
+            )));
+        }
+    }
+    Ok(())
+}

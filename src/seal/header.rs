@@ -1,0 +1,381 @@
+//! The envelope header: what is authenticated with every chunk and every stanza.
+//!
+//! Serialised as RFC 8785 (JCS) canonical JSON; those exact bytes are the AAD. One header has
+//! exactly one byte form: optional members are omitted when empty, never `null` or `{}`, and a
+//! parsed header must re-serialise to the very bytes it was read from.
+
+use super::limits::*;
+use crate::keys::strict_json::{self, StrictError};
+use crate::{Error, ErrorCode, PolicyRef, Result};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// The format version this library writes and reads.
+pub const FORMAT_VERSION: u64 = 1;
+/// HPKE KEM id: DHKEM(X25519, HKDF-SHA256).
+pub const KEM_ID: u16 = 0x0020;
+/// HPKE KDF id: HKDF-SHA256.
+pub const KDF_ID: u16 = 0x0001;
+/// HPKE AEAD id: AES-256-GCM (also the payload cipher).
+pub const AEAD_ID: u16 = 0x0002;
+/// Content type when the caller names none.
+pub const DEFAULT_CONTENT_TYPE: &str = "application/json";
+
+/// The authenticated envelope header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    /// Each recipient's key id (RFC 7638 thumbprint), in stanza order.
+    pub recipients: Vec<String>,
+    /// The minimisation policy the payload was produced under; `None` when sealed as is.
+    pub policy: Option<PolicyRef>,
+    /// The payload's media type, e.g. `application/json`.
+    pub content_type: String,
+    /// Creation time, Unix seconds, as given by the caller (the library never reads a clock).
+    pub created_at: u64,
+    /// Plaintext bytes per chunk (every chunk but the last holds exactly this many).
+    pub chunk_size: u32,
+    /// Caller-supplied metadata (≤ 64 entries, ≤ 4 KiB of keys and values together).
+    pub metadata: BTreeMap<String, String>,
+}
+
+fn malformed(msg: impl Into<String>) -> Error {
+    Error::new(ErrorCode::MalformedEnvelope, msg)
+}
+
+impl Header {
+    /// The header as a JSON object (members as in docs/FORMAT.md).
+    pub fn to_value(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("minseal".into(), Value::from(FORMAT_VERSION));
+        let mut suite = Map::new();
+        suite.insert("kem".into(), Value::from(KEM_ID));
+        suite.insert("kdf".into(), Value::from(KDF_ID));
+        suite.insert("aead".into(), Value::from(AEAD_ID));
+        m.insert("suite".into(), Value::Object(suite));
+        m.insert(
+            "recipients".into(),
+            Value::Array(self.recipients.iter().cloned().map(Value::String).collect()),
+        );
+        if let Some(p) = &self.policy {
+            let mut pm = Map::new();
+            pm.insert("id".into(), Value::String(p.id.clone()));
+            pm.insert("version".into(), Value::String(p.version.clone()));
+            pm.insert("digest".into(), Value::String(p.digest_hex()));
+            m.insert("policy".into(), Value::Object(pm));
+        }
+        m.insert(
+            "content_type".into(),
+            Value::String(self.content_type.clone()),
+        );
+        m.insert("created_at".into(), Value::from(self.created_at));
+        m.insert("chunk_size".into(), Value::from(self.chunk_size));
+        if !self.metadata.is_empty() {
+            let md = self
+                .metadata
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect();
+            m.insert("metadata".into(), Value::Object(md));
+        }
+        Value::Object(m)
+    }
+
+    /// The RFC 8785 canonical bytes: the AAD of every AEAD and HPKE call.
+    pub fn canonical_bytes(&self) -> Result<Vec<u8>> {
+        self.check(ErrorCode::InvalidArgument)?;
+        let bytes = crate::jcs::canonicalize(&self.to_value())?;
+        if bytes.len() > MAX_HEADER_LEN {
+            return Err(Error::new(
+                ErrorCode::LimitExceeded,
+                format!(
+                    "header is {} bytes, over the {MAX_HEADER_LEN}-byte limit",
+                    bytes.len()
+                ),
+            ));
+        }
+        Ok(bytes)
+    }
+
+    /// Checks field ranges and limits; `bad` is the code for a malformed field
+    /// (`invalid_argument` when sealing, `malformed_envelope` when parsing).
+    pub(crate) fn check(&self, bad: ErrorCode) -> Result<()> {
+        if self.recipients.is_empty() {
+            return Err(Error::new(
+                bad,
+                "header: at least one recipient is required",
+            ));
+        }
+        if self.recipients.len() > MAX_RECIPIENTS {
+            return Err(Error::new(
+                ErrorCode::LimitExceeded,
+                format!(
+                    "{} recipients, over the limit of {MAX_RECIPIENTS}",
+                    self.recipients.len()
+                ),
+            ));
+        }
+        for (i, kid) in self.recipients.iter().enumerate() {
+            if kid.len() != 43 || crate::keys::base64url_decode(kid).is_none() {
+                return Err(Error::new(
+                    bad,
+                    format!("header: recipients[{i}] is not a 43-character base64url key id"),
+                ));
+            }
+            if self.recipients[..i].contains(kid) {
+                return Err(Error::new(
+                    bad,
+                    format!("header: recipients[{i}] repeats a key id"),
+                ));
+            }
+        }
+        if let Some(p) = &self.policy {
+            for (name, v) in [("policy.id", &p.id), ("policy.version", &p.version)] {
+                if v.is_empty() || v.len() > MAX_TEXT_FIELD {
+                    return Err(Error::new(
+                        bad,
+                        format!("header: {name} must be 1 to {MAX_TEXT_FIELD} bytes"),
+                    ));
+                }
+            }
+        }
+        if self.content_type.is_empty() || self.content_type.len() > MAX_TEXT_FIELD {
+            return Err(Error::new(
+                bad,
+                format!("header: content_type must be 1 to {MAX_TEXT_FIELD} bytes"),
+            ));
+        }
+        if self.created_at > MAX_SAFE_INTEGER {
+            return Err(Error::new(bad, "header: created_at must be below 2^53"));
+        }
+        if !(MIN_CHUNK_SIZE..=MAX_CHUNK_SIZE).contains(&self.chunk_size) {
+            return Err(Error::new(
+                bad,
+                format!("header: chunk_size must be {MIN_CHUNK_SIZE} to {MAX_CHUNK_SIZE}"),
+            ));
+        }
+        if self.metadata.len() > MAX_METADATA_ENTRIES {
+            return Err(Error::new(
+                ErrorCode::LimitExceeded,
+                format!(
+                    "metadata has {} entries, over the limit of {MAX_METADATA_ENTRIES}",
+                    self.metadata.len()
+                ),
+            ));
+        }
+        let total: usize = self.metadata.iter().map(|(k, v)| k.len() + v.len()).sum();
+        if total > MAX_METADATA_BYTES {
+            return Err(Error::new(
+                ErrorCode::LimitExceeded,
+                format!("metadata is {total} bytes, over the limit of {MAX_METADATA_BYTES}"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Parses header bytes, which must be exactly the canonical form of the header they hold.
+    pub(crate) fn parse_canonical(bytes: &[u8]) -> Result<Header> {
+        if bytes.len() > MAX_HEADER_LEN {
+            return Err(malformed(format!(
+                "header is {} bytes, over the {MAX_HEADER_LEN}-byte limit",
+                bytes.len()
+            )));
+        }
+        let value = match strict_json::parse(bytes) {
+            Ok(v) => v,
+            Err(StrictError::Syntax(s)) => {
+                return Err(malformed(format!("header is not JSON ({s})")))
+            }
+            Err(StrictError::Duplicate(s)) => return Err(malformed(format!("header: {s}"))),
+        };
+        let header = Header::from_value(&value)?;
+        if header.canonical_bytes_for_parse()? != bytes {
+            return Err(malformed("header bytes are not in RFC 8785 canonical form"));
+        }
+        Ok(header)
+    }
+
+    /// Like [`Header::canonical_bytes`] but with parse-side error codes.
+    pub(crate) fn canonical_bytes_for_parse(&self) -> Result<Vec<u8>> {
+        self.check(ErrorCode::MalformedEnvelope)?;
+        crate::jcs::canonicalize(&self.to_value())
+            .map_err(|_| malformed("header is not canonicalisable"))
+    }
+
+    /// Reads a header object strictly: version first, then suite, then every member's type;
+    /// unknown members are refused.
+    pub(crate) fn from_value(value: &Value) -> Result<Header> {
+        let Value::Object(m) = value else {
+            return Err(malformed("header must be a JSON object"));
+        };
+        match m.get("minseal") {
+            None => {
+                return Err(malformed(
+                    "header: missing member \"minseal\" (format version)",
+                ))
+            }
+            Some(v) => match v.as_u64() {
+                Some(FORMAT_VERSION) => {}
+                Some(n) => {
+                    return Err(Error::new(
+                        ErrorCode::UnsupportedVersion,
+                        format!(
+                        "format version {n} is not supported (this library reads {FORMAT_VERSION})"
+                    ),
+                    ))
+                }
+                None => return Err(malformed("header: \"minseal\" must be an integer")),
+            },
+        }
+        let suite = match m.get("suite") {
+            Some(Value::Object(s)) => s,
+            Some(_) => return Err(malformed("header: \"suite\" must be an object")),
+            None => return Err(malformed("header: missing member \"suite\"")),
+        };
+        check_suite(suite)?;
+        for k in m.keys() {
+            if !matches!(
+                k.as_str(),
+                "minseal"
+                    | "suite"
+                    | "recipients"
+                    | "policy"
+                    | "content_type"
+                    | "created_at"
+                    | "chunk_size"
+                    | "metadata"
+            ) {
+                return Err(malformed(format!("header: unknown member \"{k}\"")));
+            }
+        }
+        let recipients = match m.get("recipients") {
+            Some(Value::Array(a)) => {
+                if a.len() > MAX_RECIPIENTS {
+                    return Err(Error::new(
+                        ErrorCode::LimitExceeded,
+                        format!("{} recipients, over the limit of {MAX_RECIPIENTS}", a.len()),
+                    ));
+                }
+                a.iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        v.as_str().map(str::to_owned).ok_or_else(|| {
+                            malformed(format!("header: recipients[{i}] must be a string"))
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?
+            }
+            Some(_) => return Err(malformed("header: \"recipients\" must be an array")),
+            None => return Err(malformed("header: missing member \"recipients\"")),
+        };
+        let policy = match m.get("policy") {
+            None => None,
+            Some(Value::Object(p)) => Some(parse_policy(p)?),
+            Some(_) => return Err(malformed("header: \"policy\" must be an object")),
+        };
+        let content_type = req_str(m, "content_type")?.to_owned();
+        let created_at = req_int(m, "created_at")?;
+        let chunk_size = u32::try_from(req_int(m, "chunk_size")?)
+            .map_err(|_| malformed("header: \"chunk_size\" out of range"))?;
+        let metadata = match m.get("metadata") {
+            None => BTreeMap::new(),
+            Some(Value::Object(md)) => {
+                if md.len() > MAX_METADATA_ENTRIES {
+                    return Err(Error::new(
+                        ErrorCode::LimitExceeded,
+                        format!(
+                            "metadata has {} entries, over the limit of {MAX_METADATA_ENTRIES}",
+                            md.len()
+                        ),
+                    ));
+                }
+                md.iter()
+                    .map(|(k, v)| match v {
+                        Value::String(s) => Ok((k.clone(), s.clone())),
+                        _ => Err(malformed(format!(
+                            "header: metadata \"{k}\" must be a string"
+                        ))),
+                    })
+                    .collect::<Result<BTreeMap<_, _>>>()?
+            }
+            Some(_) => return Err(malformed("header: \"metadata\" must be an object")),
+        };
+        let header = Header {
+            recipients,
+            policy,
+            content_type,
+            created_at,
+            chunk_size,
+            metadata,
+        };
+        header.check(ErrorCode::MalformedEnvelope)?;
+        Ok(header)
+    }
+}
+
+fn check_suite(s: &Map<String, Value>) -> Result<()> {
+    let want = [("kem", KEM_ID), ("kdf", KDF_ID), ("aead", AEAD_ID)];
+    for (name, id) in want {
+        match s.get(name) {
+            None => {
+                return Err(malformed(format!(
+                    "header: missing member \"suite.{name}\""
+                )))
+            }
+            Some(v) => match v.as_u64() {
+                Some(n) if n == u64::from(id) => {}
+                Some(n) => {
+                    return Err(Error::new(
+                        ErrorCode::UnsupportedSuite,
+                        format!("suite.{name} {n} is not supported (minseal uses {id})"),
+                    ))
+                }
+                None => {
+                    return Err(malformed(format!(
+                        "header: \"suite.{name}\" must be an integer"
+                    )))
+                }
+            },
+        }
+    }
+    if s.len() != want.len() {
+        return Err(malformed("header: \"suite\" has unknown members"));
+    }
+    Ok(())
+}
+
+fn parse_policy(p: &Map<String, Value>) -> Result<PolicyRef> {
+    if p.len() != 3 {
+        return Err(malformed(
+            "header: \"policy\" must have exactly id, version, digest",
+        ));
+    }
+    let id = req_str(p, "id")?.to_owned();
+    let version = req_str(p, "version")?.to_owned();
+    let digest_hex = req_str(p, "digest")?;
+    let digest = crate::hex::decode(digest_hex)
+        .filter(|_| digest_hex.bytes().all(|b| !b.is_ascii_uppercase()))
+        .and_then(|d| <[u8; 32]>::try_from(d.as_slice()).ok())
+        .ok_or_else(|| malformed("header: \"policy.digest\" must be 64 lowercase hex digits"))?;
+    Ok(PolicyRef {
+        id,
+        version,
+        digest,
+    })
+}
+
+fn req_str<'a>(m: &'a Map<String, Value>, name: &str) -> Result<&'a str> {
+    match m.get(name) {
+        Some(Value::String(s)) => Ok(s),
+        Some(_) => Err(malformed(format!("header: \"{name}\" must be a string"))),
+        None => Err(malformed(format!("header: missing member \"{name}\""))),
+    }
+}
+
+fn req_int(m: &Map<String, Value>, name: &str) -> Result<u64> {
+    match m.get(name) {
+        Some(v) => v
+            .as_u64()
+            .ok_or_else(|| malformed(format!("header: \"{name}\" must be a non-negative integer"))),
+        None => Err(malformed(format!("header: missing member \"{name}\""))),
+    }
+}

@@ -1,0 +1,68 @@
+//! What the caller chooses when sealing.
+
+use super::header::DEFAULT_CONTENT_TYPE;
+use super::limits::DEFAULT_CHUNK_SIZE;
+use crate::PolicyRef;
+use std::collections::BTreeMap;
+
+/// Sealing parameters. `created_at` is required: the library never reads the clock
+/// (`SystemTime::now` panics on wasm32); [`SealParams::now`] is a native-only convenience.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SealParams {
+    /// Creation time, Unix seconds (below 2^53).
+    pub created_at: u64,
+    /// The policy the payload was minimised under; `None` to seal as is.
+    pub policy: Option<PolicyRef>,
+    /// The payload's media type (default `application/json`).
+    pub content_type: String,
+    /// Plaintext bytes per chunk (default 64 KiB; 64 B to 4 MiB).
+    pub chunk_size: u32,
+    /// Caller metadata: ≤ 64 entries, ≤ 4 KiB of keys and values (`limit_exceeded` beyond).
+    pub metadata: BTreeMap<String, String>,
+}
+
+impl SealParams {
+    /// Defaults, with the given creation time.
+    pub fn new(created_at: u64) -> Self {
+        Self {
+            created_at,
+            policy: None,
+            content_type: DEFAULT_CONTENT_TYPE.to_owned(),
+            chunk_size: DEFAULT_CHUNK_SIZE,
+            metadata: BTreeMap::new(),
+        }
+    }
+
+    /// Defaults, created now (native only; on wasm pass the time to [`SealParams::new`]).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn now() -> Self {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Self::new(secs)
+    }
+
+    /// Names the policy the payload was minimised under.
+    pub fn with_policy(mut self, policy: PolicyRef) -> Self {
+        self.policy = Some(policy);
+        self
+    }
+
+    /// Sets the content type.
+    pub fn with_content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = content_type.into();
+        self
+    }
+
+    /// Sets the chunk size.
+    pub fn with_chunk_size(mut self, chunk_size: u32) -> Self {
+        self.chunk_size = chunk_size;
+        self
+    }
+
+    /// Adds one metadata entry.
+    pub fn with_metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.metadata.insert(key.into(), value.into());
+        self
+    }
+}

@@ -1,0 +1,154 @@
+//! STREAM (Hoang, Reyhanitabar, Rogaway, Vizár 2015) over AES-256-GCM: the payload in
+//! fixed-size chunks, nonce = 11-byte big-endian chunk counter ‖ 1-byte last-chunk flag,
+//! AAD = the header's canonical bytes. Reordering, dropping, duplicating or truncating chunks,
+//! and moving chunks between envelopes, all fail authentication.
+
+use super::ContentKey;
+use crate::{Error, ErrorCode, Result};
+use aes_gcm::aead::{AeadInOut, KeyInit};
+use aes_gcm::{Aes256Gcm, Nonce, Tag};
+
+/// AES-GCM tag length: each ciphertext chunk is its plaintext plus this.
+pub const TAG_LEN: usize = 16;
+
+/// The 12-byte nonce of chunk `counter`.
+pub fn chunk_nonce(counter: u64, last: bool) -> [u8; 12] {
+    let mut n = [0u8; 12];
+    // Bytes 0..3 are the high bytes of the 88-bit counter: always zero for a u64 counter.
+    n[3..11].copy_from_slice(&counter.to_be_bytes());
+    n[11] = u8::from(last);
+    n
+}
+
+fn cipher(key: &ContentKey) -> Result<Aes256Gcm> {
+    Aes256Gcm::new_from_slice(key.as_ref())
+        .map_err(|_| Error::new(ErrorCode::InvalidArgument, "content key length"))
+}
+
+fn too_many_chunks() -> Error {
+    Error::new(ErrorCode::LimitExceeded, "payload has too many chunks")
+}
+
+/// Encrypts chunks in order.
+pub(crate) struct ChunkSealer {
+    aead: Aes256Gcm,
+    aad: Vec<u8>,
+    counter: u64,
+    finished: bool,
+}
+
+impl ChunkSealer {
+    pub(crate) fn new(key: &ContentKey, header_bytes: &[u8]) -> Result<Self> {
+        Ok(Self {
+            aead: cipher(key)?,
+            aad: header_bytes.to_vec(),
+            counter: 0,
+            finished: false,
+        })
+    }
+
+    /// Encrypts `buf` (one chunk's plaintext) in place and appends the tag.
+    pub(crate) fn seal_chunk(&mut self, buf: &mut Vec<u8>, last: bool) -> Result<()> {
+        if self.finished {
+            return Err(Error::new(
+                ErrorCode::InvalidArgument,
+                "the last chunk was already sealed",
+            ));
+        }
+        let nonce = Nonce::from(chunk_nonce(self.counter, last));
+        let tag = self
+            .aead
+            .encrypt_inout_detached(&nonce, &self.aad, buf.as_mut_slice().into())
+            .map_err(|_| Error::new(ErrorCode::InvalidArgument, "chunk too large for AES-GCM"))?;
+        buf.extend_from_slice(&tag);
+        self.counter = self.counter.checked_add(1).ok_or_else(too_many_chunks)?;
+        self.finished = last;
+        Ok(())
+    }
+}
+
+/// Decrypts chunks in order.
+pub(crate) struct ChunkOpener {
+    aead: Aes256Gcm,
+    aad: Vec<u8>,
+    counter: u64,
+    finished: bool,
+}
+
+impl ChunkOpener {
+    pub(crate) fn new(key: &ContentKey, header_bytes: &[u8]) -> Result<Self> {
+        Ok(Self {
+            aead: cipher(key)?,
+            aad: header_bytes.to_vec(),
+            counter: 0,
+            finished: false,
+        })
+    }
+
+    /// True once the final chunk has been opened.
+    pub(crate) fn finished(&self) -> bool {
+        self.finished
+    }
+
+    /// Decrypts one ciphertext chunk (plaintext ‖ tag) in place; returns the plaintext length.
+    ///
+    /// `last` says whether the input ended with this chunk. A last chunk that only
+    /// authenticates as a non-final chunk means the real final chunk is missing: `truncated`.
+    /// A chunk shorter than a tag is `truncated` too. Any other failure is
+    /// `decryption_failed`.
+    pub(crate) fn open_chunk(&mut self, chunk: &mut [u8], last: bool) -> Result<usize> {
+        if self.finished {
+            return Err(Error::new(
+                ErrorCode::MalformedEnvelope,
+                "data after the final chunk",
+            ));
+        }
+        let Some(ct_len) = chunk.len().checked_sub(TAG_LEN) else {
+            return Err(Error::new(
+                ErrorCode::Truncated,
+                format!(
+                    "chunk {} is shorter than its tag: the envelope is cut short",
+                    self.counter
+                ),
+            ));
+        };
+        let (ct, tag) = chunk.split_at_mut(ct_len);
+        let tag = Tag::try_from(&*tag).map_err(|_| Error::decryption_failed())?;
+        let nonce = Nonce::from(chunk_nonce(self.counter, last));
+        if self
+            .aead
+            .decrypt_inout_detached(&nonce, &self.aad, ct.into(), &tag)
+            .is_err()
+        {
+            if last {
+                // Did the input stop at a chunk boundary before the final chunk? (aes-gcm
+                // verifies before decrypting, so `ct` is still the ciphertext here.)
+                let nonce = Nonce::from(chunk_nonce(self.counter, false));
+                if self
+                    .aead
+                    .decrypt_inout_detached(&nonce, &self.aad, ct.into(), &tag)
+                    .is_ok()
+                {
+                    return Err(Error::new(
+                        ErrorCode::Truncated,
+                        format!(
+                            "the envelope ends after chunk {} without its final chunk",
+                            self.counter
+                        ),
+                    ));
+                }
+            }
+            return Err(Error::decryption_failed());
+        }
+        if last && ct_len == 0 && self.counter > 0 {
+            // The sealer only writes an empty final chunk for an empty payload.
+            return Err(Error::new(
+                ErrorCode::MalformedEnvelope,
+                "empty final chunk after a full chunk",
+            ));
+        }
+        self.counter = self.counter.checked_add(1).ok_or_else(too_many_chunks)?;
+        self.finished = last;
+        Ok(ct_len)
+    }
+}
