@@ -1,1 +1,98 @@
-//! (being written)
+//! Strict JSON: a validating tokenizer that never builds a tree, a compact writer, string
+//! escaping, and the size/depth [`Limits`] every parse honours.
+//!
+//! "Strict" means RFC 8259 plus what I-JSON (RFC 7493) asks for: no duplicate keys, valid UTF-8,
+//! no lone surrogates in `\u` escapes, nothing after the value. Numbers are validated against the
+//! RFC 8259 grammar and kept as their exact text; nothing here goes through a float.
+
+mod dup;
+pub(crate) mod escape;
+pub(crate) mod scan;
+
+pub(crate) use dup::DupCheck;
+pub(crate) use scan::Scanner;
+
+use crate::{Error, ErrorCode, Result};
+
+/// Bounds on what a parse accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest input accepted, in bytes (`too_large` beyond).
+    pub max_bytes: usize,
+    /// Deepest nesting of objects/arrays accepted (`too_deep` beyond); the root container is
+    /// depth 1. Values above [`HARD_MAX_DEPTH`] are treated as [`HARD_MAX_DEPTH`].
+    pub max_depth: usize,
+}
+
+/// The nesting depth never exceeded whatever [`Limits::max_depth`] says: the engine recurses
+/// once per level, and a wasm stack is small.
+pub const HARD_MAX_DEPTH: usize = 512;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_bytes: 16 * 1024 * 1024,
+            max_depth: 64,
+        }
+    }
+}
+
+impl Limits {
+    pub(crate) fn depth(&self) -> usize {
+        self.max_depth.min(HARD_MAX_DEPTH)
+    }
+}
+
+/// Checks size and UTF-8 up front (one fast pass); every later step may then treat strings as
+/// `str` without re-checking.
+pub(crate) fn precheck(input: &[u8], limits: &Limits) -> Result<()> {
+    if input.len() > limits.max_bytes {
+        return Err(Error::new(
+            ErrorCode::TooLarge,
+            format!(
+                "input of {} bytes exceeds the limit of {} bytes (at byte {})",
+                input.len(),
+                limits.max_bytes,
+                limits.max_bytes
+            ),
+        ));
+    }
+    if let Err(e) = core::str::from_utf8(input) {
+        return Err(Error::new(
+            ErrorCode::InvalidUtf8,
+            format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+        ));
+    }
+    Ok(())
+}
+
+/// Validates `input` as one strict JSON text within `limits`, without building anything.
+///
+/// Errors: `too_large`, `invalid_utf8`, `invalid_json`, `duplicate_key`, `too_deep`, each naming
+/// the byte offset.
+pub fn validate(input: &[u8], limits: &Limits) -> Result<()> {
+    precheck(input, limits)?;
+    let mut s = Scanner::new(input, limits.depth());
+    let mut dup = DupCheck::default();
+    let mut stack = Vec::new();
+    s.scan_value::<false>(&mut Vec::new(), &mut dup, &mut stack, 0)?;
+    s.finish()
+}
+
+/// Validates `input` strictly and writes it compactly (whitespace removed; every token copied as
+/// its exact text).
+pub fn compact(input: &[u8], limits: &Limits) -> Result<Vec<u8>> {
+    precheck(input, limits)?;
+    let mut s = Scanner::new(input, limits.depth());
+    let mut dup = DupCheck::default();
+    let mut stack = Vec::new();
+    let mut out = Vec::with_capacity(input.len());
+    s.scan_value::<true>(&mut out, &mut dup, &mut stack, 0)?;
+    s.finish()?;
+    Ok(out)
+}
+
+/// Writes `s` as a JSON string (quotes included) with the minimal escaping of RFC 8785.
+pub fn write_string(s: &str, out: &mut Vec<u8>) {
+    escape::write_str(s, out);
+}

@@ -1,1 +1,247 @@
-//! (being written)
+//! Minimisation: apply a compiled [`Policy`] to a JSON payload in one pass, produce the
+//! minimised bytes and a [`Receipt`]; and [`verify`] that a payload already conforms.
+
+mod engine;
+mod receipt;
+mod transform;
+
+pub use receipt::{
+    Counts, PayloadDigest, Receipt, ReceiptPolicy, RemovalReason, RemovedEntry, TransformedEntry,
+};
+
+use crate::json::Limits;
+use crate::policy::Policy;
+use crate::{Error, ErrorCode, Result};
+use engine::{Engine, Outcome};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+
+/// Shortest pseudonymisation key accepted for `hash`.
+pub const MIN_HASH_KEY_BYTES: usize = 16;
+
+/// Options for [`minimise`] and [`verify`].
+#[derive(Default, Clone)]
+pub struct MinimiseOptions {
+    /// The HMAC key for `hash` transforms (at least 16 bytes). Required when the policy uses
+    /// `hash`; never part of the policy.
+    pub hash_key: Option<zeroize::Zeroizing<Vec<u8>>>,
+    /// Refuse (`forbidden_field`) instead of removing when a forbidden field is present.
+    pub strict: bool,
+    /// Input size and depth limits.
+    pub limits: Limits,
+}
+
+/// The result of [`minimise`].
+#[derive(Clone, Debug)]
+pub struct Minimised {
+    /// The minimised payload: compact JSON.
+    pub payload: Vec<u8>,
+    /// What was removed and transformed.
+    pub receipt: Receipt,
+}
+
+/// Kinds of [`Violation`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ViolationKind {
+    /// A field no rule keeps.
+    NotAllowed,
+    /// A forbidden field.
+    Forbidden,
+    /// A sensitive field that may not be carried.
+    Sensitive,
+    /// A value of the wrong type.
+    TypeMismatch,
+    /// A value that is not in its transform's output form.
+    NotTransformed,
+    /// A required field is missing.
+    MissingRequired,
+}
+
+impl ViolationKind {
+    /// The snake_case name (POLICY.md, "Verify").
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotAllowed => "not_allowed",
+            Self::Forbidden => "forbidden",
+            Self::Sensitive => "sensitive",
+            Self::TypeMismatch => "type_mismatch",
+            Self::NotTransformed => "not_transformed",
+            Self::MissingRequired => "missing_required",
+        }
+    }
+}
+
+/// One way a payload does not conform.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Violation {
+    /// The path (array indices collapsed to `[*]`).
+    pub path: String,
+    /// What is wrong there.
+    pub kind: ViolationKind,
+}
+
+/// The result of [`verify`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verification {
+    /// True when minimising would change nothing and nothing required is missing.
+    pub conforms: bool,
+    /// Every violation, sorted by path then kind.
+    pub violations: Vec<Violation>,
+}
+
+fn check_key(opts: &MinimiseOptions) -> Result<Option<&[u8]>> {
+    match &opts.hash_key {
+        Some(k) if k.len() < MIN_HASH_KEY_BYTES => Err(Error::new(
+            ErrorCode::InvalidArgument,
+            format!("the hash key must be at least {MIN_HASH_KEY_BYTES} bytes"),
+        )),
+        Some(k) => Ok(Some(k.as_slice())),
+        None => Ok(None),
+    }
+}
+
+fn run(
+    policy: &Policy,
+    payload: &[u8],
+    opts: &MinimiseOptions,
+    key: Option<&[u8]>,
+    verify: bool,
+) -> Result<Outcome> {
+    crate::json::precheck(payload, &opts.limits)?;
+    Engine::run(&policy.inner, payload, opts.limits.depth(), key, verify)
+}
+
+/// Removed entries merged by (path, reason), sorted by path then reason.
+fn removed_entries(o: &Outcome) -> Vec<RemovedEntry> {
+    let mut agg: HashMap<(u32, RemovalReason), (u64, u64)> = HashMap::new();
+    for e in &o.events {
+        let slot = agg.entry((e.path, e.reason)).or_insert((0, 0));
+        slot.0 += 1;
+        slot.1 += e.leaves;
+    }
+    let mut v: Vec<RemovedEntry> = agg
+        .into_iter()
+        .map(|((p, reason), (count, leaves))| RemovedEntry {
+            path: o.paths.get(p as usize).cloned().unwrap_or_default(),
+            reason,
+            count,
+            leaves,
+        })
+        .collect();
+    v.sort_by(|a, b| {
+        a.path
+            .cmp(&b.path)
+            .then(a.reason.as_str().cmp(b.reason.as_str()))
+    });
+    v
+}
+
+/// Applies `policy` to `payload` (one strict JSON text).
+///
+/// Errors: the strict-JSON codes (`invalid_json`, `invalid_utf8`, `duplicate_key`, `too_deep`,
+/// `too_large`); `hash_key_required` / `invalid_argument` for the key; `transform_failed`;
+/// `forbidden_field` (strict mode, every forbidden path in `details`); `missing_required`
+/// (every missing path in `details`).
+pub fn minimise(policy: &Policy, payload: &[u8], opts: &MinimiseOptions) -> Result<Minimised> {
+    let key = check_key(opts)?;
+    if policy.uses_hash() && key.is_none() {
+        return Err(Error::new(
+            ErrorCode::HashKeyRequired,
+            "the policy uses `hash` but no hash key was supplied",
+        ));
+    }
+    let o = run(policy, payload, opts, key, false)?;
+    let removed = removed_entries(&o);
+    if opts.strict {
+        let forbidden: Vec<String> = removed
+            .iter()
+            .filter(|e| e.reason == RemovalReason::Forbidden)
+            .map(|e| e.path.clone())
+            .collect();
+        if !forbidden.is_empty() {
+            return Err(Error::with_details(
+                ErrorCode::ForbiddenField,
+                format!("{} forbidden field path(s) present", forbidden.len()),
+                forbidden,
+            ));
+        }
+    }
+    if !o.missing.is_empty() {
+        let missing: Vec<String> = o.missing.iter().cloned().collect();
+        return Err(Error::with_details(
+            ErrorCode::MissingRequired,
+            format!("{} required path(s) missing", missing.len()),
+            missing,
+        ));
+    }
+    let mut transformed: Vec<TransformedEntry> = o
+        .transformed
+        .iter()
+        .map(|(p, (op, count))| TransformedEntry {
+            path: o.paths.get(*p as usize).cloned().unwrap_or_default(),
+            op,
+            count: *count,
+        })
+        .collect();
+    transformed.sort_by(|a, b| a.path.cmp(&b.path));
+    let removed_leaves: u64 = removed.iter().map(|e| e.leaves).sum();
+    let counts = Counts {
+        input_leaves: o.kept + o.transformed_leaves + removed_leaves,
+        kept: o.kept,
+        transformed: o.transformed_leaves,
+        removed: removed_leaves,
+    };
+    let digest = Sha256::digest(&o.payload);
+    let receipt = Receipt {
+        minseal_receipt: 1,
+        policy: ReceiptPolicy {
+            id: policy.id().to_owned(),
+            version: policy.version().to_owned(),
+            digest: crate::hex::encode(&policy.digest()),
+        },
+        counts,
+        removed,
+        transformed,
+        payload: PayloadDigest {
+            sha256: crate::hex::encode(digest.as_slice()),
+            bytes: o.payload.len() as u64,
+        },
+    };
+    Ok(Minimised {
+        payload: o.payload,
+        receipt,
+    })
+}
+
+/// Whether `payload` already conforms to `policy`: nothing would be removed or transformed and
+/// nothing required is missing. Only malformed input (the strict-JSON codes) or a too-short key
+/// is an error; everything else is a [`Violation`]. No hash key is needed: a value in `hash`
+/// output form conforms, any other value cannot.
+pub fn verify(policy: &Policy, payload: &[u8], opts: &MinimiseOptions) -> Result<Verification> {
+    check_key(opts)?;
+    let o = run(policy, payload, opts, None, true)?;
+    let mut set: BTreeMap<(String, ViolationKind), ()> = BTreeMap::new();
+    for e in removed_entries(&o) {
+        let kind = match e.reason {
+            RemovalReason::NotAllowed => ViolationKind::NotAllowed,
+            RemovalReason::Forbidden => ViolationKind::Forbidden,
+            RemovalReason::Sensitive => ViolationKind::Sensitive,
+            RemovalReason::TypeMismatch => ViolationKind::TypeMismatch,
+        };
+        set.insert((e.path, kind), ());
+    }
+    for p in &o.not_transformed {
+        set.insert((p.clone(), ViolationKind::NotTransformed), ());
+    }
+    for p in &o.missing {
+        set.insert((p.clone(), ViolationKind::MissingRequired), ());
+    }
+    let violations: Vec<Violation> = set
+        .into_keys()
+        .map(|(path, kind)| Violation { path, kind })
+        .collect();
+    Ok(Verification {
+        conforms: violations.is_empty(),
+        violations,
+    })
+}

@@ -1,1 +1,181 @@
-//! (being written)
+//! Data-minimisation policies: the document model (`docs/POLICY.md`), the JSONPath subset, the
+//! compiler to an automaton, the digest, and the built-in profiles.
+//!
+//! A [`Policy`] is compiled once by [`Policy::from_json`] or [`Policy::builtin`] and is cheap to
+//! clone (the compiled form is shared).
+
+pub(crate) mod builtin;
+pub(crate) mod compile;
+pub(crate) mod model;
+pub(crate) mod path;
+
+use crate::json::Limits;
+use crate::{Error, ErrorCode, PolicyRef, Result};
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+/// Policies larger than this are refused (real ones are a few KiB).
+const MAX_POLICY_BYTES: usize = 1024 * 1024;
+
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub(crate) doc: model::Doc,
+    pub(crate) automaton: compile::Automaton,
+    canonical: String,
+    digest: [u8; 32],
+    uses_hash: bool,
+    /// Some categorised rule could be kept, so the justification must be looked up.
+    pub(crate) needs_justification: bool,
+}
+
+/// A compiled data-minimisation policy.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    pub(crate) inner: Arc<Inner>,
+}
+
+fn invalid(details: Vec<String>) -> Error {
+    Error::with_details(
+        ErrorCode::InvalidPolicy,
+        format!("invalid policy ({} problem(s))", details.len()),
+        details,
+    )
+}
+
+impl Policy {
+    /// Parses (strictly: duplicate keys, bad UTF-8 etc. are refused), validates and compiles a
+    /// policy document. Errors with `invalid_policy`, listing every problem in `details`.
+    pub fn from_json(bytes: &[u8]) -> Result<Policy> {
+        let limits = Limits {
+            max_bytes: MAX_POLICY_BYTES,
+            max_depth: 32,
+        };
+        crate::json::validate(bytes, &limits)
+            .map_err(|e| invalid(vec![format!("{}: {}", e.code(), e.message())]))?;
+        let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+            invalid(vec![format!(
+                "line {}, column {}: {}",
+                e.line(),
+                e.column(),
+                e
+            )])
+        })?;
+        let doc = model::read(&value).map_err(invalid)?;
+        let canonical_bytes =
+            crate::jcs::canonicalize(&value).map_err(|e| invalid(vec![e.message().to_owned()]))?;
+        let canonical = String::from_utf8(canonical_bytes)
+            .map_err(|_| invalid(vec!["canonical form is not UTF-8".into()]))?;
+        let digest: [u8; 32] = Sha256::digest(canonical.as_bytes()).into();
+        let automaton = compile::compile(&doc).map_err(|e| invalid(vec![e]))?;
+        let uses_hash = doc
+            .rules
+            .iter()
+            .any(|r| matches!(r.transform, Some(model::Transform::Hash { .. })));
+        let needs_justification = doc
+            .rules
+            .iter()
+            .any(|r| r.category.is_some_and(|c| doc.allow.contains(&c)));
+        Ok(Policy {
+            inner: Arc::new(Inner {
+                doc,
+                automaton,
+                canonical,
+                digest,
+                uses_hash,
+                needs_justification,
+            }),
+        })
+    }
+
+    /// A built-in profile by id; `unknown_policy` if there is none.
+    pub fn builtin(id: &str) -> Result<Policy> {
+        match builtin::PROFILES.iter().find(|(pid, _)| *pid == id) {
+            Some((_, src)) => Policy::from_json(src.as_bytes()),
+            None => Err(Error::new(
+                ErrorCode::UnknownPolicy,
+                format!("no built-in policy `{id}`"),
+            )),
+        }
+    }
+
+    /// The policy's `id`.
+    pub fn id(&self) -> &str {
+        &self.inner.doc.id
+    }
+
+    /// The policy's `version`.
+    pub fn version(&self) -> &str {
+        &self.inner.doc.version
+    }
+
+    /// The human title.
+    pub fn title(&self) -> &str {
+        &self.inner.doc.title
+    }
+
+    /// The legal basis the policy follows.
+    pub fn basis(&self) -> &str {
+        &self.inner.doc.basis
+    }
+
+    /// The recipient role.
+    pub fn audience(&self) -> &str {
+        &self.inner.doc.audience
+    }
+
+    /// SHA-256 of the RFC 8785 canonical bytes of the policy document.
+    pub fn digest(&self) -> [u8; 32] {
+        self.inner.digest
+    }
+
+    /// What an envelope header names: id, version, digest.
+    pub fn reference(&self) -> PolicyRef {
+        PolicyRef {
+            id: self.id().to_owned(),
+            version: self.version().to_owned(),
+            digest: self.digest(),
+        }
+    }
+
+    /// The policy document's RFC 8785 canonical text (what [`Policy::digest`] hashes).
+    pub fn canonical_json(&self) -> &str {
+        &self.inner.canonical
+    }
+
+    /// True when some rule uses the `hash` transform (so minimising needs a key).
+    pub fn uses_hash(&self) -> bool {
+        self.inner.uses_hash
+    }
+}
+
+/// Summary of one built-in profile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuiltinInfo {
+    /// The profile's id.
+    pub id: &'static str,
+    /// Its version.
+    pub version: String,
+    /// Its human title.
+    pub title: String,
+    /// The legal basis it follows.
+    pub basis: String,
+    /// The recipient role.
+    pub audience: String,
+}
+
+/// Every built-in profile that loads, in display order (a test checks that all of them load).
+pub fn builtins() -> Vec<BuiltinInfo> {
+    builtin::PROFILES
+        .iter()
+        .filter_map(|(id, src)| {
+            let p = Policy::from_json(src.as_bytes()).ok()?;
+            Some(BuiltinInfo {
+                id,
+                version: p.version().to_owned(),
+                title: p.title().to_owned(),
+                basis: p.basis().to_owned(),
+                audience: p.audience().to_owned(),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,392 @@
+//! The strict tokenizer. Positions are byte offsets into the input; every error names one.
+
+use super::{escape, DupCheck};
+use crate::{Error, ErrorCode, Result};
+
+/// Bytes that stop the fast path inside a string: `"`, `\` and control characters.
+static STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+/// A validated string token: the byte range of its content (quotes excluded).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Str {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    /// The content has at least one escape, so raw bytes are not the decoded string.
+    pub(crate) escaped: bool,
+}
+
+/// A cursor over one JSON text.
+pub(crate) struct Scanner<'a> {
+    pub(crate) buf: &'a [u8],
+    pub(crate) pos: usize,
+    pub(crate) max_depth: usize,
+}
+
+impl<'a> Scanner<'a> {
+    pub(crate) fn new(buf: &'a [u8], max_depth: usize) -> Self {
+        Self {
+            buf,
+            pos: 0,
+            max_depth,
+        }
+    }
+
+    pub(crate) fn err_at(&self, pos: usize, what: &str) -> Error {
+        Error::new(
+            ErrorCode::InvalidJson,
+            format!("invalid JSON at byte {pos}: {what}"),
+        )
+    }
+
+    pub(crate) fn err(&self, what: &str) -> Error {
+        self.err_at(self.pos, what)
+    }
+
+    pub(crate) fn too_deep(&self) -> Error {
+        Error::new(
+            ErrorCode::TooDeep,
+            format!(
+                "nesting deeper than {} at byte {}",
+                self.max_depth, self.pos
+            ),
+        )
+    }
+
+    #[inline]
+    pub(crate) fn skip_ws(&mut self) {
+        while let Some(&b) = self.buf.get(self.pos) {
+            if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    #[inline]
+    pub(crate) fn peek(&self) -> Option<u8> {
+        self.buf.get(self.pos).copied()
+    }
+
+    #[inline]
+    pub(crate) fn expect(&mut self, b: u8, what: &str) -> Result<()> {
+        if self.peek() == Some(b) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.err(what))
+        }
+    }
+
+    /// After the root value: only whitespace may follow.
+    pub(crate) fn finish(&mut self) -> Result<()> {
+        self.skip_ws();
+        if self.pos < self.buf.len() {
+            return Err(self.err("trailing bytes after the JSON value"));
+        }
+        Ok(())
+    }
+
+    /// Raw bytes of a range (empty if out of range, which the scanner never produces).
+    #[inline]
+    pub(crate) fn slice(&self, start: usize, end: usize) -> &'a [u8] {
+        self.buf.get(start..end).unwrap_or_default()
+    }
+
+    /// A string token starting at the current `"`.
+    #[inline]
+    pub(crate) fn string(&mut self) -> Result<Str> {
+        let open = self.pos;
+        self.expect(b'"', "expected a string")?;
+        let start = self.pos;
+        let mut i = start;
+        let mut escaped = false;
+        loop {
+            while let Some(&b) = self.buf.get(i) {
+                if STOP[usize::from(b)] {
+                    break;
+                }
+                i += 1;
+            }
+            match self.buf.get(i) {
+                None => return Err(self.err_at(open, "unterminated string")),
+                Some(b'"') => {
+                    self.pos = i + 1;
+                    return Ok(Str {
+                        start,
+                        end: i,
+                        escaped,
+                    });
+                }
+                Some(b'\\') => {
+                    escaped = true;
+                    i = self.escape(i)?;
+                }
+                Some(_) => return Err(self.err_at(i, "control character in string")),
+            }
+        }
+    }
+
+    fn hex4(&self, at: usize) -> Result<u32> {
+        let mut v = 0u32;
+        for k in 0..4 {
+            let d = self
+                .buf
+                .get(at + k)
+                .and_then(|&c| char::from(c).to_digit(16))
+                .ok_or_else(|| self.err_at(at + k, "invalid \\u escape"))?;
+            v = v * 16 + d;
+        }
+        Ok(v)
+    }
+
+    /// Validates the escape at `i` (a backslash); returns the index after it.
+    fn escape(&self, i: usize) -> Result<usize> {
+        match self.buf.get(i + 1) {
+            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(i + 2),
+            Some(b'u') => {
+                let cp = self.hex4(i + 2)?;
+                if (0xDC00..0xE000).contains(&cp) {
+                    return Err(self.err_at(i, "lone low surrogate in \\u escape"));
+                }
+                if (0xD800..0xDC00).contains(&cp) {
+                    if self.buf.get(i + 6) != Some(&b'\\') || self.buf.get(i + 7) != Some(&b'u') {
+                        return Err(self.err_at(i, "lone high surrogate in \\u escape"));
+                    }
+                    let lo = self.hex4(i + 8)?;
+                    if !(0xDC00..0xE000).contains(&lo) {
+                        return Err(self.err_at(i, "lone high surrogate in \\u escape"));
+                    }
+                    return Ok(i + 12);
+                }
+                Ok(i + 6)
+            }
+            _ => Err(self.err_at(i, "invalid escape")),
+        }
+    }
+
+    /// Decoded bytes of a string token (borrowed when it has no escapes).
+    pub(crate) fn decoded<'s>(&self, s: Str, scratch: &'s mut Vec<u8>) -> &'s [u8]
+    where
+        'a: 's,
+    {
+        let raw = self.slice(s.start, s.end);
+        if !s.escaped {
+            return raw;
+        }
+        scratch.clear();
+        // The scanner validated the escapes; `unescape` cannot fail on them.
+        let _ = escape::unescape(raw, scratch);
+        scratch
+    }
+
+    /// A number token (RFC 8259 grammar). Returns its range and whether it is an integer
+    /// (no fraction, no exponent).
+    #[inline]
+    pub(crate) fn number(&mut self) -> Result<(usize, usize, bool)> {
+        let start = self.pos;
+        let digits = |s: &mut Self| {
+            let from = s.pos;
+            while matches!(s.peek(), Some(b'0'..=b'9')) {
+                s.pos += 1;
+            }
+            s.pos - from
+        };
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                digits(self);
+            }
+            _ => return Err(self.err("invalid number")),
+        }
+        let mut integer = true;
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            integer = false;
+            if digits(self) == 0 {
+                return Err(self.err("invalid number: digit expected after '.'"));
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            integer = false;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            if digits(self) == 0 {
+                return Err(self.err("invalid number: digit expected in exponent"));
+            }
+        }
+        Ok((start, self.pos, integer))
+    }
+
+    /// `true`, `false` or `null`.
+    #[inline]
+    pub(crate) fn literal(&mut self) -> Result<(usize, usize)> {
+        let start = self.pos;
+        let lit: &[u8] = match self.peek() {
+            Some(b't') => b"true",
+            Some(b'f') => b"false",
+            _ => b"null",
+        };
+        if self.buf.get(start..start + lit.len()) == Some(lit) {
+            self.pos += lit.len();
+            Ok((start, self.pos))
+        } else {
+            Err(self.err("invalid literal"))
+        }
+    }
+
+    /// An object member's key and the `:` after it; checks duplicates.
+    #[inline]
+    pub(crate) fn key(&mut self, dup: &mut DupCheck, scratch: &mut Vec<u8>) -> Result<Str> {
+        self.skip_ws();
+        let at = self.pos;
+        if self.peek() != Some(b'"') {
+            return Err(self.err("expected an object key"));
+        }
+        let k = self.string()?;
+        let fresh = if k.escaped {
+            let d = self.decoded(k, scratch).to_vec();
+            dup.insert(self.buf, (k.start, k.end), Some(&d))
+        } else {
+            dup.insert(self.buf, (k.start, k.end), None)
+        };
+        if !fresh {
+            return Err(Error::new(
+                ErrorCode::DuplicateKey,
+                format!("duplicate key in object at byte {at}"),
+            ));
+        }
+        self.skip_ws();
+        self.expect(b':', "expected ':'")?;
+        Ok(k)
+    }
+
+    /// Validates one value at the current position, at nesting `depth` (containers already
+    /// open around it), and counts its leaves (scalars and empty containers). With `W`, also
+    /// writes it compactly to `out`. Iterative: `stack` holds the open containers.
+    pub(crate) fn scan_value<const W: bool>(
+        &mut self,
+        out: &mut Vec<u8>,
+        dup: &mut DupCheck,
+        stack: &mut Vec<u8>,
+        depth: usize,
+    ) -> Result<u64> {
+        let base = stack.len();
+        let mut leaves = 0u64;
+        let mut scratch = Vec::new();
+        loop {
+            self.skip_ws();
+            match self.peek() {
+                Some(open @ (b'{' | b'[')) => {
+                    if depth + stack.len() - base + 1 > self.max_depth {
+                        return Err(self.too_deep());
+                    }
+                    self.pos += 1;
+                    let close = if open == b'{' { b'}' } else { b']' };
+                    if W {
+                        out.push(open);
+                    }
+                    self.skip_ws();
+                    if self.peek() == Some(close) {
+                        self.pos += 1;
+                        if W {
+                            out.push(close);
+                        }
+                        leaves += 1;
+                    } else {
+                        stack.push(open);
+                        if open == b'{' {
+                            dup.begin();
+                            let k = self.key(dup, &mut scratch)?;
+                            if W {
+                                out.extend_from_slice(self.slice(k.start - 1, k.end + 1));
+                                out.push(b':');
+                            }
+                        }
+                        continue;
+                    }
+                }
+                Some(b'"') => {
+                    let s = self.string()?;
+                    if W {
+                        out.extend_from_slice(self.slice(s.start - 1, s.end + 1));
+                    }
+                    leaves += 1;
+                }
+                Some(b'-' | b'0'..=b'9') => {
+                    let (a, b, _) = self.number()?;
+                    if W {
+                        out.extend_from_slice(self.slice(a, b));
+                    }
+                    leaves += 1;
+                }
+                Some(b't' | b'f' | b'n') => {
+                    let (a, b) = self.literal()?;
+                    if W {
+                        out.extend_from_slice(self.slice(a, b));
+                    }
+                    leaves += 1;
+                }
+                None => return Err(self.err("unexpected end of input")),
+                Some(_) => return Err(self.err("expected a value")),
+            }
+            // After a value: close containers, or move to the next member/element.
+            loop {
+                let Some(&top) = stack.last() else {
+                    return Ok(leaves);
+                };
+                if stack.len() == base {
+                    return Ok(leaves);
+                }
+                self.skip_ws();
+                match self.peek() {
+                    Some(b',') => {
+                        self.pos += 1;
+                        if W {
+                            out.push(b',');
+                        }
+                        if top == b'{' {
+                            let k = self.key(dup, &mut scratch)?;
+                            if W {
+                                out.extend_from_slice(self.slice(k.start - 1, k.end + 1));
+                                out.push(b':');
+                            }
+                        }
+                        break;
+                    }
+                    Some(b'}') if top == b'{' => {
+                        self.pos += 1;
+                        if W {
+                            out.push(b'}');
+                        }
+                        stack.pop();
+                        dup.end();
+                    }
+                    Some(b']') if top == b'[' => {
+                        self.pos += 1;
+                        if W {
+                            out.push(b']');
+                        }
+                        stack.pop();
+                    }
+                    _ => return Err(self.err("expected ',' or the end of the container")),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,592 @@
+//! The single-pass engine: walks the payload bytes once, driven by the policy's automaton,
+//! writing kept parts straight to the output and skipping removed subtrees without building
+//! them (they are still validated strictly).
+//!
+//! A container whose fate depends on its descendants is written optimistically and rolled back
+//! (the output `Vec` truncated) if nothing inside was kept; its children's "not allowed" removals
+//! then collapse into one entry for the container, so the receipt names removed subtree roots.
+
+use super::receipt::RemovalReason;
+use super::transform;
+use crate::json::scan::Str;
+use crate::json::{DupCheck, Scanner};
+use crate::policy::compile::DEAD;
+use crate::policy::model::{
+    Transform, T_ANY, T_ARRAY, T_BOOLEAN, T_INTEGER, T_NULL, T_NUMBER, T_OBJECT, T_STRING,
+};
+use crate::policy::{path, Inner};
+use crate::{Error, ErrorCode, Result};
+use std::collections::{BTreeSet, HashMap};
+
+#[derive(Clone, Copy)]
+enum PathSeg {
+    Key(Str),
+    Index,
+}
+
+#[derive(Clone, Copy)]
+pub(crate) struct Event {
+    pub(crate) path: u32,
+    pub(crate) reason: RemovalReason,
+    pub(crate) leaves: u64,
+}
+
+struct Frame {
+    rule: u16,
+    level: usize,
+    ok: bool,
+    path: u32,
+}
+
+/// Everything one pass produces.
+pub(crate) struct Outcome {
+    pub(crate) payload: Vec<u8>,
+    pub(crate) paths: Vec<String>,
+    pub(crate) events: Vec<Event>,
+    /// path id -> (op, count)
+    pub(crate) transformed: HashMap<u32, (&'static str, u64)>,
+    pub(crate) kept: u64,
+    pub(crate) transformed_leaves: u64,
+    pub(crate) missing: BTreeSet<String>,
+    pub(crate) not_transformed: BTreeSet<String>,
+}
+
+pub(crate) struct Engine<'a> {
+    s: Scanner<'a>,
+    pol: &'a Inner,
+    out: Vec<u8>,
+    dup: DupCheck,
+    stack: Vec<u8>,
+    scratch: Vec<u8>,
+    path: Vec<PathSeg>,
+    depth: usize,
+    path_ids: HashMap<String, u32>,
+    paths: Vec<String>,
+    pathbuf: String,
+    events: Vec<Event>,
+    transformed: HashMap<u32, (&'static str, u64)>,
+    kept: u64,
+    transformed_leaves: u64,
+    frames: Vec<Frame>,
+    missing: BTreeSet<String>,
+    not_transformed: BTreeSet<String>,
+    key: Option<&'a [u8]>,
+    justified: bool,
+    verify: bool,
+}
+
+impl<'a> Engine<'a> {
+    pub(crate) fn run(
+        pol: &'a Inner,
+        input: &'a [u8],
+        max_depth: usize,
+        key: Option<&'a [u8]>,
+        verify: bool,
+    ) -> Result<Outcome> {
+        let justified = match (&pol.doc.justification, pol.needs_justification) {
+            (Some(j), true) => justification_present(input, j, max_depth)?,
+            _ => false,
+        };
+        let mut e = Engine {
+            s: Scanner::new(input, max_depth),
+            pol,
+            out: Vec::with_capacity(input.len() / 2),
+            dup: DupCheck::default(),
+            stack: Vec::new(),
+            scratch: Vec::new(),
+            path: Vec::new(),
+            depth: 0,
+            path_ids: HashMap::new(),
+            paths: Vec::new(),
+            pathbuf: String::new(),
+            events: Vec::new(),
+            transformed: HashMap::new(),
+            kept: 0,
+            transformed_leaves: 0,
+            frames: Vec::new(),
+            missing: BTreeSet::new(),
+            not_transformed: BTreeSet::new(),
+            key,
+            justified,
+            verify,
+        };
+        e.s.skip_ws();
+        let first = e.s.peek();
+        let kept = e.value(pol.automaton.start, false)?;
+        e.s.finish()?;
+        if !kept {
+            // The root itself was removed: the output is the empty form of its kind.
+            e.out.clear();
+            e.out.extend_from_slice(match first {
+                Some(b'{') => b"{}",
+                Some(b'[') => b"[]",
+                _ => b"null",
+            });
+        }
+        Ok(Outcome {
+            payload: e.out,
+            paths: e.paths,
+            events: e.events,
+            transformed: e.transformed,
+            kept: e.kept,
+            transformed_leaves: e.transformed_leaves,
+            missing: e.missing,
+            not_transformed: e.not_transformed,
+        })
+    }
+
+    /// Interns the current path (collapsed: indices are `[*]`).
+    fn path_id(&mut self) -> u32 {
+        self.pathbuf.clear();
+        self.pathbuf.push('$');
+        let mut tmp = Vec::new();
+        for seg in &self.path {
+            match *seg {
+                PathSeg::Index => self.pathbuf.push_str("[*]"),
+                PathSeg::Key(k) => {
+                    let name = self.s.decoded(k, &mut tmp);
+                    path::push_name(&mut self.pathbuf, &String::from_utf8_lossy(name));
+                }
+            }
+        }
+        if let Some(&id) = self.path_ids.get(self.pathbuf.as_str()) {
+            return id;
+        }
+        let id = self.paths.len() as u32;
+        self.paths.push(self.pathbuf.clone());
+        self.path_ids.insert(self.pathbuf.clone(), id);
+        id
+    }
+
+    fn current_path(&mut self) -> String {
+        let id = self.path_id();
+        self.paths.get(id as usize).cloned().unwrap_or_default()
+    }
+
+    fn remove(&mut self, reason: RemovalReason, leaves: u64) {
+        let path = self.path_id();
+        self.events.push(Event {
+            path,
+            reason,
+            leaves,
+        });
+    }
+
+    fn skip(&mut self) -> Result<u64> {
+        self.s
+            .scan_value::<false>(&mut Vec::new(), &mut self.dup, &mut self.stack, self.depth)
+    }
+
+    fn skip_removed(&mut self, reason: RemovalReason) -> Result<bool> {
+        let leaves = self.skip()?;
+        self.remove(reason, leaves);
+        Ok(false)
+    }
+
+    /// Does the value at the cursor have one of `types`?
+    fn type_ok(&self, types: u8) -> Result<bool> {
+        let bit = match self.s.peek() {
+            Some(b'"') => T_STRING,
+            Some(b'{') => T_OBJECT,
+            Some(b'[') => T_ARRAY,
+            Some(b't' | b'f') => T_BOOLEAN,
+            Some(b'n') => T_NULL,
+            Some(b'-' | b'0'..=b'9') => {
+                if types & T_NUMBER != 0 {
+                    return Ok(true);
+                }
+                let mut look = Scanner::new(self.s.buf, self.s.max_depth);
+                look.pos = self.s.pos;
+                match look.number() {
+                    Ok((_, _, true)) => T_INTEGER,
+                    Ok(_) => T_NUMBER,
+                    Err(e) => return Err(e),
+                }
+            }
+            // Not a value: let the parse report it.
+            _ => return Ok(true),
+        };
+        Ok(types & bit != 0)
+    }
+
+    /// One value at the cursor, in automaton state `st`; `sub` when under a `subtree` rule.
+    /// Returns whether anything of it was written to the output.
+    fn value(&mut self, st: u32, sub: bool) -> Result<bool> {
+        let pol = self.pol;
+        self.s.skip_ws();
+        let Some(ds) = pol.automaton.states.get(st as usize) else {
+            return self.skip_removed(RemovalReason::NotAllowed);
+        };
+        if ds.forbidden {
+            return self.skip_removed(RemovalReason::Forbidden);
+        }
+        let mut keep = sub;
+        let mut sub_children = sub;
+        if let Some(m) = ds.matched {
+            if m.types != T_ANY && !self.type_ok(m.types)? {
+                return self.skip_removed(RemovalReason::TypeMismatch);
+            }
+            if let Some(allowed) = m.sensitive {
+                if !(allowed && self.justified) {
+                    return self.skip_removed(RemovalReason::Sensitive);
+                }
+            }
+            if let Some(ri) = m.transform {
+                self.transform(ri)?;
+                self.satisfy(&ds.satisfies);
+                return Ok(true);
+            }
+            keep = true;
+            sub_children |= m.subtree;
+        }
+        let level = self.path.len();
+        if !ds.anchors.is_empty() {
+            let path = self.path_id();
+            for &rule in ds.anchors.iter() {
+                self.frames.push(Frame {
+                    rule,
+                    level,
+                    ok: false,
+                    path,
+                });
+            }
+        }
+        let kept = match self.s.peek() {
+            Some(b'{') => self.container::<b'{'>(st, keep, sub_children)?,
+            Some(b'[') => self.container::<b'['>(st, keep, sub_children)?,
+            _ => self.scalar(keep)?,
+        };
+        if !ds.anchors.is_empty() {
+            while self.frames.last().is_some_and(|f| f.level == level) {
+                if let Some(f) = self.frames.pop() {
+                    if !f.ok {
+                        self.report_missing(f);
+                    }
+                }
+            }
+        }
+        if kept {
+            self.satisfy(&ds.satisfies);
+        }
+        Ok(kept)
+    }
+
+    fn satisfy(&mut self, sat: &[(u16, u16)]) {
+        for &(rule, k) in sat {
+            let Some(level) = self.path.len().checked_sub(usize::from(k)) else {
+                continue;
+            };
+            if let Some(f) = self
+                .frames
+                .iter_mut()
+                .rev()
+                .find(|f| f.rule == rule && f.level == level)
+            {
+                f.ok = true;
+            }
+        }
+    }
+
+    fn report_missing(&mut self, f: Frame) {
+        let Some(rule) = self.pol.doc.rules.get(usize::from(f.rule)) else {
+            return;
+        };
+        // The suffix below the anchor: the rule's last (path.len() - anchor depth) segments.
+        let base = self.paths.get(f.path as usize).cloned().unwrap_or_default();
+        let anchor_depth = rule
+            .path
+            .get(..rule.path.len().saturating_sub(1))
+            .and_then(|p| p.iter().rposition(|s| !matches!(s, path::Seg::Child(_))))
+            .map_or(0, |p| p + 1);
+        let suffix = path::display(rule.path.get(anchor_depth..).unwrap_or_default());
+        self.missing
+            .insert(format!("{base}{}", suffix.get(1..).unwrap_or_default()));
+    }
+
+    fn scalar(&mut self, keep: bool) -> Result<bool> {
+        let (a, b) = match self.s.peek() {
+            Some(b'"') => {
+                let k = self.s.string()?;
+                (k.start - 1, k.end + 1)
+            }
+            Some(b'-' | b'0'..=b'9') => {
+                let (a, b, _) = self.s.number()?;
+                (a, b)
+            }
+            Some(b't' | b'f' | b'n') => self.s.literal()?,
+            None => return Err(self.s.err("unexpected end of input")),
+            Some(_) => return Err(self.s.err("expected a value")),
+        };
+        if keep {
+            self.out.extend_from_slice(self.s.slice(a, b));
+            self.kept += 1;
+            Ok(true)
+        } else {
+            self.remove(RemovalReason::NotAllowed, 1);
+            Ok(false)
+        }
+    }
+
+    fn container<const OPEN: u8>(&mut self, st: u32, keep: bool, sub: bool) -> Result<bool> {
+        let pol = self.pol;
+        let close = if OPEN == b'{' { b'}' } else { b']' };
+        if st == DEAD {
+            // Nothing below can match: copy or skip the whole subtree in one tight loop.
+            if keep {
+                let leaves = self.s.scan_value::<true>(
+                    &mut self.out,
+                    &mut self.dup,
+                    &mut self.stack,
+                    self.depth,
+                )?;
+                self.kept += leaves;
+                return Ok(true);
+            }
+            return self.skip_removed(RemovalReason::NotAllowed);
+        }
+        let Some(ds) = pol.automaton.states.get(st as usize) else {
+            return self.skip_removed(RemovalReason::NotAllowed);
+        };
+        if self.depth + 1 > self.s.max_depth {
+            return Err(self.s.too_deep());
+        }
+        let out_mark = self.out.len();
+        let ev_mark = self.events.len();
+        self.s.pos += 1;
+        self.out.push(OPEN);
+        self.depth += 1;
+        if OPEN == b'{' {
+            self.dup.begin();
+        }
+        let mut any = false;
+        let mut n = 0u64;
+        self.s.skip_ws();
+        if self.s.peek() == Some(close) {
+            self.s.pos += 1;
+        } else {
+            loop {
+                let mark = self.out.len();
+                if any {
+                    self.out.push(b',');
+                }
+                let child = if OPEN == b'{' {
+                    let k = self.s.key(&mut self.dup, &mut self.scratch)?;
+                    self.out
+                        .extend_from_slice(self.s.slice(k.start - 1, k.end + 1));
+                    self.out.push(b':');
+                    self.path.push(PathSeg::Key(k));
+                    ds.child(self.s.decoded(k, &mut self.scratch))
+                } else {
+                    self.path.push(PathSeg::Index);
+                    ds.other
+                };
+                let kept = self.value(child, sub)?;
+                self.path.pop();
+                if kept {
+                    any = true;
+                } else {
+                    self.out.truncate(mark);
+                }
+                n += 1;
+                self.s.skip_ws();
+                match self.s.peek() {
+                    Some(b',') => self.s.pos += 1,
+                    Some(c) if c == close => {
+                        self.s.pos += 1;
+                        break;
+                    }
+                    _ => return Err(self.s.err("expected ',' or the end of the container")),
+                }
+            }
+        }
+        if OPEN == b'{' {
+            self.dup.end();
+        }
+        self.depth -= 1;
+        if n == 0 {
+            // An empty container is a leaf. An empty root is kept: the output of a policy that
+            // keeps nothing is the empty root, and that output must itself conform.
+            if keep || self.path.is_empty() {
+                self.out.push(close);
+                self.kept += 1;
+                return Ok(true);
+            }
+            self.out.truncate(out_mark);
+            self.remove(RemovalReason::NotAllowed, 1);
+            return Ok(false);
+        }
+        if any || keep {
+            self.out.push(close);
+            return Ok(true);
+        }
+        self.out.truncate(out_mark);
+        self.collapse(ev_mark);
+        Ok(false)
+    }
+
+    /// The container at the current path was removed whole: its children's `not_allowed`
+    /// entries become one entry for it; other reasons stay (they say more).
+    fn collapse(&mut self, mark: usize) {
+        let mut leaves = 0;
+        let mut w = mark;
+        for i in mark..self.events.len() {
+            let Some(&e) = self.events.get(i) else { break };
+            if e.reason == RemovalReason::NotAllowed {
+                leaves += e.leaves;
+            } else {
+                if let Some(slot) = self.events.get_mut(w) {
+                    *slot = e;
+                }
+                w += 1;
+            }
+        }
+        self.events.truncate(w);
+        if leaves > 0 {
+            self.remove(RemovalReason::NotAllowed, leaves);
+        }
+    }
+
+    fn transform_failed(&mut self, op: &str, why: &str) -> Error {
+        let path = self.current_path();
+        Error::new(
+            ErrorCode::TransformFailed,
+            format!("transform `{op}` failed at {path}: {why}"),
+        )
+    }
+
+    fn transform(&mut self, ri: u16) -> Result<()> {
+        let pol = self.pol;
+        let Some(t) = pol
+            .doc
+            .rules
+            .get(usize::from(ri))
+            .and_then(|r| r.transform.as_ref())
+        else {
+            return Ok(());
+        };
+        let op = t.op();
+        let key = if self.verify { None } else { self.key };
+        let mut leaves = 1;
+        match (t, self.s.peek()) {
+            (Transform::Replace { json }, _) => {
+                if self.verify {
+                    let mut seen = Vec::new();
+                    leaves = self.s.scan_value::<true>(
+                        &mut seen,
+                        &mut self.dup,
+                        &mut self.stack,
+                        self.depth,
+                    )?;
+                    if seen != json.as_bytes() {
+                        let p = self.current_path();
+                        self.not_transformed.insert(p);
+                    }
+                } else {
+                    leaves = self.skip()?;
+                }
+                self.out.extend_from_slice(json.as_bytes());
+            }
+            (_, Some(b'"')) => {
+                let k = self.s.string()?;
+                let mut buf = Vec::new();
+                let decoded = core::str::from_utf8(self.s.decoded(k, &mut buf))
+                    .unwrap_or_default()
+                    .to_owned();
+                match transform::apply_str(t, &decoded, key) {
+                    Ok(r) if r == decoded => self
+                        .out
+                        .extend_from_slice(self.s.slice(k.start - 1, k.end + 1)),
+                    Ok(r) => {
+                        if self.verify {
+                            let p = self.current_path();
+                            self.not_transformed.insert(p);
+                        }
+                        crate::json::write_string(&r, &mut self.out);
+                    }
+                    Err(why) if self.verify => {
+                        let _ = why;
+                        let p = self.current_path();
+                        self.not_transformed.insert(p);
+                    }
+                    Err(why) => return Err(self.transform_failed(op, why)),
+                }
+            }
+            (Transform::Hash { prefix }, Some(b'-' | b'0'..=b'9')) => {
+                let (a, b, _) = self.s.number()?;
+                if self.verify {
+                    let p = self.current_path();
+                    self.not_transformed.insert(p);
+                } else {
+                    let r = transform::hash(prefix, self.s.slice(a, b), None, key)
+                        .map_err(|why| self.transform_failed(op, why))?;
+                    crate::json::write_string(&r, &mut self.out);
+                }
+            }
+            _ => {
+                if self.verify {
+                    let p = self.current_path();
+                    self.not_transformed.insert(p);
+                    leaves = self.skip()?;
+                } else {
+                    // Validate first so a JSON error wins over the transform error.
+                    self.skip()?;
+                    return Err(self
+                        .transform_failed(op, "the value is not of a type this transform takes"));
+                }
+            }
+        }
+        self.transformed_leaves += leaves;
+        let id = self.path_id();
+        self.transformed.entry(id).or_insert((op, 0)).1 += 1;
+        Ok(())
+    }
+}
+
+/// Whether the payload holds a non-empty string, object or array at `path` (member names only).
+/// A targeted walk: only the objects on the path are entered; everything else is skipped.
+fn justification_present(input: &[u8], segs: &[path::Seg], max_depth: usize) -> Result<bool> {
+    let mut s = Scanner::new(input, max_depth);
+    let mut dup = DupCheck::default();
+    let mut stack = Vec::new();
+    let mut scratch = Vec::new();
+    for (depth, seg) in segs.iter().enumerate() {
+        let path::Seg::Child(name) = seg else {
+            return Ok(false);
+        };
+        s.skip_ws();
+        if s.peek() != Some(b'{') || depth + 1 > max_depth {
+            return Ok(false);
+        }
+        s.pos += 1;
+        dup.begin();
+        s.skip_ws();
+        if s.peek() == Some(b'}') {
+            return Ok(false);
+        }
+        loop {
+            let k = s.key(&mut dup, &mut scratch)?;
+            if s.decoded(k, &mut scratch) == name.as_bytes() {
+                break;
+            }
+            s.scan_value::<false>(&mut Vec::new(), &mut dup, &mut stack, depth + 1)?;
+            s.skip_ws();
+            match s.peek() {
+                Some(b',') => s.pos += 1,
+                _ => return Ok(false),
+            }
+        }
+    }
+    s.skip_ws();
+    Ok(match s.peek() {
+        Some(b'"') => {
+            let k = s.string()?;
+            k.end > k.start
+        }
+        Some(b'{' | b'[') => {
+            s.pos += 1;
+            s.skip_ws();
+            !matches!(s.peek(), Some(b'}' | b']'))
+        }
+        _ => false,
+    })
+}

@@ -1,0 +1,283 @@
+//! Compiles rule and forbidden paths into a deterministic automaton over path steps.
+//!
+//! Paths first form a trie (an NFA: `..name` becomes a state that loops on every step); subset
+//! construction then gives a DFA whose states hold everything the engine needs at a node: which
+//! rules match (merged), whether it is forbidden, and the `required` bookkeeping. The engine does
+//! one table lookup per member or element and never looks at path text.
+
+use super::model::{Doc, RuleDef, T_ANY};
+use super::path::Seg;
+use std::collections::HashMap;
+
+/// Upper bound on DFA states; far above any real policy, it stops pathological ones.
+const MAX_STATES: usize = 10_000;
+
+/// The dead state: nothing can match here or below.
+pub(crate) const DEAD: u32 = 0;
+
+#[derive(Default, Debug)]
+struct NState {
+    named: Vec<(String, u32)>,
+    wild: Option<u32>,
+    desc: Option<u32>,
+    loops: bool,
+    rules: Vec<u16>,
+    forbidden: bool,
+    anchors: Vec<u16>,
+    satisfies: Vec<(u16, u16)>,
+}
+
+/// What the rules matching a node say, merged (a node may match several paths).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Match {
+    /// Types every matching rule admits (normalised bits).
+    pub(crate) types: u8,
+    /// `Some(all categories allowed)` when any matching rule has a category.
+    pub(crate) sensitive: Option<bool>,
+    /// The first matching rule (in document order) with a transform.
+    pub(crate) transform: Option<u16>,
+    /// Some matching rule says `subtree`.
+    pub(crate) subtree: bool,
+}
+
+/// One DFA state.
+#[derive(Debug)]
+pub(crate) struct DState {
+    /// Member-name transitions, sorted by name; names not listed go to `other`.
+    named: Box<[(Box<[u8]>, u32)]>,
+    /// Transition for array elements and for unnamed members.
+    pub(crate) other: u32,
+    pub(crate) matched: Option<Match>,
+    pub(crate) forbidden: bool,
+    /// `required` rules checked at this node: their suffix must appear below.
+    pub(crate) anchors: Box<[u16]>,
+    /// `(rule, k)`: a kept node here satisfies rule's requirement opened `k` levels up.
+    pub(crate) satisfies: Box<[(u16, u16)]>,
+}
+
+impl DState {
+    /// The state for member `name` (decoded key bytes).
+    #[inline]
+    pub(crate) fn child(&self, name: &[u8]) -> u32 {
+        if self.named.len() <= 8 {
+            for (n, s) in self.named.iter() {
+                if **n == *name {
+                    return *s;
+                }
+            }
+            return self.other;
+        }
+        match self.named.binary_search_by(|(n, _)| (**n).cmp(name)) {
+            Ok(i) => self.named.get(i).map_or(self.other, |e| e.1),
+            Err(_) => self.other,
+        }
+    }
+}
+
+/// The automaton.
+#[derive(Debug)]
+pub(crate) struct Automaton {
+    pub(crate) states: Vec<DState>,
+    pub(crate) start: u32,
+}
+
+struct Nfa {
+    s: Vec<NState>,
+}
+
+impl Nfa {
+    fn new_state(&mut self, loops: bool) -> u32 {
+        self.s.push(NState {
+            loops,
+            ..NState::default()
+        });
+        (self.s.len() - 1) as u32
+    }
+
+    /// Adds a path; returns the state after each prefix (`len + 1` states).
+    fn insert(&mut self, path: &[Seg]) -> Vec<u32> {
+        let mut cur = 0u32;
+        let mut trail = vec![0];
+        for seg in path {
+            cur = match seg {
+                Seg::Child(n) => self.named(cur, n),
+                Seg::Wild => match self.s[cur as usize].wild {
+                    Some(w) => w,
+                    None => {
+                        let w = self.new_state(false);
+                        self.s[cur as usize].wild = Some(w);
+                        w
+                    }
+                },
+                Seg::Desc(n) => {
+                    let d = match self.s[cur as usize].desc {
+                        Some(d) => d,
+                        None => {
+                            let d = self.new_state(true);
+                            self.s[cur as usize].desc = Some(d);
+                            d
+                        }
+                    };
+                    self.named(d, n)
+                }
+            };
+            trail.push(cur);
+        }
+        trail
+    }
+
+    fn named(&mut self, from: u32, n: &str) -> u32 {
+        if let Some((_, t)) = self.s[from as usize].named.iter().find(|(k, _)| k == n) {
+            return *t;
+        }
+        let t = self.new_state(false);
+        self.s[from as usize].named.push((n.to_owned(), t));
+        t
+    }
+
+    fn close(&self, set: &mut Vec<u32>) {
+        let mut i = 0;
+        while i < set.len() {
+            if let Some(d) = self.s[set[i] as usize].desc {
+                if !set.contains(&d) {
+                    set.push(d);
+                }
+            }
+            i += 1;
+        }
+        set.sort_unstable();
+        set.dedup();
+    }
+}
+
+/// Builds the automaton; `Err` if the policy is too complex.
+pub(crate) fn compile(doc: &Doc) -> Result<Automaton, String> {
+    let mut nfa = Nfa {
+        s: vec![NState::default()],
+    };
+    for (i, r) in doc.rules.iter().enumerate() {
+        let trail = nfa.insert(&r.path);
+        let last = trail.len() - 1;
+        nfa.s[trail[last] as usize].rules.push(i as u16);
+        if r.required {
+            // The anchor is the node after the last wildcard before the final step; below it
+            // the suffix is literal names (and perhaps a final [*]).
+            let a = r.path[..last.saturating_sub(1)]
+                .iter()
+                .rposition(|s| !matches!(s, Seg::Child(_)))
+                .map_or(0, |p| p + 1);
+            nfa.s[trail[a] as usize].anchors.push(i as u16);
+            nfa.s[trail[last] as usize]
+                .satisfies
+                .push((i as u16, (last - a) as u16));
+        }
+    }
+    for f in &doc.forbidden {
+        let trail = nfa.insert(f);
+        if let Some(&t) = trail.last() {
+            nfa.s[t as usize].forbidden = true;
+        }
+    }
+
+    let mut ids: HashMap<Vec<u32>, u32> = HashMap::new();
+    let mut sets: Vec<Vec<u32>> = vec![vec![]];
+    ids.insert(vec![], DEAD);
+    let mut root = vec![0];
+    nfa.close(&mut root);
+    ids.insert(root.clone(), 1);
+    sets.push(root);
+    let mut states = Vec::new();
+    let mut k = 0;
+    while k < sets.len() {
+        if sets.len() > MAX_STATES {
+            return Err("the policy's paths are too complex to compile".into());
+        }
+        let set = sets[k].clone();
+        let step = |name: Option<&str>| {
+            let mut t = Vec::new();
+            for &q in &set {
+                let st = &nfa.s[q as usize];
+                if let Some(n) = name {
+                    t.extend(st.named.iter().filter(|(k, _)| k == n).map(|e| e.1));
+                }
+                t.extend(st.wild);
+                if st.loops {
+                    t.push(q);
+                }
+            }
+            nfa.close(&mut t);
+            t
+        };
+        let mut intern = |t: Vec<u32>, sets: &mut Vec<Vec<u32>>| -> u32 {
+            if let Some(&id) = ids.get(&t) {
+                return id;
+            }
+            let id = sets.len() as u32;
+            ids.insert(t.clone(), id);
+            sets.push(t);
+            id
+        };
+        let other_set = step(None);
+        let other = intern(other_set.clone(), &mut sets);
+        let mut names: Vec<&str> = set
+            .iter()
+            .flat_map(|&q| nfa.s[q as usize].named.iter().map(|(n, _)| n.as_str()))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let mut named = Vec::new();
+        for n in names {
+            let t = step(Some(n));
+            if t != other_set {
+                named.push((n.as_bytes().into(), intern(t, &mut sets)));
+            }
+        }
+        named.sort_by(|a: &(Box<[u8]>, u32), b| a.0.cmp(&b.0));
+
+        let mut rules: Vec<u16> = set
+            .iter()
+            .flat_map(|&q| nfa.s[q as usize].rules.clone())
+            .collect();
+        rules.sort_unstable();
+        let matched = (!rules.is_empty()).then(|| merge(&doc.rules, &rules, &doc.allow));
+        states.push(DState {
+            named: named.into(),
+            other,
+            matched,
+            forbidden: set.iter().any(|&q| nfa.s[q as usize].forbidden),
+            anchors: set
+                .iter()
+                .flat_map(|&q| nfa.s[q as usize].anchors.clone())
+                .collect(),
+            satisfies: set
+                .iter()
+                .flat_map(|&q| nfa.s[q as usize].satisfies.clone())
+                .collect(),
+        });
+        k += 1;
+    }
+    Ok(Automaton { states, start: 1 })
+}
+
+fn merge(all: &[RuleDef], rules: &[u16], allow: &[usize]) -> Match {
+    let mut m = Match {
+        types: T_ANY,
+        sensitive: None,
+        transform: None,
+        subtree: false,
+    };
+    for &i in rules {
+        let Some(r) = all.get(usize::from(i)) else {
+            continue;
+        };
+        m.types &= r.types;
+        if let Some(c) = r.category {
+            m.sensitive = Some(m.sensitive.unwrap_or(true) && allow.contains(&c));
+        }
+        if m.transform.is_none() && r.transform.is_some() {
+            m.transform = Some(i);
+        }
+        m.subtree |= r.subtree;
+    }
+    m
+}

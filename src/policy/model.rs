@@ -1,0 +1,601 @@
+//! The policy document model: reads a strictly parsed policy and lists every problem at once
+//! (a serde derive would stop at the first).
+
+use super::path::{self, Seg};
+use serde_json::{Map, Value};
+
+/// Type bits for `type`. `NUMBER` implies `INTEGER` once normalised (see [`norm_types`]).
+pub(crate) const T_STRING: u8 = 1;
+pub(crate) const T_NUMBER: u8 = 2;
+pub(crate) const T_INTEGER: u8 = 4;
+pub(crate) const T_BOOLEAN: u8 = 8;
+pub(crate) const T_NULL: u8 = 16;
+pub(crate) const T_OBJECT: u8 = 32;
+pub(crate) const T_ARRAY: u8 = 64;
+/// No `type` given: anything.
+pub(crate) const T_ANY: u8 = 127;
+
+fn type_bit(name: &str) -> Option<u8> {
+    Some(match name {
+        "string" => T_STRING,
+        "number" => T_NUMBER,
+        "integer" => T_INTEGER,
+        "boolean" => T_BOOLEAN,
+        "null" => T_NULL,
+        "object" => T_OBJECT,
+        "array" => T_ARRAY,
+        _ => return None,
+    })
+}
+
+/// A `number` type accepts integers too, so intersections of several rules stay right.
+pub(crate) fn norm_types(t: u8) -> u8 {
+    if t & T_NUMBER != 0 {
+        t | T_INTEGER
+    } else {
+        t
+    }
+}
+
+/// The Art. 14(4) categories.
+pub(crate) const CATEGORIES: &[&str] = &[
+    "racial_or_ethnic_origin",
+    "political_opinions",
+    "religious_or_other_beliefs",
+    "trade_union_membership",
+    "genetic_data",
+    "biometric_data",
+    "health_data",
+    "sex_life",
+];
+
+/// Recipient roles for `audience`.
+pub(crate) const AUDIENCES: &[&str] = &[
+    "service_provider",
+    "registrar",
+    "requested_party",
+    "poc_24_7",
+    "central_authority",
+    "notified_authority",
+    "requesting_authority",
+];
+
+/// `generalise_date` target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DatePart {
+    Year,
+    Month,
+    Day,
+}
+
+/// A transform, with validated parameters.
+#[derive(Clone, Debug)]
+pub(crate) enum Transform {
+    Mask {
+        keep_last: u64,
+        ch: char,
+    },
+    Hash {
+        prefix: String,
+    },
+    TruncateIp {
+        v4: u8,
+        v6: u8,
+    },
+    GeneraliseDate {
+        to: DatePart,
+    },
+    MaxLen {
+        len: u64,
+    },
+    /// The replacement, already in its JCS text.
+    Replace {
+        json: String,
+    },
+}
+
+impl Transform {
+    /// The `op` name.
+    pub(crate) fn op(&self) -> &'static str {
+        match self {
+            Self::Mask { .. } => "mask",
+            Self::Hash { .. } => "hash",
+            Self::TruncateIp { .. } => "truncate_ip",
+            Self::GeneraliseDate { .. } => "generalise_date",
+            Self::MaxLen { .. } => "max_len",
+            Self::Replace { .. } => "replace",
+        }
+    }
+
+    /// The value types the transform takes.
+    pub(crate) fn input_types(&self) -> u8 {
+        match self {
+            Self::Hash { .. } => T_STRING | T_NUMBER | T_INTEGER,
+            Self::Replace { .. } => T_ANY,
+            _ => T_STRING,
+        }
+    }
+}
+
+/// One rule after validation.
+#[derive(Clone, Debug)]
+pub(crate) struct RuleDef {
+    pub(crate) path: Vec<Seg>,
+    pub(crate) required: bool,
+    /// Normalised type bits ([`T_ANY`] when absent).
+    pub(crate) types: u8,
+    pub(crate) transform: Option<Transform>,
+    pub(crate) subtree: bool,
+    /// Index into [`CATEGORIES`].
+    pub(crate) category: Option<usize>,
+}
+
+/// A validated policy document.
+#[derive(Clone, Debug)]
+pub(crate) struct Doc {
+    pub(crate) id: String,
+    pub(crate) version: String,
+    pub(crate) title: String,
+    pub(crate) basis: String,
+    pub(crate) audience: String,
+    pub(crate) rules: Vec<RuleDef>,
+    pub(crate) forbidden: Vec<Vec<Seg>>,
+    /// Allowed categories (indices into [`CATEGORIES`]).
+    pub(crate) allow: Vec<usize>,
+    pub(crate) justification: Option<Vec<Seg>>,
+}
+
+struct Ctx {
+    problems: Vec<String>,
+}
+
+impl Ctx {
+    fn p(&mut self, at: &str, what: impl core::fmt::Display) {
+        self.problems.push(format!("{at}: {what}"));
+    }
+
+    fn fields(&mut self, at: &str, obj: &Map<String, Value>, allowed: &[&str]) {
+        for k in obj.keys() {
+            if !allowed.contains(&k.as_str()) {
+                self.p(at, format_args!("unknown field `{k}`"));
+            }
+        }
+    }
+
+    fn string(
+        &mut self,
+        at: &str,
+        obj: &Map<String, Value>,
+        key: &str,
+        required: bool,
+    ) -> Option<String> {
+        match obj.get(key) {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(_) => {
+                self.p(&format!("{at}.{key}"), "must be a string");
+                None
+            }
+            None => {
+                if required {
+                    self.p(at, format_args!("missing field `{key}`"));
+                }
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, at: &str, obj: &Map<String, Value>, key: &str) -> bool {
+        match obj.get(key) {
+            Some(Value::Bool(b)) => *b,
+            Some(_) => {
+                self.p(&format!("{at}.{key}"), "must be true or false");
+                false
+            }
+            None => false,
+        }
+    }
+
+    fn uint(&mut self, at: &str, obj: &Map<String, Value>, key: &str, max: u64) -> Option<u64> {
+        match obj.get(key).map(Value::as_u64) {
+            Some(Some(n)) if n <= max => Some(n),
+            Some(_) => {
+                self.p(
+                    &format!("{at}.{key}"),
+                    format_args!("must be an integer from 0 to {max}"),
+                );
+                None
+            }
+            None => {
+                self.p(at, format_args!("missing parameter `{key}`"));
+                None
+            }
+        }
+    }
+
+    fn path(&mut self, at: &str, v: &Value) -> Option<Vec<Seg>> {
+        match v {
+            Value::String(s) => match path::parse(s) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    self.p(at, format_args!("invalid path: {e}"));
+                    None
+                }
+            },
+            _ => {
+                self.p(at, "must be a path string");
+                None
+            }
+        }
+    }
+
+    fn category(&mut self, at: &str, v: &Value) -> Option<usize> {
+        let found = v
+            .as_str()
+            .and_then(|s| CATEGORIES.iter().position(|c| *c == s));
+        if found.is_none() {
+            self.p(at, "unknown category");
+        }
+        found
+    }
+}
+
+/// Every number in a policy must be an integer below 2^53 (JCS here is integer-only).
+fn check_numbers(v: &Value, at: &str, ctx: &mut Ctx) {
+    match v {
+        Value::Number(n) => {
+            let ok = n.as_u64().is_some_and(|u| u < 1 << 53)
+                || n.as_i64().is_some_and(|i| i.unsigned_abs() < 1 << 53);
+            if !ok {
+                ctx.p(
+                    at,
+                    "numbers in a policy must be integers below 2^53 in magnitude",
+                );
+            }
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                check_numbers(x, &format!("{at}[{i}]"), ctx);
+            }
+        }
+        Value::Object(o) => {
+            for (k, x) in o {
+                check_numbers(x, &format!("{at}.{k}"), ctx);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn transform(at: &str, v: &Value, ctx: &mut Ctx) -> Option<Transform> {
+    let Some(o) = v.as_object() else {
+        ctx.p(at, "must be an object with `op`");
+        return None;
+    };
+    let op = o.get("op").and_then(Value::as_str).unwrap_or_default();
+    let t = match op {
+        "mask" => {
+            ctx.fields(at, o, &["op", "keep_last", "char"]);
+            let keep_last = ctx.uint(at, o, "keep_last", u64::MAX)?;
+            let ch = match o.get("char") {
+                None => '*',
+                Some(Value::String(s)) if s.chars().count() == 1 => s.chars().next()?,
+                Some(_) => {
+                    ctx.p(&format!("{at}.char"), "must be a string of one character");
+                    return None;
+                }
+            };
+            Transform::Mask { keep_last, ch }
+        }
+        "hash" => {
+            ctx.fields(at, o, &["op", "prefix"]);
+            let prefix = ctx
+                .string(at, o, "prefix", false)
+                .unwrap_or_else(|| "hmac:".into());
+            Transform::Hash { prefix }
+        }
+        "truncate_ip" => {
+            ctx.fields(at, o, &["op", "v4", "v6"]);
+            let v4 = ctx.uint(at, o, "v4", 32);
+            let v6 = ctx.uint(at, o, "v6", 128);
+            Transform::TruncateIp {
+                v4: u8::try_from(v4?).ok()?,
+                v6: u8::try_from(v6?).ok()?,
+            }
+        }
+        "generalise_date" => {
+            ctx.fields(at, o, &["op", "to"]);
+            let to = match o.get("to").and_then(Value::as_str) {
+                Some("year") => DatePart::Year,
+                Some("month") => DatePart::Month,
+                Some("day") => DatePart::Day,
+                _ => {
+                    ctx.p(&format!("{at}.to"), "must be `year`, `month` or `day`");
+                    return None;
+                }
+            };
+            Transform::GeneraliseDate { to }
+        }
+        "max_len" => {
+            ctx.fields(at, o, &["op", "len"]);
+            Transform::MaxLen {
+                len: ctx.uint(at, o, "len", u64::MAX)?,
+            }
+        }
+        "replace" => {
+            ctx.fields(at, o, &["op", "value"]);
+            let Some(value) = o.get("value") else {
+                ctx.p(at, "missing parameter `value`");
+                return None;
+            };
+            let json = crate::jcs::canonicalize(value).ok()?;
+            Transform::Replace {
+                json: String::from_utf8(json).ok()?,
+            }
+        }
+        "" => {
+            ctx.p(at, "missing `op`");
+            return None;
+        }
+        _ => {
+            ctx.p(&format!("{at}.op"), "unknown transform");
+            return None;
+        }
+    };
+    Some(t)
+}
+
+fn rule(at: &str, v: &Value, ctx: &mut Ctx) -> Option<RuleDef> {
+    let Some(o) = v.as_object() else {
+        ctx.p(at, "a rule must be an object");
+        return None;
+    };
+    ctx.fields(
+        at,
+        o,
+        &[
+            "path",
+            "required",
+            "type",
+            "transform",
+            "subtree",
+            "category",
+            "note",
+        ],
+    );
+    let path = match o.get("path") {
+        Some(p) => ctx.path(&format!("{at}.path"), p),
+        None => {
+            ctx.p(at, "missing field `path`");
+            None
+        }
+    };
+    let required = ctx.boolean(at, o, "required");
+    let subtree = ctx.boolean(at, o, "subtree");
+    if o.get("note").is_some_and(|n| !n.is_string()) {
+        ctx.p(&format!("{at}.note"), "must be a string");
+    }
+    let types = match o.get("type") {
+        None => Some(T_ANY),
+        Some(t) => {
+            let names: Vec<&Value> = match t {
+                Value::Array(a) if !a.is_empty() => a.iter().collect(),
+                Value::String(_) => vec![t],
+                _ => vec![],
+            };
+            let mut bits = 0u8;
+            let mut ok = !names.is_empty();
+            for n in names {
+                match n.as_str().and_then(type_bit) {
+                    Some(b) => bits |= b,
+                    None => ok = false,
+                }
+            }
+            if ok {
+                Some(norm_types(bits))
+            } else {
+                ctx.p(
+                    &format!("{at}.type"),
+                    "must be a type name or a non-empty array of them",
+                );
+                None
+            }
+        }
+    };
+    let transform = match o.get("transform") {
+        Some(t) => Some(transform(&format!("{at}.transform"), t, ctx)?),
+        None => None,
+    };
+    let category = match o.get("category") {
+        Some(c) => Some(ctx.category(&format!("{at}.category"), c)?),
+        None => None,
+    };
+    if let Some(t) = &transform {
+        if subtree {
+            ctx.p(at, "`transform` together with `subtree`");
+        }
+        if let (Some(types), true) = (types, o.contains_key("type")) {
+            // Every type the rule admits must be one the transform takes.
+            if types & !t.input_types() != 0 {
+                ctx.p(
+                    at,
+                    format_args!("`type` admits values `{}` cannot take", t.op()),
+                );
+            }
+        }
+    }
+    Some(RuleDef {
+        path: path?,
+        required,
+        types: types?,
+        transform,
+        subtree,
+        category,
+    })
+}
+
+/// Validates a parsed policy document; `Err` holds every problem found.
+pub(crate) fn read(doc: &Value) -> Result<Doc, Vec<String>> {
+    let mut ctx = Ctx {
+        problems: Vec::new(),
+    };
+    check_numbers(doc, "$", &mut ctx);
+    let Some(o) = doc.as_object() else {
+        return Err(vec!["$: a policy must be a JSON object".into()]);
+    };
+    ctx.fields(
+        "$",
+        o,
+        &[
+            "minseal_policy",
+            "id",
+            "version",
+            "title",
+            "basis",
+            "audience",
+            "description",
+            "rules",
+            "forbidden",
+            "sensitive",
+        ],
+    );
+    match o.get("minseal_policy") {
+        Some(v) if v.as_u64() == Some(1) => {}
+        Some(_) => ctx.p("$.minseal_policy", "only version 1 exists"),
+        None => ctx.p("$", "missing field `minseal_policy`"),
+    }
+    let id = ctx.string("$", o, "id", true);
+    if let Some(id) = &id {
+        let b = id.as_bytes();
+        let ok = b.len() <= 128
+            && b.first()
+                .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && b.iter().all(|c| {
+                c.is_ascii_lowercase()
+                    || c.is_ascii_digit()
+                    || matches!(c, b'.' | b'_' | b'/' | b'-')
+            });
+        if !ok {
+            ctx.p(
+                "$.id",
+                "must match [a-z0-9][a-z0-9._/-]* and be at most 128 characters",
+            );
+        }
+    }
+    let version = ctx.string("$", o, "version", true);
+    let title = ctx.string("$", o, "title", true);
+    let basis = ctx.string("$", o, "basis", true);
+    let audience = ctx.string("$", o, "audience", true);
+    if audience.as_deref().is_some_and(|a| !AUDIENCES.contains(&a)) {
+        ctx.p("$.audience", "unknown audience");
+    }
+    ctx.string("$", o, "description", false);
+
+    let mut rules = Vec::new();
+    match o.get("rules") {
+        Some(Value::Array(a)) => {
+            for (i, r) in a.iter().enumerate() {
+                if let Some(r) = rule(&format!("$.rules[{i}]"), r, &mut ctx) {
+                    rules.push((i, r));
+                }
+            }
+        }
+        Some(_) => ctx.p("$.rules", "must be an array"),
+        None => ctx.p("$", "missing field `rules`"),
+    }
+    let mut forbidden = Vec::new();
+    match o.get("forbidden") {
+        Some(Value::Array(a)) => {
+            for (i, f) in a.iter().enumerate() {
+                if let Some(p) = ctx.path(&format!("$.forbidden[{i}]"), f) {
+                    forbidden.push(p);
+                }
+            }
+        }
+        Some(_) => ctx.p("$.forbidden", "must be an array of paths"),
+        None => {}
+    }
+    let mut allow = Vec::new();
+    let mut justification = None;
+    match o.get("sensitive") {
+        Some(Value::Object(s)) => {
+            ctx.fields("$.sensitive", s, &["allow", "justification"]);
+            match s.get("allow") {
+                Some(Value::Array(a)) => {
+                    for (i, c) in a.iter().enumerate() {
+                        if let Some(c) = ctx.category(&format!("$.sensitive.allow[{i}]"), c) {
+                            allow.push(c);
+                        }
+                    }
+                }
+                Some(_) => ctx.p("$.sensitive.allow", "must be an array of categories"),
+                None => {}
+            }
+            if let Some(j) = s.get("justification") {
+                justification = ctx.path("$.sensitive.justification", j);
+                if justification
+                    .as_ref()
+                    .is_some_and(|p| p.is_empty() || p.iter().any(|s| !matches!(s, Seg::Child(_))))
+                {
+                    ctx.p(
+                        "$.sensitive.justification",
+                        "must name one member path (no wildcards)",
+                    );
+                    justification = None;
+                }
+            }
+            if !allow.is_empty() && s.get("justification").is_none() {
+                ctx.p("$.sensitive", "`allow` needs a `justification` path");
+            }
+        }
+        Some(_) => ctx.p("$.sensitive", "must be an object"),
+        None => {}
+    }
+
+    // Contradictions.
+    for (n, (i, r)) in rules.iter().enumerate() {
+        let at = format!("$.rules[{i}]");
+        if let Some((j, _)) = rules[..n].iter().find(|(_, q)| q.path == r.path) {
+            ctx.p(&at, format_args!("same path as $.rules[{j}]"));
+        }
+        if forbidden.iter().any(|f| r.path.starts_with(f)) {
+            ctx.p(&at, "path is forbidden (or lies under a forbidden path)");
+        }
+        if let Some(c) = r.category {
+            if r.required && !allow.contains(&c) {
+                ctx.p(&at, "required, but its category is not in sensitive.allow");
+            }
+        }
+        if r.required && matches!(r.path.last(), Some(Seg::Desc(_)) | None) {
+            ctx.p(
+                &at,
+                "`required` needs a path ending in a member name or [*]",
+            );
+        }
+    }
+    if let Some(j) = &justification {
+        let kept = rules.iter().any(|(_, r)| {
+            r.category.is_none() && (r.path == *j || (r.subtree && j.starts_with(&r.path)))
+        });
+        if !kept {
+            ctx.p(
+                "$.sensitive.justification",
+                "no rule keeps this path (the recipient must receive the justification)",
+            );
+        }
+    }
+
+    if !ctx.problems.is_empty() {
+        return Err(ctx.problems);
+    }
+    Ok(Doc {
+        id: id.unwrap_or_default(),
+        version: version.unwrap_or_default(),
+        title: title.unwrap_or_default(),
+        basis: basis.unwrap_or_default(),
+        audience: audience.unwrap_or_default(),
+        rules: rules.into_iter().map(|(_, r)| r).collect(),
+        forbidden,
+        allow,
+        justification,
+    })
+}

@@ -1,0 +1,124 @@
+use minseal::policy::{builtins, Policy};
+use minseal::ErrorCode;
+
+const EXAMPLE: &str = include_str!("policies/example.json");
+
+fn problems(src: &str) -> Vec<String> {
+    let e = Policy::from_json(src.as_bytes()).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidPolicy, "{e}");
+    e.details().to_vec()
+}
+
+fn with_rules(rules: &str, extra: &str) -> String {
+    format!(
+        r#"{{"minseal_policy":1,"id":"t/x","version":"1","title":"t","basis":"b","audience":"registrar","rules":[{rules}]{extra}}}"#
+    )
+}
+
+#[test]
+fn loads_the_documented_example() {
+    let p = Policy::from_json(EXAMPLE.as_bytes()).unwrap();
+    assert_eq!(p.id(), "2ap/art7-order");
+    assert_eq!(p.version(), "1.0.0");
+    assert_eq!(p.audience(), "service_provider");
+    assert!(!p.uses_hash());
+    assert_eq!(p.reference().digest, p.digest());
+    // Digest is over JCS: whitespace and key order do not matter.
+    let v: serde_json::Value = serde_json::from_str(EXAMPLE).unwrap();
+    let p2 = Policy::from_json(serde_json::to_string(&v).unwrap().as_bytes()).unwrap();
+    assert_eq!(p.digest(), p2.digest());
+    assert_eq!(p.canonical_json(), p2.canonical_json());
+    assert!(p.canonical_json().starts_with("{\"audience\":"));
+}
+
+#[test]
+fn lists_every_problem_at_once() {
+    let src = r#"{"minseal_policy":2,"id":"Bad Id","version":"1","title":"t","basis":"b","audience":"police",
+      "extra":1,
+      "rules":[
+        {"path":"$.a[0]"},
+        {"path":"$.b","transform":{"op":"rot13"}},
+        {"path":"$.c","transform":{"op":"mask"}},
+        {"path":"$.d","transform":{"op":"mask","keep_last":2},"subtree":true},
+        {"path":"$.e","type":"number","transform":{"op":"max_len","len":3}},
+        {"path":"$.f","category":"shoe_size"},
+        {"path":"$.g","category":"health_data","required":true},
+        {"path":"$.h"},{"path":"$['h']"},
+        {"path":"$.x.y"},
+        {"path":"$.i","transform":{"op":"truncate_ip","v4":33,"v6":48}},
+        {"path":"$.j","bogus":true},
+        {"path":"$.k","type":"float"}
+      ],
+      "forbidden":["$.x"]}"#;
+    let p = problems(src);
+    let all = p.join("\n");
+    for needle in [
+        "$.minseal_policy",
+        "$.id",
+        "$.audience",
+        "unknown field `extra`",
+        "$.rules[0].path",
+        "$.rules[1].transform.op",
+        "missing parameter `keep_last`",
+        "`transform` together with `subtree`",
+        "$.rules[4]: `type` admits",
+        "$.rules[5].category",
+        "$.rules[6]: required",
+        "$.rules[8]: same path as $.rules[7]",
+        "$.rules[9]: path is forbidden",
+        "$.rules[10].transform.v4",
+        "$.rules[11]: unknown field `bogus`",
+        "$.rules[12].type",
+    ] {
+        assert!(all.contains(needle), "missing {needle:?} in\n{all}");
+    }
+}
+
+#[test]
+fn strict_parse_and_numbers() {
+    let dup = r#"{"minseal_policy":1,"minseal_policy":1}"#;
+    assert!(problems(dup)[0].contains("duplicate_key"));
+    let frac = with_rules(
+        r#"{"path":"$.a","transform":{"op":"max_len","len":1.5}}"#,
+        "",
+    );
+    assert!(problems(&frac).join("\n").contains("integers"));
+    let sens = with_rules(
+        r#"{"path":"$.a","category":"health_data"}"#,
+        r#","sensitive":{"allow":["health_data"]}"#,
+    );
+    assert!(problems(&sens).join("\n").contains("justification"));
+    let unkept = with_rules(
+        r#"{"path":"$.a","category":"health_data"}"#,
+        r#","sensitive":{"allow":["health_data"],"justification":"$.why"}"#,
+    );
+    assert!(problems(&unkept).join("\n").contains("no rule keeps"));
+}
+
+#[test]
+fn builtin_lookup() {
+    assert_eq!(
+        Policy::builtin("no/such").unwrap_err().code(),
+        ErrorCode::UnknownPolicy
+    );
+    for b in builtins() {
+        let p = Policy::builtin(b.id).unwrap();
+        assert_eq!(p.id(), b.id);
+    }
+}
+
+#[test]
+fn policies_in_repo_load() {
+    for dir in ["tests/policies", "policies"] {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for e in rd {
+            let path = e.unwrap().path();
+            if path.extension().is_some_and(|x| x == "json") {
+                Policy::from_json(&std::fs::read(&path).unwrap())
+                    .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            }
+        }
+    }
+}
