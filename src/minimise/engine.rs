@@ -467,22 +467,22 @@ impl<'a> Engine<'a> {
         let op = t.op();
         let key = if self.verify { None } else { self.key };
         let mut leaves = 1;
+        // A value already in the transform's output form is left as it is and counts as kept,
+        // not transformed: that is what makes a second pass report nothing (POLICY.md).
+        let mut changed = true;
         match (t, self.s.peek()) {
             (Transform::Replace { json }, _) => {
-                if self.verify {
-                    let mut seen = Vec::new();
-                    leaves = self.s.scan_value::<true>(
-                        &mut seen,
-                        &mut self.dup,
-                        &mut self.stack,
-                        self.depth,
-                    )?;
-                    if seen != json.as_bytes() {
-                        let p = self.current_path();
-                        self.not_transformed.insert(p);
-                    }
-                } else {
-                    leaves = self.skip()?;
+                let mut seen = Vec::new();
+                leaves = self.s.scan_value::<true>(
+                    &mut seen,
+                    &mut self.dup,
+                    &mut self.stack,
+                    self.depth,
+                )?;
+                changed = seen != json.as_bytes();
+                if self.verify && changed {
+                    let p = self.current_path();
+                    self.not_transformed.insert(p);
                 }
                 self.out.extend_from_slice(json.as_bytes());
             }
@@ -493,9 +493,11 @@ impl<'a> Engine<'a> {
                     .unwrap_or_default()
                     .to_owned();
                 match transform::apply_str(t, &decoded, key) {
-                    Ok(r) if r == decoded => self
-                        .out
-                        .extend_from_slice(self.s.slice(k.start - 1, k.end + 1)),
+                    Ok(r) if r == decoded => {
+                        changed = false;
+                        self.out
+                            .extend_from_slice(self.s.slice(k.start - 1, k.end + 1));
+                    }
                     Ok(r) => {
                         if self.verify {
                             let p = self.current_path();
@@ -534,6 +536,10 @@ impl<'a> Engine<'a> {
                         .transform_failed(op, "the value is not of a type this transform takes"));
                 }
             }
+        }
+        if !changed {
+            self.kept += leaves;
+            return Ok(());
         }
         self.transformed_leaves += leaves;
         let id = self.path_id();

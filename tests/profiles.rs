@@ -107,9 +107,7 @@ fn every_profile_is_built_in_with_the_digest_of_its_jcs() {
             "{id}: digest"
         );
     }
-    let unknown = Policy::builtin("2ap/no-such-profile")
-        .err()
-        .expect("unknown id must fail");
+    let unknown = Policy::builtin("2ap/no-such-profile").expect_err("unknown id must fail");
     assert_eq!(unknown.code(), ErrorCode::UnknownPolicy);
 }
 
@@ -211,8 +209,7 @@ fn art7_order_missing_two_required_fields_names_both() {
     let policy = Policy::builtin("2ap/art7-order").unwrap();
     let input = bytes(&fixture("2ap-art7-order", "missing-required.json"));
     let err = minimise(&policy, &input, &MinimiseOptions::default())
-        .err()
-        .expect("missing required fields must be an error");
+        .expect_err("missing required fields must be an error");
     assert_eq!(err.code(), ErrorCode::MissingRequired);
     for path in ["$.issued_at", "$.supplemental.domestic_legal_grounds"] {
         assert!(
