@@ -8,6 +8,7 @@
 mod dup;
 pub(crate) mod escape;
 pub(crate) mod scan;
+pub(crate) mod value;
 
 pub(crate) use dup::DupCheck;
 pub(crate) use scan::Scanner;

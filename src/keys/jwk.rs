@@ -1,7 +1,7 @@
 //! JWK (RFC 7517/8037) and JWK Set import/export for X25519 keys, and RFC 7638 thumbprints.
 
-use super::strict_json::{self, StrictError};
 use super::{b64, invalid_key, PublicKey, SecretKey, KEY_LEN};
+use crate::json::value::{self as strict_json, StrictError};
 use crate::Result;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};

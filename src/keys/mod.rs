@@ -7,7 +7,6 @@
 
 mod b64;
 mod jwk;
-pub(crate) mod strict_json;
 
 pub use b64::{decode as base64url_decode, encode as base64url_encode};
 pub use jwk::okp_thumbprint;

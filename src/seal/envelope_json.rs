@@ -8,7 +8,7 @@
 use super::header::{Header, FORMAT_VERSION};
 use super::hpke_stanza::{Stanza, ENC_LEN, STANZA_CT_LEN};
 use super::Envelope;
-use crate::keys::strict_json::{self, StrictError};
+use crate::json::value::{self as strict_json, StrictError};
 use crate::keys::{base64url_decode, base64url_encode};
 use crate::{Error, ErrorCode, Result};
 use serde_json::{Map, Value};

@@ -5,7 +5,7 @@
 //! parsed header must re-serialise to the very bytes it was read from.
 
 use super::limits::*;
-use crate::keys::strict_json::{self, StrictError};
+use crate::json::value::{self as strict_json, StrictError};
 use crate::{Error, ErrorCode, PolicyRef, Result};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;

@@ -1,10 +1,11 @@
-//! A duplicate-rejecting JSON reader for the small documents this crate parses itself
-//! (JWKs, JWK Sets, envelope headers and JSON envelopes).
+//! A duplicate-rejecting reader into `serde_json::Value`, for the small documents this crate
+//! parses itself (JWKs, JWK Sets, envelope headers and JSON envelopes). Payloads never go
+//! through here: they are scanned in one pass by the minimisation engine.
 //!
 //! `serde_json::Value` silently keeps the last of two equal keys; a key or header that means
 //! one thing to us and another to a different parser is exactly what strict parsing must
-//! refuse. This wraps serde_json's tokenizer with a map visitor that errors on a repeated key.
-//! Kept in `keys` (which depends on nothing) so that `seal` can use it too.
+//! refuse. This wraps serde_json's tokenizer (one pass) with a map visitor that errors on a
+//! repeated key.
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
