@@ -83,6 +83,16 @@ impl PublicKey {
         jwk::parse_public_jwk_text(text)
     }
 
+    /// Parses one public key given as a JWK (text starting with `{`) or raw base64url.
+    pub fn parse(text: &str) -> Result<Self> {
+        let t = text.trim();
+        if t.starts_with('{') {
+            Self::from_jwk(t)
+        } else {
+            Self::from_base64url(t)
+        }
+    }
+
     /// A JWK Set (`{"keys":[…]}`) holding `keys`.
     pub fn to_jwk_set(keys: &[PublicKey]) -> String {
         jwk::public_jwk_set(keys)
@@ -192,6 +202,16 @@ impl SecretKey {
     /// The private JWK (RFC 8037, with `d`), zeroized when dropped.
     pub fn to_jwk(&self) -> Zeroizing<String> {
         jwk::private_jwk(self)
+    }
+
+    /// Parses a secret key given as a private JWK (text starting with `{`) or raw base64url.
+    pub fn parse(text: &str) -> Result<Self> {
+        let t = text.trim();
+        if t.starts_with('{') {
+            Self::from_jwk(t)
+        } else {
+            Self::from_base64url(t)
+        }
     }
 
     /// Parses a private JWK; `d` must match `x` (compared in constant time).

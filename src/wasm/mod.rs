@@ -1,5 +1,19 @@
-//! wasm-bindgen layer: thin wrappers over the core. No logic lives here.
+//! wasm-bindgen layer: thin wrappers over the core (`api`, `keys`, `seal`, `policy`,
+//! `minimise`). No logic lives here: only JS type checks, conversions and error mapping.
+//!
+//! Every export takes `JsValue` arguments and checks their JS type itself (wasm-bindgen would
+//! otherwise coerce, e.g. `null` into the string `"null"`), and returns `Result<_, JsValue>`
+//! whose error is a `MinsealError`-shaped `Error` (see `error.rs`). Nothing here panics: the
+//! release profile aborts on panic, which JS would see as `RuntimeError: unreachable`.
 use wasm_bindgen::prelude::*;
+
+mod error;
+mod input;
+mod keys;
+mod policy;
+mod seal;
+#[cfg(feature = "test-hooks")]
+mod testing;
 
 /// The crate version, as a smoke test that the module loads and runs.
 #[wasm_bindgen]

@@ -1,7 +1,7 @@
 // Node entry: the wasm is read and instantiated synchronously at import, so no init is needed.
 import { readFileSync } from 'node:fs';
 import { initSync } from './minseal_core.js';
-export { version } from './minseal_core.js';
+export * from './api.js';
 
 initSync({ module: readFileSync(new URL('./minseal_core_bg.wasm', import.meta.url)) });
 

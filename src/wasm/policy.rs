@@ -1,0 +1,252 @@
+//! `Policy`, `profiles`, `minimise`, `verify`, `minimiseAndSeal`, `openAndVerify`.
+
+use super::error::{invalid_argument, js, JsResult};
+use super::input::{self, json_bytes, parse_own_json};
+use super::keys::{recipients, secret_key};
+use super::seal::{
+    envelope_in, envelope_out, format, header_out, params, payload_out, SEAL_OPTIONS,
+};
+use crate::api;
+use crate::minimise::{self, MinimiseOptions, Verification};
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+/// A compiled minimisation policy (built-in or parsed); reuse it across calls.
+#[wasm_bindgen]
+pub struct Policy {
+    inner: crate::policy::Policy,
+}
+
+impl Policy {
+    pub(crate) fn inner(&self) -> &crate::policy::Policy {
+        &self.inner
+    }
+}
+
+#[wasm_bindgen]
+impl Policy {
+    /// A built-in profile by id (`unknown_policy` if there is none).
+    pub fn builtin(id: JsValue) -> JsResult<Policy> {
+        let id = input::string(&id).ok_or_else(|| invalid_argument("id must be a string"))?;
+        Ok(Policy {
+            inner: js(crate::policy::Policy::builtin(&id))?,
+        })
+    }
+
+    /// Parses a policy document: JSON text, UTF-8 bytes or a plain object.
+    pub fn parse(policy: JsValue) -> JsResult<Policy> {
+        let bytes = json_bytes(&policy, "policy")?;
+        Ok(Policy {
+            inner: js(crate::policy::Policy::from_json(&bytes))?,
+        })
+    }
+
+    /// The policy id.
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> String {
+        self.inner.id().to_owned()
+    }
+
+    /// The policy version.
+    #[wasm_bindgen(getter)]
+    pub fn version(&self) -> String {
+        self.inner.version().to_owned()
+    }
+
+    /// The human title.
+    #[wasm_bindgen(getter)]
+    pub fn title(&self) -> String {
+        self.inner.title().to_owned()
+    }
+
+    /// The legal basis.
+    #[wasm_bindgen(getter)]
+    pub fn basis(&self) -> String {
+        self.inner.basis().to_owned()
+    }
+
+    /// The recipient role.
+    #[wasm_bindgen(getter)]
+    pub fn audience(&self) -> String {
+        self.inner.audience().to_owned()
+    }
+
+    /// SHA-256 of the policy's JCS bytes, lowercase hex.
+    #[wasm_bindgen(getter)]
+    pub fn digest(&self) -> String {
+        crate::hex::encode(&self.inner.digest())
+    }
+
+    /// The RFC 8785 canonical text of the policy.
+    #[wasm_bindgen(js_name = canonicalJson)]
+    pub fn canonical_json(&self) -> String {
+        self.inner.canonical_json().to_owned()
+    }
+}
+
+/// `{ id, version, title, basis, audience }` of every built-in profile.
+#[wasm_bindgen]
+pub fn profiles() -> JsValue {
+    let out = Array::new();
+    for p in crate::policy::builtins() {
+        let o = Object::new();
+        let _ = Reflect::set(&o, &"id".into(), &p.id.into());
+        let _ = Reflect::set(&o, &"version".into(), &p.version.into());
+        let _ = Reflect::set(&o, &"title".into(), &p.title.into());
+        let _ = Reflect::set(&o, &"basis".into(), &p.basis.into());
+        let _ = Reflect::set(&o, &"audience".into(), &p.audience.into());
+        out.push(&o);
+    }
+    out.into()
+}
+
+const MINIMISE_OPTIONS: &[&str] = &["hashKey", "strict", "maxBytes", "maxDepth"];
+
+/// `MinimiseOptions` from the JS options object (defaults from the core).
+fn minimise_options(opts: Option<&Object>) -> JsResult<MinimiseOptions> {
+    let mut o = MinimiseOptions::default();
+    if let Some(k) = input::opt_bytes(opts, "hashKey")? {
+        o.hash_key = Some(zeroize::Zeroizing::new(k));
+    }
+    if let Some(s) = input::opt_bool(opts, "strict")? {
+        o.strict = s;
+    }
+    if let Some(n) = input::opt_uint(opts, "maxBytes", u64::MAX)? {
+        o.limits.max_bytes = usize::try_from(n).unwrap_or(usize::MAX);
+    }
+    if let Some(n) = input::opt_uint(opts, "maxDepth", u64::MAX)? {
+        o.limits.max_depth = usize::try_from(n).unwrap_or(usize::MAX);
+    }
+    Ok(o)
+}
+
+fn text(bytes: Vec<u8>) -> JsResult<JsValue> {
+    payload_out(bytes, false)
+}
+
+fn set(o: &Object, k: &str, v: &JsValue) {
+    let _ = Reflect::set(o, &JsValue::from_str(k), v);
+}
+
+/// Minimises `payload` under `policy`: `{ payload, receipt }`.
+#[wasm_bindgen]
+pub fn minimise(payload: JsValue, policy: &Policy, options: JsValue) -> JsResult<JsValue> {
+    let opts = input::options(&options, "options", MINIMISE_OPTIONS)?;
+    let mo = minimise_options(opts.as_ref())?;
+    let bytes = json_bytes(&payload, "payload")?;
+    let m = js(minimise::minimise(&policy.inner, &bytes, &mo))?;
+    let out = Object::new();
+    set(&out, "payload", &text(m.payload)?);
+    set(&out, "receipt", &parse_own_json(&m.receipt.to_json())?);
+    Ok(out.into())
+}
+
+fn verification_out(v: &Verification) -> JsValue {
+    let out = Object::new();
+    set(&out, "conforms", &v.conforms.into());
+    let list = Array::new();
+    for x in &v.violations {
+        let o = Object::new();
+        set(&o, "path", &x.path.as_str().into());
+        set(&o, "kind", &x.kind.as_str().into());
+        list.push(&o);
+    }
+    set(&out, "violations", &list);
+    out.into()
+}
+
+/// Whether `payload` already conforms to `policy`: `{ conforms, violations }`.
+#[wasm_bindgen]
+pub fn verify(payload: JsValue, policy: &Policy, options: JsValue) -> JsResult<JsValue> {
+    let opts = input::options(&options, "options", MINIMISE_OPTIONS)?;
+    let mo = minimise_options(opts.as_ref())?;
+    let bytes = json_bytes(&payload, "payload")?;
+    Ok(verification_out(&js(minimise::verify(
+        &policy.inner,
+        &bytes,
+        &mo,
+    ))?))
+}
+
+/// Minimises, then seals the minimised bytes: `{ envelope, receipt, payload }`.
+#[wasm_bindgen(js_name = minimiseAndSeal)]
+pub fn minimise_and_seal(
+    payload: JsValue,
+    policy: &Policy,
+    recipients_in: JsValue,
+    options: JsValue,
+) -> JsResult<JsValue> {
+    let known: Vec<&str> = MINIMISE_OPTIONS
+        .iter()
+        .chain(SEAL_OPTIONS.iter().filter(|k| **k != "policy"))
+        .copied()
+        .collect();
+    let opts = input::options(&options, "options", &known)?;
+    let mo = minimise_options(opts.as_ref())?;
+    let f = format(opts.as_ref())?;
+    let p = params(opts.as_ref())?;
+    let bytes = json_bytes(&payload, "payload")?;
+    let to = recipients(&recipients_in)?;
+    let sealed = sealed(&policy.inner, &bytes, &to, &mo, p)?;
+    let out = Object::new();
+    set(&out, "envelope", &envelope_out(&sealed.envelope, f)?);
+    set(&out, "receipt", &parse_own_json(&sealed.receipt.to_json())?);
+    set(&out, "payload", &text(sealed.payload)?);
+    Ok(out.into())
+}
+
+fn sealed(
+    policy: &crate::policy::Policy,
+    bytes: &[u8],
+    to: &[crate::keys::PublicKey],
+    mo: &MinimiseOptions,
+    p: crate::seal::SealParams,
+) -> JsResult<api::Sealed> {
+    #[cfg(feature = "test-hooks")]
+    if let Some(r) = super::testing::with_rng(|rng| {
+        api::minimise_and_seal_with_rng(policy, bytes, to, mo, p.clone(), rng)
+    }) {
+        return js(r);
+    }
+    js(api::minimise_and_seal(policy, bytes, to, mo, p))
+}
+
+fn open_and_verify_impl(
+    envelope: JsValue,
+    private_key: JsValue,
+    policy: Option<&Policy>,
+) -> JsResult<JsValue> {
+    let env = envelope_in(&envelope)?;
+    let sk = secret_key(&private_key)?;
+    let r = js(api::open_and_verify(
+        &env,
+        &sk,
+        policy.map(|p| &p.inner),
+        &MinimiseOptions::default(),
+    ))?;
+    let out = Object::new();
+    set(&out, "payload", &text(r.payload)?);
+    set(&out, "header", &header_out(&env)?);
+    let v = match &r.verification {
+        Some(v) => verification_out(v),
+        None => JsValue::NULL,
+    };
+    set(&out, "verification", &v);
+    Ok(out.into())
+}
+
+/// Opens, then verifies against the built-in policy the header names.
+#[wasm_bindgen(js_name = openAndVerify)]
+pub fn open_and_verify(envelope: JsValue, private_key: JsValue) -> JsResult<JsValue> {
+    open_and_verify_impl(envelope, private_key, None)
+}
+
+/// Opens, then verifies against `policy` (its reference must equal the header's).
+#[wasm_bindgen(js_name = openAndVerifyWith)]
+pub fn open_and_verify_with(
+    envelope: JsValue,
+    private_key: JsValue,
+    policy: &Policy,
+) -> JsResult<JsValue> {
+    open_and_verify_impl(envelope, private_key, Some(policy))
+}

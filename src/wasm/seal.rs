@@ -1,0 +1,173 @@
+//! `seal`, `open` and the envelope in its three JS forms.
+
+use super::error::{invalid_argument, js, JsResult};
+use super::input::{self, json_text, parse_own_json};
+use super::keys::{recipients, secret_key};
+use super::policy::Policy;
+use crate::keys::PublicKey;
+use crate::seal::{self, Envelope, SealParams};
+use crate::{Error, ErrorCode};
+use js_sys::{Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+
+/// Keys of `SealOptions`.
+pub(crate) const SEAL_OPTIONS: &[&str] = &[
+    "format",
+    "policy",
+    "contentType",
+    "metadata",
+    "createdAt",
+    "chunkSize",
+];
+
+/// The envelope form a caller asked for.
+#[derive(Clone, Copy)]
+pub(crate) enum Format {
+    Json,
+    String,
+    Binary,
+}
+
+pub(crate) fn format(opts: Option<&Object>) -> JsResult<Format> {
+    match input::opt_string(opts, "format")?.as_deref() {
+        None | Some("json") => Ok(Format::Json),
+        Some("string") => Ok(Format::String),
+        Some("binary") => Ok(Format::Binary),
+        Some(_) => Err(invalid_argument(
+            "option `format` must be 'json', 'string' or 'binary'",
+        )),
+    }
+}
+
+/// `SealParams` from `SealOptions` (`createdAt` defaults to now, from the JS clock).
+pub(crate) fn params(opts: Option<&Object>) -> JsResult<SealParams> {
+    let created_at = match input::opt_uint(opts, "createdAt", u64::MAX)? {
+        Some(t) => t,
+        None => input::now_secs(),
+    };
+    let mut p = SealParams::new(created_at);
+    if let Some(ct) = input::opt_string(opts, "contentType")? {
+        p = p.with_content_type(ct);
+    }
+    if let Some(cs) = input::opt_uint(opts, "chunkSize", u64::from(u32::MAX))? {
+        p = p.with_chunk_size(u32::try_from(cs).unwrap_or(u32::MAX));
+    }
+    for (k, v) in input::opt_string_map(opts, "metadata")?.unwrap_or_default() {
+        p = p.with_metadata(k, v);
+    }
+    Ok(p)
+}
+
+/// The envelope in the requested form.
+pub(crate) fn envelope_out(env: &Envelope, f: Format) -> JsResult<JsValue> {
+    Ok(match f {
+        Format::Json => parse_own_json(&env.to_json())?,
+        Format::String => JsValue::from_str(&env.to_json()),
+        Format::Binary => Uint8Array::from(env.to_binary().as_slice()).into(),
+    })
+}
+
+/// An envelope in any form: JSON text, a JSON envelope object, or the binary form.
+pub(crate) fn envelope_in(v: &JsValue) -> JsResult<Envelope> {
+    if let Some(b) = input::bytes(v) {
+        return js(Envelope::from_binary(&b));
+    }
+    let text = json_text(v, "envelope").map_err(|_| {
+        invalid_argument("envelope must be a JSON envelope object, a string or a Uint8Array")
+    })?;
+    js(Envelope::from_json(&text))
+}
+
+/// The payload to seal as is: a string (UTF-8) or bytes.
+fn raw_payload(v: &JsValue) -> JsResult<Vec<u8>> {
+    if let Some(s) = input::string(v) {
+        return Ok(s.into_bytes());
+    }
+    input::bytes(v).ok_or_else(|| invalid_argument("payload must be a string or a Uint8Array"))
+}
+
+pub(crate) fn seal_bytes(payload: &[u8], to: &[PublicKey], p: &SealParams) -> JsResult<Envelope> {
+    #[cfg(feature = "test-hooks")]
+    if let Some(r) = super::testing::with_rng(|rng| seal::seal_with_rng(payload, to, p, rng)) {
+        return js(r);
+    }
+    js(seal::seal(payload, to, p))
+}
+
+fn seal_impl(
+    payload: JsValue,
+    to: JsValue,
+    options: JsValue,
+    policy: Option<&Policy>,
+) -> JsResult<JsValue> {
+    let opts = input::options(&options, "options", SEAL_OPTIONS)?;
+    let f = format(opts.as_ref())?;
+    let mut p = params(opts.as_ref())?;
+    let bytes = raw_payload(&payload)?;
+    let to = recipients(&to)?;
+    if let Some(policy) = policy {
+        p = p.with_policy(policy.inner().reference());
+    }
+    envelope_out(&seal_bytes(&bytes, &to, &p)?, f)
+}
+
+/// Seals `payload` as is (no minimisation) to `recipients`.
+#[wasm_bindgen]
+pub fn seal(payload: JsValue, recipients: JsValue, options: JsValue) -> JsResult<JsValue> {
+    seal_impl(payload, recipients, options, None)
+}
+
+/// [`seal`] naming `policy` in the header (the JS entry resolves `options.policy`).
+#[wasm_bindgen(js_name = sealNamingPolicy)]
+pub fn seal_naming_policy(
+    payload: JsValue,
+    recipients: JsValue,
+    options: JsValue,
+    policy: &Policy,
+) -> JsResult<JsValue> {
+    seal_impl(payload, recipients, options, Some(policy))
+}
+
+/// The payload in the form asked for: a string (UTF-8, else `invalid_utf8`) or bytes.
+pub(crate) fn payload_out(payload: Vec<u8>, as_bytes: bool) -> JsResult<JsValue> {
+    if as_bytes {
+        return Ok(Uint8Array::from(payload.as_slice()).into());
+    }
+    String::from_utf8(payload).map(JsValue::from).map_err(|_| {
+        super::error::to_js(&Error::new(
+            ErrorCode::InvalidUtf8,
+            "the payload is not UTF-8 text: open it with { output: 'bytes' }",
+        ))
+    })
+}
+
+/// The authenticated header as a plain object (its canonical JSON, parsed).
+pub(crate) fn header_out(env: &Envelope) -> JsResult<JsValue> {
+    parse_own_json(&String::from_utf8_lossy(env.header_bytes()))
+}
+
+/// Opens an envelope: `{ payload, header }`.
+#[wasm_bindgen]
+pub fn open(envelope: JsValue, private_key: JsValue, options: JsValue) -> JsResult<JsValue> {
+    let opts = input::options(&options, "options", &["output"])?;
+    let as_bytes = match input::opt_string(opts.as_ref(), "output")?.as_deref() {
+        None | Some("string") => false,
+        Some("bytes") => true,
+        Some(_) => {
+            return Err(invalid_argument(
+                "option `output` must be 'string' or 'bytes'",
+            ))
+        }
+    };
+    let env = envelope_in(&envelope)?;
+    let sk = secret_key(&private_key)?;
+    let opened = js(seal::open(&env, &sk))?;
+    let out = Object::new();
+    let _ = Reflect::set(
+        &out,
+        &"payload".into(),
+        &payload_out(opened.payload, as_bytes)?,
+    );
+    let _ = Reflect::set(&out, &"header".into(), &header_out(&env)?);
+    Ok(out.into())
+}
