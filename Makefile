@@ -4,13 +4,18 @@ SHELL := /bin/bash
 CARGO ?= cargo
 NODE_TEST := node --test --test-reporter=spec
 
-.PHONY: setup pkg test lint test-rust test-js test-browser demo demo-cli bench fuzz clean
+.PHONY: setup pkg pkg-testing test lint test-rust test-js test-browser demo demo-cli bench fuzz clean
 
 setup:
 	@scripts/setup
 
 pkg: setup
 	@scripts/build-wasm
+
+# The test package: pkg/ plus the TEST-ONLY `test-hooks` feature (a seeded RNG for the wasm/native
+# sameness test), in target/pkg-testing/. Never published.
+pkg-testing: setup
+	@MINSEAL_WASM_FEATURES="wasm test-hooks" MINSEAL_PKG_DIR=target/pkg-testing scripts/build-wasm
 
 lint: setup
 	$(CARGO) fmt --all -- --check
@@ -20,7 +25,7 @@ lint: setup
 test-rust: setup
 	$(CARGO) test --all-features
 
-test-js: pkg
+test-js: pkg pkg-testing
 	cd tests/js && $(NODE_TEST) node/
 
 test-browser: pkg

@@ -22,15 +22,20 @@ fn is_object(v: &JsValue) -> bool {
 }
 
 /// `JSON.stringify(v)` for an object or array: JS's own number formatting (shortest round
-/// trip of the double), key order as enumerated. A cycle, a BigInt or too deep a nesting for the
-/// JS engine (`RangeError`) is `invalid_argument`; depth and size limits are the core's.
+/// trip of the double), key order as enumerated. Nesting too deep for the JS engine (its
+/// `RangeError`) is `too_deep`; a cycle or a BigInt (`TypeError`) is `invalid_argument`. The
+/// core then applies its own depth and size limits to the text.
 pub(crate) fn stringify(v: &JsValue, what: &str) -> JsResult<String> {
     match JSON::stringify(v) {
         Ok(s) => s
             .as_string()
             .ok_or_else(|| invalid_argument(format!("{what} cannot be converted to JSON"))),
+        Err(e) if e.is_instance_of::<js_sys::RangeError>() => Err(to_js(&Error::new(
+            ErrorCode::TooDeep,
+            format!("{what} is nested too deeply to convert to JSON"),
+        ))),
         Err(_) => Err(invalid_argument(format!(
-            "{what} cannot be converted to JSON (a cycle, a BigInt or too deep a nesting)"
+            "{what} cannot be converted to JSON (a cycle or a BigInt)"
         ))),
     }
 }

@@ -1,0 +1,134 @@
+// Every export of pkg/node.js on its happy path, with the shapes docs/JS-API.md promises.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import * as m from '../../../pkg/node.js';
+
+const root = new URL('../../../', import.meta.url);
+const fixture = (stem) => readFileSync(new URL(`tests/fixtures/${stem}/input.json`, root), 'utf8');
+const order = fixture('2ap-art7-order');
+const expected = readFileSync(new URL('tests/fixtures/2ap-art7-order/expected.json', root), 'utf8').trim();
+const expectedReceipt = JSON.parse(readFileSync(new URL('tests/fixtures/2ap-art7-order/expected-receipt.json', root), 'utf8'));
+// The fixture leaves the policy digest and the payload digest to be computed.
+function checkReceipt(receipt, payload) {
+  const { policy, payload: digest, ...rest } = receipt;
+  const { policy: wantPolicy, payload: _, ...wantRest } = expectedReceipt;
+  assert.deepEqual(rest, wantRest);
+  assert.equal(policy.id, wantPolicy.id);
+  assert.equal(policy.digest, m.Policy.builtin(policy.id).digest);
+  assert.deepEqual(digest, { sha256: createHash('sha256').update(payload).digest('hex'), bytes: Buffer.byteLength(payload) });
+  assert.deepEqual(Object.keys(receipt), ['minseal_receipt', 'policy', 'counts', 'removed', 'transformed', 'payload']);
+}
+
+test('exports exactly the documented surface', () => {
+  assert.deepEqual(Object.keys(m).sort(), ['MinsealError', 'Policy', 'generateKeyPair', 'init',
+    'minimise', 'minimiseAndSeal', 'open', 'openAndVerify', 'profiles', 'publicKey', 'seal',
+    'thumbprint', 'verify', 'version'].sort());
+});
+
+test('profiles and Policy', () => {
+  const ps = m.profiles();
+  assert.equal(ps.length, 10);
+  for (const p of ps) {
+    assert.deepEqual(Object.keys(p), ['id', 'version', 'title', 'basis', 'audience']);
+    const pol = m.Policy.builtin(p.id);
+    assert.equal(pol.id, p.id);
+    assert.equal(pol.version, p.version);
+    assert.equal(pol.audience, p.audience);
+    assert.match(pol.digest, /^[0-9a-f]{64}$/);
+    // Parsing the canonical text (as text, bytes and object) gives the same policy.
+    const text = pol.canonicalJson();
+    for (const form of [text, new TextEncoder().encode(text), JSON.parse(text)]) {
+      assert.equal(m.Policy.parse(form).digest, pol.digest);
+    }
+  }
+});
+
+test('minimise matches the fixture, for every input kind', () => {
+  for (const input of [order, new TextEncoder().encode(order), JSON.parse(order)]) {
+    const r = m.minimise(input, '2ap/art7-order');
+    assert.equal(r.payload, expected);
+    checkReceipt(r.receipt, r.payload);
+  }
+  assert.deepEqual(m.verify(expected, '2ap/art7-order'), { conforms: true, violations: [] });
+  const v = m.verify(order, m.Policy.builtin('2ap/art7-order'));
+  assert.equal(v.conforms, false);
+  assert.ok(v.violations.every((x) => typeof x.path === 'string' && typeof x.kind === 'string'));
+});
+
+test('keys: generate, publicKey, thumbprint', () => {
+  const kp = m.generateKeyPair();
+  assert.deepEqual(Object.keys(kp).sort(), ['kid', 'privateJwk', 'publicJwk']);
+  assert.equal(kp.publicJwk.kty, 'OKP');
+  assert.equal(kp.publicJwk.crv, 'X25519');
+  assert.equal(kp.publicJwk.d, undefined);
+  assert.equal(typeof kp.privateJwk.d, 'string');
+  assert.deepEqual(m.publicKey(kp.privateJwk), kp.publicJwk);
+  assert.deepEqual(m.publicKey(JSON.stringify(kp.privateJwk)), kp.publicJwk);
+  assert.equal(m.thumbprint(kp.publicJwk), kp.kid);
+  assert.equal(m.thumbprint(kp.publicJwk.x), kp.kid);
+  assert.equal(m.thumbprint(JSON.stringify(kp.publicJwk)), kp.kid);
+});
+
+test('seal/open in every format and recipient shape', () => {
+  const a = m.generateKeyPair();
+  const b = m.generateKeyPair();
+  const shapes = [a.publicJwk, { keys: [a.publicJwk, b.publicJwk] }, JSON.stringify(a.publicJwk),
+    a.publicJwk.x, [a.publicJwk, b.publicJwk.x], [{ keys: [a.publicJwk] }, JSON.stringify(b.publicJwk)]];
+  for (const to of shapes) {
+    const env = m.seal('{"x":1}', to, { createdAt: 1234, metadata: { case: 'X-1' }, contentType: 'application/json' });
+    assert.equal(env.minseal, 1);
+    assert.equal(env.header.created_at, 1234);
+    assert.deepEqual(env.header.metadata, { case: 'X-1' });
+    const o = m.open(env, a.privateJwk);
+    assert.equal(o.payload, '{"x":1}');
+    assert.deepEqual(o.header, env.header);
+  }
+  const s = m.seal(new Uint8Array([0, 255, 1]), a.publicJwk, { format: 'string', contentType: 'application/octet-stream' });
+  assert.equal(typeof s, 'string');
+  assert.deepEqual(m.open(s, a.privateJwk, { output: 'bytes' }).payload, new Uint8Array([0, 255, 1]));
+  assert.throws(() => m.open(s, a.privateJwk), { code: 'invalid_utf8' });
+  const bin = m.seal('hi', a.publicJwk, { format: 'binary', chunkSize: 64 });
+  assert.ok(bin instanceof Uint8Array);
+  assert.deepEqual([...bin.subarray(0, 4)], [0x4d, 0x4e, 0x53, 0x4c]);
+  assert.equal(m.open(bin, JSON.stringify(a.privateJwk)).payload, 'hi');
+  // createdAt defaults to now (from the JS clock).
+  const now = Math.floor(Date.now() / 1000);
+  const t = m.seal('x', a.publicJwk).header.created_at;
+  assert.ok(Math.abs(t - now) <= 2, `${t} vs ${now}`);
+  // options.policy names a policy in the header without minimising.
+  const named = m.seal('{"x":1}', a.publicJwk, { policy: '2ap/art7-order' });
+  assert.equal(named.header.policy.digest, m.Policy.builtin('2ap/art7-order').digest);
+});
+
+test('minimiseAndSeal then openAndVerify', () => {
+  const kp = m.generateKeyPair();
+  for (const format of ['json', 'string', 'binary']) {
+    const r = m.minimiseAndSeal(order, '2ap/art7-order', kp.publicJwk, { format });
+    assert.equal(r.payload, expected);
+    checkReceipt(r.receipt, r.payload);
+    const o = m.openAndVerify(r.envelope, kp.privateJwk);
+    assert.equal(o.payload, expected);
+    assert.deepEqual(o.verification, { conforms: true, violations: [] });
+    assert.equal(o.header.policy.id, '2ap/art7-order');
+    assert.deepEqual(m.openAndVerify(r.envelope, kp.privateJwk, '2ap/art7-order').verification.conforms, true);
+  }
+  const plain = m.seal('{}', kp.publicJwk);
+  assert.equal(m.openAndVerify(plain, kp.privateJwk).verification, null);
+  const other = m.minimiseAndSeal(order, '2ap/art7-order', kp.publicJwk);
+  assert.throws(() => m.openAndVerify(other.envelope, kp.privateJwk, '2ap/art7-order-notified'), { code: 'unknown_policy' });
+});
+
+test('errors are MinsealError instances with code and details', () => {
+  try {
+    m.minimise(fixture('2ap-art7-order').replace('"issuing_authority"', '"x_issuing_authority"'), '2ap/art7-order');
+    assert.fail('should throw');
+  } catch (e) {
+    assert.ok(e instanceof m.MinsealError);
+    assert.ok(e instanceof Error);
+    assert.equal(e.name, 'MinsealError');
+    assert.equal(e.code, 'missing_required');
+    assert.ok(e.details.length >= 1);
+  }
+});

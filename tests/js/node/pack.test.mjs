@@ -1,0 +1,42 @@
+// `npm pack` in pkg/, install the tarball into an empty temp project (no network: the package
+// has no dependencies), and use it from there with a bare `import('minseal')`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const pkg = fileURLToPath(new URL('../../../pkg', import.meta.url));
+
+test('npm pack → npm install <tgz> in an empty folder → import works', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'minseal-pack-'));
+  try {
+    const npm = (args, cwd) => execFileSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+    const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], pkg));
+    const files = packed[0].files.map((f) => f.path).sort();
+    assert.deepEqual(files, ['README.md', 'api.js', 'index.d.ts', 'index.js', 'minseal_core.d.ts', 'minseal_core.js',
+      'minseal_core_bg.wasm', 'minseal_core_bg.wasm.d.ts', 'node.js', 'package.json']);
+    const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
+    assert.equal(manifest.name, 'minseal');
+    assert.equal(manifest.type, 'module');
+    assert.equal(manifest.sideEffects, false);
+    assert.equal(manifest.dependencies, undefined);
+    const tgz = readdirSync(dir).find((f) => f.endsWith('.tgz'));
+    const app = join(dir, 'app');
+    execFileSync('mkdir', [app]);
+    writeFileSync(join(app, 'package.json'), '{"name":"app","private":true,"type":"module"}');
+    npm(['install', '--no-audit', '--no-fund', '--offline', '--ignore-scripts', join(dir, tgz)], app);
+    const script = `import('minseal').then((m) => {
+      const kp = m.generateKeyPair();
+      const env = m.seal('{"a":1}', kp.publicJwk, { format: 'binary' });
+      let code; try { m.open(env, m.generateKeyPair().privateJwk); } catch (e) { code = e instanceof m.MinsealError && e.code; }
+      console.log(JSON.stringify({ v: m.version(), p: m.open(env, kp.privateJwk).payload, code, n: m.profiles().length }));
+    })`;
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: app, encoding: 'utf8' }));
+    assert.deepEqual(out, { v: manifest.version, p: '{"a":1}', code: 'no_matching_recipient', n: 10 });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
