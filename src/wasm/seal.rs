@@ -72,10 +72,12 @@ pub(crate) fn envelope_in(v: &JsValue) -> JsResult<Envelope> {
     if let Some(b) = input::bytes(v) {
         return js(Envelope::from_binary(&b));
     }
-    let text = json_text(v, "envelope").map_err(|_| {
-        invalid_argument("envelope must be a JSON envelope object, a string or a Uint8Array")
-    })?;
-    js(Envelope::from_json(&text))
+    if (v.is_function() || !v.is_object()) && input::string(v).is_none() {
+        return Err(invalid_argument(
+            "envelope must be a JSON envelope object, a string or a Uint8Array",
+        ));
+    }
+    js(Envelope::from_json(&json_text(v, "envelope")?))
 }
 
 /// The payload to seal as is: a string (UTF-8) or bytes.

@@ -161,10 +161,11 @@ test('tampered envelopes', () => {
   expectCode(() => m.open({ ...json, minseal: 2 }, kp.privateJwk), 'unsupported_version', 'version');
   expectCode(() => m.open({ ...json, header: { ...json.header, suite: { aead: 1, kdf: 1, kem: 32 } } }, kp.privateJwk), 'unsupported_suite', 'suite');
   expectCode(() => m.open({ ...json, extra: 1 }, kp.privateJwk), 'malformed_envelope', 'unknown member');
-  expectCode(() => m.open({ ...json, payload: json.payload.slice(0, -4) }, kp.privateJwk), 'decryption_failed', 'short payload');
+  expectCode(() => m.open({ ...json, payload: json.payload.slice(0, -4) }, kp.privateJwk), 'malformed_envelope', 'short payload (non-canonical base64url)');
+  expectCode(() => m.open({ ...json, payload: json.payload.slice(0, -8) + 'AAAA' + json.payload.slice(-4) }, kp.privateJwk), 'decryption_failed', 'payload bytes changed');
   expectCode(() => m.open({ ...json, payload: '' }, kp.privateJwk), 'truncated', 'no payload');
   expectCode(() => m.open(JSON.stringify(json).replace('"minseal":1', '"minseal":1,"minseal":1'), kp.privateJwk), 'malformed_envelope', 'duplicate member');
-  expectCode(() => m.open(new Uint8Array(0), kp.privateJwk), 'malformed_envelope', 'empty bytes');
+  expectCode(() => m.open(new Uint8Array(0), kp.privateJwk), 'truncated', 'empty bytes');
   expectCode(() => m.open('', kp.privateJwk), 'malformed_envelope', 'empty string');
   expectCode(() => m.open([], kp.privateJwk), 'malformed_envelope', 'array');
   // A policy-named envelope whose payload does not conform is reported, not thrown.
