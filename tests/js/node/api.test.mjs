@@ -27,6 +27,13 @@ test('exports exactly the documented surface', () => {
     'thumbprint', 'verify', 'version'].sort());
 });
 
+test('the published glue has no test hook (only target/pkg-testing does)', () => {
+  const glue = readFileSync(new URL('pkg/minseal_core.js', root), 'utf8');
+  assert.ok(!glue.includes('__testing'));
+  const testing = readFileSync(new URL('target/pkg-testing/minseal_core.js', root), 'utf8');
+  assert.ok(testing.includes('__testing_seed'));
+});
+
 test('profiles and Policy', () => {
   const ps = m.profiles();
   assert.equal(ps.length, 10);
