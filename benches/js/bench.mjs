@@ -5,6 +5,8 @@
 //   node bench.mjs --quick    no 16 MiB, shorter runs, 5 cold starts; writes nothing unless --write
 //   options: --write / --no-write, --time=MS (per case, default 300), --cold=N
 import os from 'node:os';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { readFileSync, readdirSync, existsSync, writeFileSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join, relative } from 'node:path';
@@ -40,6 +42,10 @@ const subtle = webcrypto.subtle;
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 const log = (...a) => process.stderr.write(a.join(' ') + '\n');
+// A full GC before each case's slice (outside the clock), so one case's garbage (jose's 22 MB
+// base64 strings at 16 MiB) is not collected on another case's time.
+v8.setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc');
 
 // ---------------------------------------------------------------------------------------------
 // minseal: whatever pkg/ currently exports. Missing exports give "n/a (export missing)" rows.
@@ -91,7 +97,7 @@ const check = (cond, msg) => { if (!cond) throw new Error(msg); };
 
 const CASES = [
   // ---- seal (encrypt to a public key) ----
-  { id: 'ms-seal', group: 'seal', label: 'minseal `seal` (binary envelope)', chart: 'minseal seal (binary)',
+  { id: 'ms-seal', color: '#d62728', group: 'seal', label: 'minseal `seal` (binary envelope)', chart: 'minseal seal (binary)',
     note: 'bytes in; HPKE X25519/HKDF-SHA256/AES-256-GCM; compact binary envelope',
     setup({ bytes }) {
       const m = missing('seal', 'generateKeyPair'); if (m) return { na: m };
@@ -100,7 +106,7 @@ const CASES = [
       if (has('open')) check(eqBytes(ms.open(env, keys.minseal.privateJwk, { output: 'bytes' }).payload, bytes), 'open(seal(x)) != x');
       return { fn: () => ms.seal(bytes, pub, { format: 'binary' }), verified: has('open') };
     } },
-  { id: 'ms-seal-json', group: 'seal', label: 'minseal `seal` (JSON envelope, default)', chart: 'minseal seal (JSON)',
+  { id: 'ms-seal-json', color: '#ff9896', group: 'seal', label: 'minseal `seal` (JSON envelope, default)', chart: 'minseal seal (JSON)',
     note: 'as above, default JSON envelope object (base64url ciphertext)',
     setup({ bytes }) {
       const m = missing('seal', 'generateKeyPair'); if (m) return { na: m };
@@ -109,7 +115,7 @@ const CASES = [
       if (has('open')) check(eqBytes(ms.open(env, keys.minseal.privateJwk, { output: 'bytes' }).payload, bytes), 'open(seal(x)) != x');
       return { fn: () => ms.seal(bytes, pub), verified: has('open') };
     } },
-  { id: 'ms-mas', group: 'seal', label: 'minseal `minimiseAndSeal`', chart: 'minseal minimiseAndSeal',
+  { id: 'ms-mas', color: '#8b0000', group: 'seal', label: 'minseal `minimiseAndSeal`', chart: 'minseal minimiseAndSeal',
     note: 'string in, JSON envelope out; minimises then seals the (smaller) result; MB/s of the input',
     setup({ text, picked }) {
       const m = missing('minimiseAndSeal', 'generateKeyPair'); if (m) return { na: m };
@@ -119,7 +125,7 @@ const CASES = [
       if (has('open')) check(ms.open(r.envelope, keys.minseal.privateJwk).payload === picked, 'open(minimiseAndSeal(x).envelope) != minimised payload');
       return { fn: () => ms.minimiseAndSeal(text, POLICY_ID, pub), verified: true };
     } },
-  { id: 'hpke-seal', group: 'seal', label: 'hpke-js `seal`', chart: 'hpke-js seal',
+  { id: 'hpke-seal', color: '#2ca02c', group: 'seal', label: 'hpke-js `seal`', chart: 'hpke-js seal',
     note: '@hpke/core + @hpke/dhkem-x25519, same suite; async',
     async setup({ bytes }) {
       const pk = keys.hpke.publicKey;
@@ -128,7 +134,7 @@ const CASES = [
       check(eqBytes(pt, bytes), 'hpke open(seal(x)) != x');
       return { fn: () => hpke.seal({ recipientPublicKey: pk }, bytes), async: true, verified: true };
     } },
-  { id: 'sodium-seal', group: 'seal', label: 'libsodium `crypto_box_seal`', chart: 'libsodium crypto_box_seal',
+  { id: 'sodium-seal', color: '#9467bd', group: 'seal', label: 'libsodium `crypto_box_seal`', chart: 'libsodium crypto_box_seal',
     note: 'X25519 + XSalsa20-Poly1305 (libsodium-wrappers, wasm)',
     setup({ bytes }) {
       const { publicKey, privateKey } = keys.sodium;
@@ -136,7 +142,7 @@ const CASES = [
       check(eqBytes(sodium.crypto_box_seal_open(c, publicKey, privateKey), bytes), 'crypto_box_seal_open(seal(x)) != x');
       return { fn: () => sodium.crypto_box_seal(bytes, publicKey), verified: true };
     } },
-  { id: 'jose-enc', group: 'seal', label: 'jose JWE `CompactEncrypt` (ECDH-ES, A256GCM, X25519)', chart: 'jose JWE encrypt',
+  { id: 'jose-enc', color: '#8c564b', group: 'seal', label: 'jose JWE `CompactEncrypt` (ECDH-ES, A256GCM, X25519)', chart: 'jose JWE encrypt',
     note: 'compact JWE string out (base64url); WebCrypto underneath; async',
     async setup({ bytes }) {
       const jwe = await new jose.CompactEncrypt(bytes).setProtectedHeader(jweHeader).encrypt(keys.jose.publicKey);
@@ -144,7 +150,7 @@ const CASES = [
       check(eqBytes(plaintext, bytes), 'jose decrypt(encrypt(x)) != x');
       return { fn: () => new jose.CompactEncrypt(bytes).setProtectedHeader(jweHeader).encrypt(keys.jose.publicKey), async: true, verified: true };
     } },
-  { id: 'aes-enc', group: 'seal', label: 'WebCrypto AES-256-GCM `encrypt` (bulk limit)', chart: 'WebCrypto AES-256-GCM', dashed: true,
+  { id: 'aes-enc', color: '#e377c2', group: 'seal', label: 'WebCrypto AES-256-GCM `encrypt` (bulk limit)', chart: 'WebCrypto AES-256-GCM', dashed: true,
     note: 'symmetric only, key already imported, fresh IV: the engine\'s native bulk speed; async',
     async setup({ bytes }) {
       const v = iv();
@@ -153,7 +159,7 @@ const CASES = [
       return { fn: () => subtle.encrypt({ name: 'AES-GCM', iv: iv() }, keys.aes, bytes), async: true, verified: true };
     } },
   // ---- open (decrypt with the private key); MB/s of the plaintext ----
-  { id: 'ms-open', group: 'open', label: 'minseal `open` (binary envelope → bytes)', chart: 'minseal open',
+  { id: 'ms-open', color: '#d62728', group: 'open', label: 'minseal `open` (binary envelope → bytes)', chart: 'minseal open',
     note: 'envelope from `seal` above',
     setup({ bytes }) {
       const m = missing('seal', 'open', 'generateKeyPair'); if (m) return { na: m };
@@ -162,14 +168,14 @@ const CASES = [
       check(eqBytes(ms.open(env, priv, { output: 'bytes' }).payload, bytes), 'open(seal(x)) != x');
       return { fn: () => ms.open(env, priv, { output: 'bytes' }), verified: true };
     } },
-  { id: 'hpke-open', group: 'open', label: 'hpke-js `open`', chart: 'hpke-js open',
+  { id: 'hpke-open', color: '#2ca02c', group: 'open', label: 'hpke-js `open`', chart: 'hpke-js open',
     note: 'async',
     async setup({ bytes }) {
       const { ct, enc: e } = await hpke.seal({ recipientPublicKey: keys.hpke.publicKey }, bytes);
       check(eqBytes(new Uint8Array(await hpke.open({ recipientKey: keys.hpke.privateKey, enc: e }, ct)), bytes), 'hpke open(seal(x)) != x');
       return { fn: () => hpke.open({ recipientKey: keys.hpke.privateKey, enc: e }, ct), async: true, verified: true };
     } },
-  { id: 'sodium-open', group: 'open', label: 'libsodium `crypto_box_seal_open`', chart: 'libsodium seal_open',
+  { id: 'sodium-open', color: '#9467bd', group: 'open', label: 'libsodium `crypto_box_seal_open`', chart: 'libsodium seal_open',
     note: '',
     setup({ bytes }) {
       const { publicKey, privateKey } = keys.sodium;
@@ -177,14 +183,14 @@ const CASES = [
       check(eqBytes(sodium.crypto_box_seal_open(c, publicKey, privateKey), bytes), 'crypto_box_seal_open(seal(x)) != x');
       return { fn: () => sodium.crypto_box_seal_open(c, publicKey, privateKey), verified: true };
     } },
-  { id: 'jose-dec', group: 'open', label: 'jose JWE `compactDecrypt`', chart: 'jose JWE decrypt',
+  { id: 'jose-dec', color: '#8c564b', group: 'open', label: 'jose JWE `compactDecrypt`', chart: 'jose JWE decrypt',
     note: 'async',
     async setup({ bytes }) {
       const jwe = await new jose.CompactEncrypt(bytes).setProtectedHeader(jweHeader).encrypt(keys.jose.publicKey);
       check(eqBytes((await jose.compactDecrypt(jwe, keys.jose.privateKey)).plaintext, bytes), 'jose decrypt(encrypt(x)) != x');
       return { fn: () => jose.compactDecrypt(jwe, keys.jose.privateKey), async: true, verified: true };
     } },
-  { id: 'aes-dec', group: 'open', label: 'WebCrypto AES-256-GCM `decrypt` (bulk limit)', chart: 'WebCrypto AES-256-GCM', dashed: true,
+  { id: 'aes-dec', color: '#e377c2', group: 'open', label: 'WebCrypto AES-256-GCM `decrypt` (bulk limit)', chart: 'WebCrypto AES-256-GCM', dashed: true,
     note: 'async',
     async setup({ bytes }) {
       const v = iv();
@@ -193,7 +199,7 @@ const CASES = [
       return { fn: () => subtle.decrypt({ name: 'AES-GCM', iv: v }, keys.aes, c), async: true, verified: true };
     } },
   // ---- minimise (string in, string out); MB/s of the input ----
-  { id: 'ms-min', group: 'minimise', label: 'minseal `minimise`', chart: 'minseal minimise',
+  { id: 'ms-min', color: '#d62728', group: 'minimise', label: 'minseal `minimise`', chart: 'minseal minimise',
     note: 'allow-list policy `2ap/subscriber-response`, with receipt; output checked == plain-JS pick',
     setup({ text, picked }) {
       const m = missing('minimise'); if (m) return { na: m };
@@ -201,13 +207,13 @@ const CASES = [
       check(r.payload === picked, `minimise payload != plain-JS pick: ${firstDiff(r.payload, picked)}`);
       return { fn: () => ms.minimise(text, POLICY_ID), verified: true };
     } },
-  { id: 'js-pick', group: 'minimise', label: 'plain JS allow-list pick', chart: 'plain-JS pick',
+  { id: 'js-pick', color: '#ff7f0e', group: 'minimise', label: 'plain JS allow-list pick', chart: 'plain-JS pick',
     note: 'JSON.parse → hand-written picker for this policy → JSON.stringify; no receipt; checked == tests/fixtures expected.json',
     setup({ text, picked }) {
       check(plainPick(text) === picked, 'picker not deterministic');
       return { fn: () => plainPick(text), verified: true };
     } },
-  { id: 'fast-redact', group: 'minimise', label: 'fast-redact (DENY-list, not equivalent)', chart: 'fast-redact (deny-list)', dashed: true,
+  { id: 'fast-redact', color: '#1f77b4', group: 'minimise', label: 'fast-redact (DENY-list, not equivalent)', chart: 'fast-redact (deny-list)', dashed: true,
     note: 'JSON.parse → remove listed paths → JSON.stringify; anything unlisted leaks, no mask transform, no required check',
     setup({ text, picked }) {
       const out = redact(JSON.parse(text));
@@ -246,7 +252,9 @@ async function measureSize(size, live) {
     for (const c of live) {
       const budget = MIN_TIME / rounds, perRound = Math.ceil(minSamples / rounds);
       let spentHere = 0, n = 0;
+      gc();
       while ((spentHere < budget || n < perRound) && !(r >= rounds && c.spent >= MIN_TIME && c.samples.length >= minSamples)) {
+        if (size >= 1 << 20) gc(); // big payloads: every batch starts from a clean heap
         const t = await runBatch(c, c.k);
         c.samples.push(t / c.k); c.spent += t; spentHere += t; n++;
       }
@@ -429,7 +437,7 @@ const svg = renderSvg({
   sizes: ALL_SIZES.map(sizeLabel),
   panels: groups.map(([g, title]) => ({
     title: title.replace(/ \(.*/, ''),
-    series: CASES.filter((c) => c.group === g).map((c) => ({ label: c.chart, dashed: c.dashed, points: ALL_SIZES.map((s) => R(c.id, s)?.mbs ?? null) })),
+    series: CASES.filter((c) => c.group === g).map((c) => ({ label: c.chart, color: c.color, dashed: c.dashed, points: ALL_SIZES.map((s) => R(c.id, s)?.mbs ?? null) })),
   })),
 });
 

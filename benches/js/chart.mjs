@@ -7,7 +7,7 @@ const COLORS = ['#d62728', '#ff7f0e', '#1f77b4', '#2ca02c', '#9467bd', '#8c564b'
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
- * panels: [{ title, series: [{ label, points: (number|null)[] }] }], sizes: labels of the x axis.
+ * panels: [{ title, series: [{ label, color?, dashed?, points: (number|null)[] }] }], sizes: labels of the x axis.
  * Values are MB/s; null points (not measured / export missing) are skipped.
  */
 export function renderSvg({ title, subtitle, sizes, panels }) {
@@ -37,7 +37,7 @@ export function renderSvg({ title, subtitle, sizes, panels }) {
     });
     parts.push(`<text x="${x0 + 14}" y="${y0 + ph / 2}" font-size="10" transform="rotate(-90 ${x0 + 14} ${y0 + ph / 2})" text-anchor="middle">MB/s (log)</text>`);
     panel.series.forEach((s, si) => {
-      const c = COLORS[si % COLORS.length];
+      const c = s.color ?? COLORS[si % COLORS.length];
       const pts = s.points.map((v, i) => (v > 0 ? [cx(i), cy(v)] : null));
       let d = '';
       pts.forEach((p, i) => { if (p) d += `${d && pts[i - 1] ? 'L' : 'M'}${p[0].toFixed(1)},${p[1].toFixed(1)}`; });
