@@ -54,7 +54,14 @@ async function start() {
     return;
   }
   $('version').textContent = api.version();
-  profileList = api.profiles();
+  try {
+    profileList = api.profiles();
+  } catch (err) {
+    const msg = $('load-error');
+    msg.hidden = false;
+    msg.textContent = `The minseal package loaded but cannot list its profiles (${errorParts(err).message}).`;
+    return;
+  }
   const select = $('profile');
   select.replaceChildren(...profileList.map((p) => {
     const o = el('option', '', `${p.title} (${p.id})`);

@@ -31,7 +31,12 @@ async function openPage(width, height = 900) {
   page.on('pageerror', (e) => problems.push(`pageerror: ${e}`));
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
   await page.goto(`${base}/`);
-  await page.waitForSelector('body[data-ready="true"]');
+  // Fail fast, with the page's own message, if the package cannot be loaded or lacks the API.
+  await page.waitForSelector('body[data-ready="true"], #load-error:not([hidden])');
+  if (await page.isVisible('#load-error')) {
+    await shot(page, `load-error-${width}.png`);
+    throw new Error(`the page could not use the package: ${await page.textContent('#load-error')}`);
+  }
   await page.waitForSelector('#annotated .json-root');
   return { page, problems, context };
 }
@@ -169,6 +174,7 @@ test('360 px wide: no horizontal scrolling, everything reachable, seal and open 
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px`);
   await shot(page, 'narrow-1-minimised.png');
+  await page.locator('.review').screenshot({ path: new URL('narrow-1b-review.png', shots).pathname });
   // keyboard: the first Tab reaches the skip link, which moves to the payload
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.className), 'skip');
