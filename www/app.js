@@ -141,7 +141,7 @@ function recompute() {
     current = null;
     showErrors(err, text);
     $('annotated').replaceChildren(tree ? drawPlain(tree) : el('p', 'hint', 'The payload is not valid JSON.'));
-    $('minimised').textContent = '';
+    $('minimised').textContent = '(nothing would be sent: fix the errors shown under the payload)';
     $('receipt').textContent = '';
     $('summary').textContent = 'Nothing can be sent until the errors next to the payload are fixed.';
   }
