@@ -35,5 +35,10 @@ test: lint test-rust test-js test-browser
 demo: pkg
 	node scripts/serve.mjs
 
+# Native criterion benches, then the JS side-by-side benchmark (writes docs/BENCHMARKS-js.*).
+bench: pkg
+	$(CARGO) bench --bench seal --bench minimise -- --warm-up-time 1 --measurement-time 3
+	cd benches/js && node bench.mjs
+
 clean:
 	rm -rf target pkg tests/js/node_modules test-output
