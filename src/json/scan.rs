@@ -260,8 +260,8 @@ impl<'a> Scanner<'a> {
         }
         let k = self.string()?;
         let fresh = if k.escaped {
-            let d = self.decoded(k, scratch).to_vec();
-            dup.insert(self.buf, (k.start, k.end), Some(&d))
+            let d = self.decoded(k, scratch);
+            dup.insert(self.buf, (k.start, k.end), Some(d))
         } else {
             dup.insert(self.buf, (k.start, k.end), None)
         };
