@@ -246,6 +246,7 @@ pub(crate) fn compile(doc: &Doc) -> Result<Automaton, String> {
             .collect();
         rules.sort_unstable();
         let matched = (!rules.is_empty()).then(|| merge(&doc.rules, &rules, &doc.allow));
+        check_transform_output(&doc.rules, &rules, matched.as_ref())?;
         states.push(DState {
             named: named.into(),
             other,
@@ -299,6 +300,34 @@ fn propagate_reach(states: &mut [DState]) {
             break;
         }
     }
+}
+
+/// A node several rules match is kept only if its value passes every rule's `type`; if one of
+/// them transforms it into a value another rule's `type` refuses, a second pass would remove
+/// what the first kept. That breaks idempotence, so such a policy is refused at load.
+fn check_transform_output(all: &[RuleDef], rules: &[u16], m: Option<&Match>) -> Result<(), String> {
+    let Some(m) = m else { return Ok(()) };
+    let Some(t) = m
+        .transform
+        .and_then(|i| all.get(usize::from(i))?.transform.as_ref())
+    else {
+        return Ok(());
+    };
+    let out = t.output_type();
+    // A number type admits integers too (normalised bits), so test the output bit alone.
+    if m.types & out != 0 {
+        return Ok(());
+    }
+    let names: Vec<String> = rules
+        .iter()
+        .filter_map(|&i| all.get(usize::from(i)).map(|r| (i, r)))
+        .map(|(i, r)| format!("rules[{i}] ({})", super::path::display(&r.path)))
+        .collect();
+    Err(format!(
+        "{} match the same nodes, but the `{}` transform writes a value their `type` does not admit",
+        names.join(" and "),
+        t.op()
+    ))
 }
 
 fn merge(all: &[RuleDef], rules: &[u16], allow: &[usize]) -> Match {
