@@ -129,7 +129,7 @@ fn policies_in_repo_load() {
 #[test]
 fn transform_output_must_satisfy_every_matching_rule_type() {
     let bad =
-        br#"{"minseal_policy":1,"id":"t","version":"1","title":"t","basis":"b","audience":"a",
+        br#"{"minseal_policy":1,"id":"t","version":"1","title":"t","basis":"b","audience":"registrar",
       "rules":[{"path":"$[*]","transform":{"op":"replace","value":"X"}},
                {"path":"$['odd key']","type":"integer"}]}"#;
     let err = minseal::policy::Policy::from_json(bad).unwrap_err();
@@ -139,7 +139,7 @@ fn transform_output_must_satisfy_every_matching_rule_type() {
         "{:?}",
         err.details()
     );
-    let ok = br#"{"minseal_policy":1,"id":"t","version":"1","title":"t","basis":"b","audience":"a",
+    let ok = br#"{"minseal_policy":1,"id":"t","version":"1","title":"t","basis":"b","audience":"registrar",
       "rules":[{"path":"$[*]","transform":{"op":"replace","value":7}},
                {"path":"$['odd key']","type":"number"}]}"#;
     minseal::policy::Policy::from_json(ok).unwrap();
