@@ -36,9 +36,20 @@ test-browser: pkg
 test: lint test-rust test-js test-browser
 	@echo "make test: all passed"
 
-# The main job: build, then serve the demo page on 127.0.0.1.
-demo: pkg
+# The main job: build, run it end to end with the CLI on the sample Art. 7 order, then serve
+# the demo page on 127.0.0.1 (port 8787 or $$PORT; Ctrl-C stops it).
+demo: pkg demo-cli
+	@printf '\n== The same in the browser ==\n'
 	node scripts/serve.mjs
+
+# Only the CLI part: key pair, minimise + seal, receipt and header, open + verify.
+demo-cli: setup
+	@scripts/demo-cli
+
+# Native criterion benches, then the JS side-by-side benchmark (writes docs/BENCHMARKS-js.*).
+bench: pkg
+	$(CARGO) bench --bench seal --bench minimise -- --warm-up-time 1 --measurement-time 3
+	cd benches/js && node bench.mjs
 
 clean:
 	rm -rf target pkg tests/js/node_modules test-output

@@ -1,7 +1,7 @@
 //! Minimise throughput on generated subscriber-information responses (half the fields not
 //! allowed), beside a plain serde_json parse + serialise of the same bytes.
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, Criterion, Throughput};
 use minseal::minimise::{minimise, MinimiseOptions};
 use minseal::policy::Policy;
 use std::hint::black_box;
@@ -85,4 +85,28 @@ fn bench(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+/// `MINSEAL_PROFILE=<iterations>`: run minimise on the 1 MiB input that many times and exit,
+/// without criterion (for `valgrind --tool=callgrind`, whose instruction counts are stable on a
+/// noisy machine).
+fn main() {
+    if let Some(n) = std::env::var("MINSEAL_PROFILE")
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok())
+    {
+        let policy = Policy::from_json(POLICY.as_bytes()).expect("bench policy");
+        let opts = MinimiseOptions::default();
+        let input = payload(1 << 20);
+        let mut total = 0;
+        for _ in 0..n {
+            total += minimise(&policy, black_box(&input), &opts)
+                .expect("minimise")
+                .payload
+                .len();
+        }
+        println!("{total}");
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

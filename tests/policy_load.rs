@@ -122,3 +122,25 @@ fn policies_in_repo_load() {
         }
     }
 }
+
+/// A transform whose output another matching rule's `type` refuses would make a second pass
+/// remove what the first kept; such a policy is refused at load (found by the differential
+/// property test: `$[*]` replace "X" with `$['odd key']` of type integer).
+#[test]
+fn transform_output_must_satisfy_every_matching_rule_type() {
+    let bad =
+        br#"{"minseal_policy":1,"id":"t","version":"1","title":"t","basis":"b","audience":"registrar",
+      "rules":[{"path":"$[*]","transform":{"op":"replace","value":"X"}},
+               {"path":"$['odd key']","type":"integer"}]}"#;
+    let err = minseal::policy::Policy::from_json(bad).unwrap_err();
+    assert_eq!(err.code(), minseal::ErrorCode::InvalidPolicy);
+    assert!(
+        err.details().iter().any(|d| d.contains("replace")),
+        "{:?}",
+        err.details()
+    );
+    let ok = br#"{"minseal_policy":1,"id":"t","version":"1","title":"t","basis":"b","audience":"registrar",
+      "rules":[{"path":"$[*]","transform":{"op":"replace","value":7}},
+               {"path":"$['odd key']","type":"number"}]}"#;
+    minseal::policy::Policy::from_json(ok).unwrap();
+}

@@ -1,5 +1,7 @@
 //! Duplicate-key detection per object, cheap enough to run on skipped subtrees too: small
-//! objects compare against a short list of key slices; large ones switch to a set of hashes.
+//! objects compare against a short list of keys (length and first 8 bytes first, so most
+//! comparisons are two integer compares); large ones switch to a set of hashes. Buffers are
+//! reused across objects: no allocation per object.
 
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -7,12 +9,16 @@ use std::hash::{BuildHasherDefault, Hasher};
 /// Objects with more keys than this get a hash set.
 const LINEAR_MAX: usize = 16;
 
-#[derive(Debug)]
-enum KeyBytes {
-    /// Byte range of the raw key text (no escapes: raw == decoded).
-    Raw(usize, usize),
-    /// The decoded key, for keys written with escapes.
-    Owned(Box<[u8]>),
+/// One key of an open object.
+#[derive(Clone, Copy, Debug)]
+struct Key {
+    /// Byte range of the key: of the raw text in the input when `owned` is false (no escapes,
+    /// so raw == decoded), else of the decoded bytes in `DupCheck::owned`.
+    start: usize,
+    end: usize,
+    owned: bool,
+    /// The first 8 bytes (zero-padded), little-endian.
+    head: u64,
 }
 
 #[derive(Default)]
@@ -35,14 +41,18 @@ type HashSet64 = HashSet<u64, BuildHasherDefault<IdHasher>>;
 
 struct Frame {
     start: usize,
+    owned_start: usize,
     set: Option<HashSet64>,
 }
 
 /// A stack of open objects and the keys seen in each.
 #[derive(Default)]
 pub(crate) struct DupCheck {
-    keys: Vec<KeyBytes>,
+    keys: Vec<Key>,
+    owned: Vec<u8>,
     frames: Vec<Frame>,
+    /// Emptied hash sets of closed large objects, for reuse.
+    spare: Vec<HashSet64>,
 }
 
 fn fnv(bytes: &[u8]) -> u64 {
@@ -54,31 +64,44 @@ fn fnv(bytes: &[u8]) -> u64 {
     h
 }
 
+#[inline]
+fn head(bytes: &[u8]) -> u64 {
+    match bytes.first_chunk::<8>() {
+        Some(w) => u64::from_le_bytes(*w),
+        None => bytes
+            .iter()
+            .rev()
+            .fold(0, |acc, &b| (acc << 8) | u64::from(b)),
+    }
+}
+
 impl DupCheck {
     /// An object opens.
+    #[inline]
     pub(crate) fn begin(&mut self) {
         self.frames.push(Frame {
             start: self.keys.len(),
+            owned_start: self.owned.len(),
             set: None,
         });
     }
 
     /// The innermost object closes.
+    #[inline]
     pub(crate) fn end(&mut self) {
         if let Some(f) = self.frames.pop() {
             self.keys.truncate(f.start);
-        }
-    }
-
-    fn bytes<'a>(&'a self, buf: &'a [u8], k: &'a KeyBytes) -> &'a [u8] {
-        match k {
-            KeyBytes::Raw(s, e) => buf.get(*s..*e).unwrap_or_default(),
-            KeyBytes::Owned(b) => b,
+            self.owned.truncate(f.owned_start);
+            if let Some(mut set) = f.set {
+                set.clear();
+                self.spare.push(set);
+            }
         }
     }
 
     /// Records a key of the innermost object; `false` if it was already there.
     /// `raw` is the key's byte range in `buf`; `decoded` is given when the key has escapes.
+    #[inline]
     pub(crate) fn insert(
         &mut self,
         buf: &[u8],
@@ -89,36 +112,55 @@ impl DupCheck {
             Some(d) => d,
             None => buf.get(raw.0..raw.1).unwrap_or_default(),
         };
-        let Some(frame) = self.frames.last() else {
+        let Self {
+            keys,
+            owned,
+            frames,
+            spare,
+        } = self;
+        let Some(frame) = frames.last_mut() else {
             return true;
         };
-        let start = frame.start;
-        let n = self.keys.len() - start;
-        let duplicate = if n < LINEAR_MAX && frame.set.is_none() {
-            self.keys[start..].iter().any(|k| self.bytes(buf, k) == new)
+        let len = new.len();
+        let h = head(new);
+        let bytes = |k: &Key| {
+            let src = if k.owned { &owned[..] } else { buf };
+            src.get(k.start..k.end).unwrap_or_default()
+        };
+        let same = |k: &Key| k.head == h && k.end - k.start == len && (len <= 8 || bytes(k) == new);
+        let open = keys.get(frame.start..).unwrap_or_default();
+        let duplicate = if open.len() < LINEAR_MAX && frame.set.is_none() {
+            open.iter().any(same)
         } else {
-            let mut set = match self.frames.last_mut().and_then(|f| f.set.take()) {
-                Some(s) => s,
-                None => self.keys[start..]
-                    .iter()
-                    .map(|k| fnv(self.bytes(buf, k)))
-                    .collect(),
-            };
-            let h = fnv(new);
-            let dup =
-                !set.insert(h) && self.keys[start..].iter().any(|k| self.bytes(buf, k) == new);
-            if let Some(f) = self.frames.last_mut() {
-                f.set = Some(set);
-            }
-            dup
+            let set = frame.set.get_or_insert_with(|| {
+                let mut s = spare.pop().unwrap_or_default();
+                s.extend(open.iter().map(|k| fnv(bytes(k))));
+                s
+            });
+            !set.insert(fnv(new)) && open.iter().any(same)
         };
         if duplicate {
             return false;
         }
-        self.keys.push(match decoded {
-            Some(d) => KeyBytes::Owned(d.into()),
-            None => KeyBytes::Raw(raw.0, raw.1),
-        });
+        let key = match decoded {
+            Some(d) => {
+                let s = self.owned.len();
+                self.owned.extend_from_slice(d);
+                Key {
+                    start: s,
+                    end: self.owned.len(),
+                    owned: true,
+                    head: h,
+                }
+            }
+            None => Key {
+                start: raw.0,
+                end: raw.1,
+                owned: false,
+                head: h,
+            },
+        };
+        self.keys.push(key);
         true
     }
 }

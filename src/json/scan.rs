@@ -16,6 +16,19 @@ static STOP: [bool; 256] = {
     t
 };
 
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// SWAR: a mask with the high bit set in the first byte of `w` (little-endian) that is `"`,
+/// `\` or a control character (< 0x20); bytes after the first may be flagged spuriously.
+#[inline]
+fn stop_mask(w: u64) -> u64 {
+    let quote = w ^ (ONES * u64::from(b'"'));
+    let bslash = w ^ (ONES * u64::from(b'\\'));
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x;
+    (zero(quote) | zero(bslash) | w.wrapping_sub(ONES * 0x20) & !w) & HIGHS
+}
+
 /// A validated string token: the byte range of its content (quotes excluded).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Str {
@@ -112,6 +125,16 @@ impl<'a> Scanner<'a> {
         let mut i = start;
         let mut escaped = false;
         loop {
+            // 8 bytes at a time (UTF-8 was validated up front, so only `"`, `\` and control
+            // bytes matter), then byte by byte for the tail.
+            while let Some(w) = self.buf.get(i..).and_then(|r| r.first_chunk::<8>()) {
+                let m = stop_mask(u64::from_le_bytes(*w));
+                if m != 0 {
+                    i += (m.trailing_zeros() / 8) as usize;
+                    break;
+                }
+                i += 8;
+            }
             while let Some(&b) = self.buf.get(i) {
                 if STOP[usize::from(b)] {
                     break;
@@ -260,8 +283,8 @@ impl<'a> Scanner<'a> {
         }
         let k = self.string()?;
         let fresh = if k.escaped {
-            let d = self.decoded(k, scratch).to_vec();
-            dup.insert(self.buf, (k.start, k.end), Some(&d))
+            let d = self.decoded(k, scratch);
+            dup.insert(self.buf, (k.start, k.end), Some(d))
         } else {
             dup.insert(self.buf, (k.start, k.end), None)
         };
@@ -385,6 +408,33 @@ impl<'a> Scanner<'a> {
                         stack.pop();
                     }
                     _ => return Err(self.err("expected ',' or the end of the container")),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{stop_mask, STOP};
+
+    /// The SWAR mask finds exactly the first stop byte, for every byte value at every
+    /// position, after any mix of ordinary bytes (ASCII and UTF-8 continuation/lead bytes).
+    #[test]
+    fn stop_mask_finds_the_first_stop_byte() {
+        for fill in [b'a', 0x20, 0x7f, 0x80, 0xbf, 0xc3, 0xff, b'!', b'#', b'['] {
+            for pos in 0..8 {
+                for b in 0..=255u8 {
+                    let mut w = [fill; 8];
+                    w[pos] = b;
+                    // Later bytes are stop bytes too: they must not hide the first one.
+                    for later in w.iter_mut().skip(pos + 1).step_by(2) {
+                        *later = 0x00;
+                    }
+                    let m = stop_mask(u64::from_le_bytes(w));
+                    let want = w.iter().position(|&c| STOP[usize::from(c)]);
+                    let got = (m != 0).then(|| (m.trailing_zeros() / 8) as usize);
+                    assert_eq!(got, want, "fill {fill:#x} pos {pos} byte {b:#x}");
                 }
             }
         }

@@ -17,11 +17,163 @@ use crate::policy::model::{
 use crate::policy::{path, Inner};
 use crate::{Error, ErrorCode, Result};
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 #[derive(Clone, Copy)]
 enum PathSeg {
     Key(Str),
     Index,
+}
+
+/// No interned id yet for this path level.
+const NO_ID: u32 = u32::MAX;
+
+/// One interned collapsed path: its parent and last segment (a member name, or `[*]`).
+struct PNode {
+    parent: u32,
+    /// Byte range of the decoded member name in `Paths::names`; `None` for `[*]`.
+    name: Option<(u32, u32)>,
+    /// Next node with the same hash (`NO_ID` ends the chain).
+    next: u32,
+}
+
+/// Interned collapsed paths (a trie; node 0 is `$`). A path is interned only when something
+/// needs it (a removal, a transform, a `required` anchor), by one hash lookup of
+/// (parent id, decoded name); its text is built once per distinct path, at the end.
+struct Paths {
+    nodes: Vec<PNode>,
+    names: Vec<u8>,
+    heads: HashMap<u64, u32, BuildHasherDefault<IdHasher>>,
+}
+
+/// The hash is computed by [`node_hash`]; the map only passes it through.
+#[derive(Default)]
+struct IdHasher(u64);
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// FxHash-style mix of the parent id and the name, 8 bytes at a time.
+fn node_hash(parent: u32, name: Option<&[u8]>) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mix = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
+    let mut h = mix(0, u64::from(parent));
+    match name {
+        None => mix(h, u64::MAX),
+        Some(n) => {
+            let mut chunks = n.chunks_exact(8);
+            for c in &mut chunks {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(c);
+                h = mix(h, u64::from_le_bytes(w));
+            }
+            let mut w = [0u8; 8];
+            let rest = chunks.remainder();
+            if let Some(d) = w.get_mut(..rest.len()) {
+                d.copy_from_slice(rest);
+            }
+            h = mix(h, u64::from_le_bytes(w));
+            mix(h, n.len() as u64)
+        }
+    }
+}
+
+impl Paths {
+    fn new() -> Self {
+        Self {
+            nodes: vec![PNode {
+                parent: NO_ID,
+                name: None,
+                next: NO_ID,
+            }],
+            names: Vec::new(),
+            heads: HashMap::default(),
+        }
+    }
+
+    fn name(&self, n: &PNode) -> Option<&[u8]> {
+        n.name
+            .map(|(a, b)| self.names.get(a as usize..b as usize).unwrap_or_default())
+    }
+
+    /// The id of `parent` + one segment.
+    fn child(&mut self, parent: u32, name: Option<&[u8]>) -> u32 {
+        let h = node_hash(parent, name);
+        let head = self.heads.get(&h).copied().unwrap_or(NO_ID);
+        let mut at = head;
+        while let Some(n) = self.nodes.get(at as usize) {
+            if n.parent == parent && self.name(n) == name {
+                return at;
+            }
+            at = n.next;
+        }
+        let name = name.map(|b| {
+            let a = self.names.len() as u32;
+            self.names.extend_from_slice(b);
+            (a, self.names.len() as u32)
+        });
+        let id = self.nodes.len() as u32;
+        self.nodes.push(PNode {
+            parent,
+            name,
+            next: head,
+        });
+        self.heads.insert(h, id);
+        id
+    }
+
+    fn push_seg(&self, n: &PNode, out: &mut String) {
+        match self.name(n) {
+            None => out.push_str("[*]"),
+            Some(b) => path::push_name(out, &String::from_utf8_lossy(b)),
+        }
+    }
+
+    /// The text of one path.
+    fn text(&self, id: u32) -> String {
+        let mut chain = Vec::new();
+        let mut at = id;
+        while at != 0 {
+            let Some(n) = self.nodes.get(at as usize) else {
+                break;
+            };
+            chain.push(at);
+            at = n.parent;
+        }
+        let mut s = String::from("$");
+        for &i in chain.iter().rev() {
+            if let Some(n) = self.nodes.get(i as usize) {
+                self.push_seg(n, &mut s);
+            }
+        }
+        s
+    }
+
+    /// The text of every path, by id (parents always precede their children).
+    fn texts(&self) -> Vec<String> {
+        let mut v: Vec<String> = Vec::with_capacity(self.nodes.len());
+        for n in &self.nodes {
+            let mut s = match v.get(n.parent as usize) {
+                Some(p) => p.clone(),
+                None => String::from("$"),
+            };
+            if n.parent != NO_ID {
+                self.push_seg(n, &mut s);
+            }
+            v.push(s);
+        }
+        v
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -58,11 +210,10 @@ pub(crate) struct Engine<'a> {
     dup: DupCheck,
     stack: Vec<u8>,
     scratch: Vec<u8>,
-    path: Vec<PathSeg>,
+    /// The current path: one segment per level, with its interned id once known.
+    path: Vec<(PathSeg, u32)>,
     depth: usize,
-    path_ids: HashMap<String, u32>,
-    paths: Vec<String>,
-    pathbuf: String,
+    paths: Paths,
     events: Vec<Event>,
     transformed: HashMap<u32, (&'static str, u64)>,
     kept: u64,
@@ -96,9 +247,7 @@ impl<'a> Engine<'a> {
             scratch: Vec::new(),
             path: Vec::new(),
             depth: 0,
-            path_ids: HashMap::new(),
-            paths: Vec::new(),
-            pathbuf: String::new(),
+            paths: Paths::new(),
             events: Vec::new(),
             transformed: HashMap::new(),
             kept: 0,
@@ -125,7 +274,7 @@ impl<'a> Engine<'a> {
         }
         Ok(Outcome {
             payload: e.out,
-            paths: e.paths,
+            paths: e.paths.texts(),
             events: e.events,
             transformed: e.transformed,
             kept: e.kept,
@@ -135,32 +284,35 @@ impl<'a> Engine<'a> {
         })
     }
 
-    /// Interns the current path (collapsed: indices are `[*]`).
+    /// Interns the current path (collapsed: indices are `[*]`); levels already interned are
+    /// reused, so this is one hash lookup per new level.
     fn path_id(&mut self) -> u32 {
-        self.pathbuf.clear();
-        self.pathbuf.push('$');
-        let mut tmp = Vec::new();
-        for seg in &self.path {
-            match *seg {
-                PathSeg::Index => self.pathbuf.push_str("[*]"),
+        let known = self.path.iter().rposition(|&(_, id)| id != NO_ID);
+        let (mut id, from) = match known {
+            Some(i) => (self.path.get(i).map_or(0, |e| e.1), i + 1),
+            None => (0, 0),
+        };
+        for i in from..self.path.len() {
+            let Some(&(seg, _)) = self.path.get(i) else {
+                break;
+            };
+            id = match seg {
+                PathSeg::Index => self.paths.child(id, None),
                 PathSeg::Key(k) => {
-                    let name = self.s.decoded(k, &mut tmp);
-                    path::push_name(&mut self.pathbuf, &String::from_utf8_lossy(name));
+                    let name = self.s.decoded(k, &mut self.scratch);
+                    self.paths.child(id, Some(name))
                 }
+            };
+            if let Some(e) = self.path.get_mut(i) {
+                e.1 = id;
             }
         }
-        if let Some(&id) = self.path_ids.get(self.pathbuf.as_str()) {
-            return id;
-        }
-        let id = self.paths.len() as u32;
-        self.paths.push(self.pathbuf.clone());
-        self.path_ids.insert(self.pathbuf.clone(), id);
         id
     }
 
     fn current_path(&mut self) -> String {
         let id = self.path_id();
-        self.paths.get(id as usize).cloned().unwrap_or_default()
+        self.paths.text(id)
     }
 
     fn remove(&mut self, reason: RemovalReason, leaves: u64) {
@@ -271,6 +423,91 @@ impl<'a> Engine<'a> {
         Ok(kept)
     }
 
+    /// A value in state `st`, outside any `subtree`, where no rule can match it or anything
+    /// below it: it is removed. Gives the same receipt entries as [`Self::value`] would (its
+    /// `not_allowed` leaves in one entry, forbidden subtrees inside it on their own), but never
+    /// writes, and is walked by the automaton only when a forbidden path can lie below.
+    fn hopeless(&mut self, st: u32) -> Result<()> {
+        self.s.skip_ws();
+        match self.pol.automaton.states.get(st as usize) {
+            Some(ds) if ds.forbidden => {
+                self.skip_removed(RemovalReason::Forbidden)?;
+            }
+            Some(ds) if ds.forbid_below => {
+                let leaves = self.walk_forbidden(st)?;
+                if leaves > 0 {
+                    self.remove(RemovalReason::NotAllowed, leaves);
+                }
+            }
+            _ => {
+                self.skip_removed(RemovalReason::NotAllowed)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Validates a removed value in state `st` (not itself forbidden), recording forbidden
+    /// subtrees below it; returns its other leaves.
+    fn walk_forbidden(&mut self, st: u32) -> Result<u64> {
+        let pol = self.pol;
+        let Some(ds) = pol.automaton.states.get(st as usize) else {
+            return self.skip();
+        };
+        let (open, close) = match self.s.peek() {
+            Some(b'{') => (b'{', b'}'),
+            Some(b'[') => (b'[', b']'),
+            _ => return self.skip(),
+        };
+        if self.depth + 1 > self.s.max_depth {
+            return Err(self.s.too_deep());
+        }
+        self.s.pos += 1;
+        self.depth += 1;
+        if open == b'{' {
+            self.dup.begin();
+        }
+        let mut leaves = 0;
+        self.s.skip_ws();
+        if self.s.peek() == Some(close) {
+            self.s.pos += 1;
+            leaves = 1;
+        } else {
+            loop {
+                let child = if open == b'{' {
+                    let k = self.s.key(&mut self.dup, &mut self.scratch)?;
+                    self.path.push((PathSeg::Key(k), NO_ID));
+                    ds.child(self.s.decoded(k, &mut self.scratch))
+                } else {
+                    self.path.push((PathSeg::Index, NO_ID));
+                    ds.other
+                };
+                self.s.skip_ws();
+                match pol.automaton.states.get(child as usize) {
+                    Some(c) if c.forbidden => {
+                        self.skip_removed(RemovalReason::Forbidden)?;
+                    }
+                    Some(c) if c.forbid_below => leaves += self.walk_forbidden(child)?,
+                    _ => leaves += self.skip()?,
+                }
+                self.path.pop();
+                self.s.skip_ws();
+                match self.s.peek() {
+                    Some(b',') => self.s.pos += 1,
+                    Some(c) if c == close => {
+                        self.s.pos += 1;
+                        break;
+                    }
+                    _ => return Err(self.s.err("expected ',' or the end of the container")),
+                }
+            }
+        }
+        if open == b'{' {
+            self.dup.end();
+        }
+        self.depth -= 1;
+        Ok(leaves)
+    }
+
     fn satisfy(&mut self, sat: &[(u16, u16)]) {
         for &(rule, k) in sat {
             let Some(level) = self.path.len().checked_sub(usize::from(k)) else {
@@ -292,7 +529,7 @@ impl<'a> Engine<'a> {
             return;
         };
         // The suffix below the anchor: the rule's last (path.len() - anchor depth) segments.
-        let base = self.paths.get(f.path as usize).cloned().unwrap_or_default();
+        let base = self.paths.text(f.path);
         let anchor_depth = rule
             .path
             .get(..rule.path.len().saturating_sub(1))
@@ -365,28 +602,40 @@ impl<'a> Engine<'a> {
             self.s.pos += 1;
         } else {
             loop {
-                let mark = self.out.len();
-                if any {
-                    self.out.push(b',');
-                }
-                let child = if OPEN == b'{' {
+                let (child, key) = if OPEN == b'{' {
                     let k = self.s.key(&mut self.dup, &mut self.scratch)?;
-                    self.out
-                        .extend_from_slice(self.s.slice(k.start - 1, k.end + 1));
-                    self.out.push(b':');
-                    self.path.push(PathSeg::Key(k));
-                    ds.child(self.s.decoded(k, &mut self.scratch))
+                    self.path.push((PathSeg::Key(k), NO_ID));
+                    (ds.child(self.s.decoded(k, &mut self.scratch)), Some(k))
                 } else {
-                    self.path.push(PathSeg::Index);
-                    ds.other
+                    self.path.push((PathSeg::Index, NO_ID));
+                    (ds.other, None)
                 };
-                let kept = self.value(child, sub)?;
-                self.path.pop();
-                if kept {
-                    any = true;
+                if sub
+                    || pol
+                        .automaton
+                        .states
+                        .get(child as usize)
+                        .is_some_and(|d| d.can_keep)
+                {
+                    let mark = self.out.len();
+                    if any {
+                        self.out.push(b',');
+                    }
+                    if let Some(k) = key {
+                        self.out
+                            .extend_from_slice(self.s.slice(k.start - 1, k.end + 1));
+                        self.out.push(b':');
+                    }
+                    if self.value(child, sub)? {
+                        any = true;
+                    } else {
+                        self.out.truncate(mark);
+                    }
                 } else {
-                    self.out.truncate(mark);
+                    // Nothing here can be kept: nothing is written for it.
+                    self.hopeless(child)?;
                 }
+                self.path.pop();
                 n += 1;
                 self.s.skip_ws();
                 match self.s.peek() {

@@ -14,7 +14,7 @@ use crate::policy::Policy;
 use crate::{Error, ErrorCode, Result};
 use engine::{Engine, Outcome};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Shortest pseudonymisation key accepted for `hash`.
 pub const MIN_HASH_KEY_BYTES: usize = 16;
@@ -113,21 +113,42 @@ fn run(
 
 /// Removed entries merged by (path, reason), sorted by path then reason.
 fn removed_entries(o: &Outcome) -> Vec<RemovedEntry> {
-    let mut agg: HashMap<(u32, RemovalReason), (u64, u64)> = HashMap::new();
+    // Path ids are dense: one (count, leaves) slot per (path, reason), no hashing per event.
+    const REASONS: [RemovalReason; 4] = [
+        RemovalReason::NotAllowed,
+        RemovalReason::Forbidden,
+        RemovalReason::Sensitive,
+        RemovalReason::TypeMismatch,
+    ];
+    let slot = |r: RemovalReason| match r {
+        RemovalReason::NotAllowed => 0,
+        RemovalReason::Forbidden => 1,
+        RemovalReason::Sensitive => 2,
+        RemovalReason::TypeMismatch => 3,
+    };
+    let mut agg: Vec<[(u64, u64); 4]> = vec![[(0, 0); 4]; o.paths.len()];
     for e in &o.events {
-        let slot = agg.entry((e.path, e.reason)).or_insert((0, 0));
-        slot.0 += 1;
-        slot.1 += e.leaves;
+        if let Some(s) = agg
+            .get_mut(e.path as usize)
+            .and_then(|a| a.get_mut(slot(e.reason)))
+        {
+            s.0 += 1;
+            s.1 += e.leaves;
+        }
     }
-    let mut v: Vec<RemovedEntry> = agg
-        .into_iter()
-        .map(|((p, reason), (count, leaves))| RemovedEntry {
-            path: o.paths.get(p as usize).cloned().unwrap_or_default(),
-            reason,
-            count,
-            leaves,
-        })
-        .collect();
+    let mut v: Vec<RemovedEntry> = Vec::new();
+    for (p, a) in agg.iter().enumerate() {
+        for (&reason, &(count, leaves)) in REASONS.iter().zip(a.iter()) {
+            if count > 0 {
+                v.push(RemovedEntry {
+                    path: o.paths.get(p).cloned().unwrap_or_default(),
+                    reason,
+                    count,
+                    leaves,
+                });
+            }
+        }
+    }
     v.sort_by(|a, b| {
         a.path
             .cmp(&b.path)

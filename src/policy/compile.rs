@@ -53,6 +53,12 @@ pub(crate) struct DState {
     pub(crate) anchors: Box<[u16]>,
     /// `(rule, k)`: a kept node here satisfies rule's requirement opened `k` levels up.
     pub(crate) satisfies: Box<[(u16, u16)]>,
+    /// Some rule matches here or in a state reachable from here: outside a `subtree`, a node
+    /// in a state without this can never be kept (the engine then skips it without writing).
+    pub(crate) can_keep: bool,
+    /// A forbidden state is reachable from here (this one included): a removed subtree must
+    /// still be walked to report forbidden fields inside it.
+    pub(crate) forbid_below: bool,
 }
 
 impl DState {
@@ -240,6 +246,7 @@ pub(crate) fn compile(doc: &Doc) -> Result<Automaton, String> {
             .collect();
         rules.sort_unstable();
         let matched = (!rules.is_empty()).then(|| merge(&doc.rules, &rules, &doc.allow));
+        check_transform_output(&doc.rules, &rules, matched.as_ref())?;
         states.push(DState {
             named: named.into(),
             other,
@@ -253,10 +260,74 @@ pub(crate) fn compile(doc: &Doc) -> Result<Automaton, String> {
                 .iter()
                 .flat_map(|&q| nfa.s[q as usize].satisfies.clone())
                 .collect(),
+            can_keep: matched.is_some(),
+            forbid_below: set.iter().any(|&q| nfa.s[q as usize].forbidden),
         });
         k += 1;
     }
+    propagate_reach(&mut states);
     Ok(Automaton { states, start: 1 })
+}
+
+/// Closes `can_keep` and `forbid_below` over the transitions (a fixpoint: a state has the flag
+/// if any successor has it).
+fn propagate_reach(states: &mut [DState]) {
+    loop {
+        let mut changed = false;
+        for i in 0..states.len() {
+            let Some(ds) = states.get(i) else { continue };
+            let succ = ds
+                .named
+                .iter()
+                .map(|e| e.1)
+                .chain(core::iter::once(ds.other));
+            let (mut keep, mut forbid) = (ds.can_keep, ds.forbid_below);
+            for t in succ {
+                if let Some(d) = states.get(t as usize) {
+                    keep |= d.can_keep;
+                    forbid |= d.forbid_below;
+                }
+            }
+            if let Some(ds) = states.get_mut(i) {
+                if (keep, forbid) != (ds.can_keep, ds.forbid_below) {
+                    ds.can_keep = keep;
+                    ds.forbid_below = forbid;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+/// A node several rules match is kept only if its value passes every rule's `type`; if one of
+/// them transforms it into a value another rule's `type` refuses, a second pass would remove
+/// what the first kept. That breaks idempotence, so such a policy is refused at load.
+fn check_transform_output(all: &[RuleDef], rules: &[u16], m: Option<&Match>) -> Result<(), String> {
+    let Some(m) = m else { return Ok(()) };
+    let Some(t) = m
+        .transform
+        .and_then(|i| all.get(usize::from(i))?.transform.as_ref())
+    else {
+        return Ok(());
+    };
+    let out = t.output_type();
+    // A number type admits integers too (normalised bits), so test the output bit alone.
+    if m.types & out != 0 {
+        return Ok(());
+    }
+    let names: Vec<String> = rules
+        .iter()
+        .filter_map(|&i| all.get(usize::from(i)).map(|r| (i, r)))
+        .map(|(i, r)| format!("rules[{i}] ({})", super::path::display(&r.path)))
+        .collect();
+    Err(format!(
+        "{} match the same nodes, but the `{}` transform writes a value their `type` does not admit",
+        names.join(" and "),
+        t.op()
+    ))
 }
 
 fn merge(all: &[RuleDef], rules: &[u16], allow: &[usize]) -> Match {

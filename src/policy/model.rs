@@ -107,6 +107,22 @@ impl Transform {
         }
     }
 
+    /// The type of what the transform writes (one bit; for `replace`, its value's type).
+    pub(crate) fn output_type(&self) -> u8 {
+        let Self::Replace { json } = self else {
+            return T_STRING;
+        };
+        match json.as_bytes().first() {
+            Some(b'"') => T_STRING,
+            Some(b'{') => T_OBJECT,
+            Some(b'[') => T_ARRAY,
+            Some(b't' | b'f') => T_BOOLEAN,
+            Some(b'n') => T_NULL,
+            // JCS writes only integers here (the loader refuses other numbers).
+            _ => T_INTEGER,
+        }
+    }
+
     /// The value types the transform takes.
     pub(crate) fn input_types(&self) -> u8 {
         match self {

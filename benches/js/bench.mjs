@@ -1,0 +1,454 @@
+// minseal (wasm, pkg/node.js) side by side with what a web developer would pick instead.
+// One process, interleaved rounds, medians. See README.md.
+//
+//   node bench.mjs            full run: 1 KiB .. 16 MiB, 15 cold starts; writes docs/BENCHMARKS-js.{md,png,svg}
+//   node bench.mjs --quick    no 16 MiB, shorter runs, 5 cold starts; writes nothing unless --write
+//   options: --write / --no-write, --time=MS (per case, default 300), --cold=N
+import os from 'node:os';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { readFileSync, readdirSync, existsSync, writeFileSync, statSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { gzipSync, constants as zc } from 'node:zlib';
+import { createRequire } from 'node:module';
+import { webcrypto } from 'node:crypto';
+
+import { CipherSuite, HkdfSha256, Aes256Gcm } from '@hpke/core';
+import { DhkemX25519HkdfSha256 } from '@hpke/dhkem-x25519';
+import sodium from 'libsodium-wrappers';
+import * as jose from 'jose';
+import fastRedact from 'fast-redact';
+
+import { makePayload, plainPick, REDACT_PATHS, POLICY_ID } from './payloads.mjs';
+import { renderSvg, writeChart } from './chart.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, '..', '..');
+const PKG = join(ROOT, 'pkg');
+const DOCS = join(ROOT, 'docs');
+const argv = process.argv.slice(2);
+const flag = (n) => argv.includes(`--${n}`);
+const opt = (n, d) => { const a = argv.find((x) => x.startsWith(`--${n}=`)); return a ? Number(a.split('=')[1]) : d; };
+const QUICK = flag('quick');
+const WRITE = flag('write') || (!QUICK && !flag('no-write'));
+const MIN_TIME = opt('time', QUICK ? 120 : 300);
+const COLD_N = opt('cold', QUICK ? 5 : 15);
+const SIZES = [1024, 4096, 64 * 1024, 1024 * 1024, ...(QUICK ? [] : [16 * 1024 * 1024])];
+const ALL_SIZES = [1024, 4096, 64 * 1024, 1024 * 1024, 16 * 1024 * 1024];
+const sizeLabel = (n) => (n >= 1 << 20 ? `${n / (1 << 20)} MiB` : `${n / 1024} KiB`);
+const subtle = webcrypto.subtle;
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+const log = (...a) => process.stderr.write(a.join(' ') + '\n');
+// A full GC before each case's slice (outside the clock), so one case's garbage (jose's 22 MB
+// base64 strings at 16 MiB) is not collected on another case's time.
+v8.setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc');
+
+// ---------------------------------------------------------------------------------------------
+// minseal: whatever pkg/ currently exports. Missing exports give "n/a (export missing)" rows.
+// ---------------------------------------------------------------------------------------------
+let ms = null, msLoadError = null;
+try {
+  ms = await import(pathToFileURL(join(PKG, 'node.js')).href);
+} catch (e) {
+  msLoadError = `pkg/node.js not loadable: ${e.message.split('\n')[0]}`;
+}
+const has = (name) => !!ms && typeof ms[name] === 'function';
+const missing = (...names) => {
+  if (!ms) return 'n/a (pkg missing)';
+  const m = names.filter((n) => !has(n));
+  return m.length ? `n/a (export missing: ${m.join(', ')})` : null;
+};
+
+function pkgVersion(name) {
+  try {
+    const req = createRequire(join(HERE, 'package.json'));
+    // Read the installed package's own package.json (its exports may hide it, so resolve by path).
+    const p = join(HERE, 'node_modules', name, 'package.json');
+    return JSON.parse(readFileSync(existsSync(p) ? p : req.resolve(`${name}/package.json`), 'utf8')).version;
+  } catch { return '?'; }
+}
+
+const eqBytes = (a, b) => a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+function firstDiff(a, b) { let i = 0; while (i < a.length && a[i] === b[i]) i++; return `differ at char ${i}: …${JSON.stringify(a.slice(Math.max(0, i - 40), i + 40))} vs …${JSON.stringify(b.slice(Math.max(0, i - 40), i + 40))}`; }
+
+// ---------------------------------------------------------------------------------------------
+// The cases. Each: { id, group, label, note, setup(ctx) -> { fn, async, verify? } | throws }.
+// setup also runs the round-trip / cross checks once; a failing check makes the row FAILED and
+// the run exit non-zero (a benchmark of something that does not round-trip is meaningless).
+// ---------------------------------------------------------------------------------------------
+await sodium.ready;
+const hpke = new CipherSuite({ kem: new DhkemX25519HkdfSha256(), kdf: new HkdfSha256(), aead: new Aes256Gcm() });
+const keys = {
+  hpke: await hpke.kem.generateKeyPair(),
+  sodium: sodium.crypto_box_keypair(),
+  jose: await jose.generateKeyPair('ECDH-ES', { crv: 'X25519' }),
+  aes: await subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']),
+  minseal: has('generateKeyPair') ? ms.generateKeyPair() : null,
+};
+const redact = fastRedact({ paths: REDACT_PATHS, remove: true, serialize: JSON.stringify });
+const FORBIDDEN_NAMES = ['login_history', 'ip_log', 'contacts_list', 'other_access_numbers', 'pan_full', 'health_data', 'credentials', 'internal_notes', 'marketing_segment'];
+const jweHeader = { alg: 'ECDH-ES', enc: 'A256GCM' };
+const iv = () => webcrypto.getRandomValues(new Uint8Array(12));
+const check = (cond, msg) => { if (!cond) throw new Error(msg); };
+
+const CASES = [
+  // ---- seal (encrypt to a public key) ----
+  { id: 'ms-seal', color: '#d62728', group: 'seal', label: 'minseal `seal` (binary envelope)', chart: 'minseal seal (binary)',
+    note: 'bytes in; HPKE X25519/HKDF-SHA256/AES-256-GCM; compact binary envelope',
+    setup({ bytes }) {
+      const m = missing('seal', 'generateKeyPair'); if (m) return { na: m };
+      const pub = keys.minseal.publicJwk;
+      const env = ms.seal(bytes, pub, { format: 'binary' });
+      if (has('open')) check(eqBytes(ms.open(env, keys.minseal.privateJwk, { output: 'bytes' }).payload, bytes), 'open(seal(x)) != x');
+      return { fn: () => ms.seal(bytes, pub, { format: 'binary' }), verified: has('open') };
+    } },
+  { id: 'ms-seal-json', color: '#ff9896', group: 'seal', label: 'minseal `seal` (JSON envelope, default)', chart: 'minseal seal (JSON)',
+    note: 'as above, default JSON envelope object (base64url ciphertext)',
+    setup({ bytes }) {
+      const m = missing('seal', 'generateKeyPair'); if (m) return { na: m };
+      const pub = keys.minseal.publicJwk;
+      const env = ms.seal(bytes, pub);
+      if (has('open')) check(eqBytes(ms.open(env, keys.minseal.privateJwk, { output: 'bytes' }).payload, bytes), 'open(seal(x)) != x');
+      return { fn: () => ms.seal(bytes, pub), verified: has('open') };
+    } },
+  { id: 'ms-mas', color: '#8b0000', group: 'seal', label: 'minseal `minimiseAndSeal`', chart: 'minseal minimiseAndSeal',
+    note: 'string in, JSON envelope out; minimises then seals the (smaller) result; MB/s of the input',
+    setup({ text, picked }) {
+      const m = missing('minimiseAndSeal', 'generateKeyPair'); if (m) return { na: m };
+      const pub = keys.minseal.publicJwk;
+      const r = ms.minimiseAndSeal(text, POLICY_ID, pub);
+      check(r.payload === picked, `minimiseAndSeal payload != plain-JS pick: ${firstDiff(r.payload, picked)}`);
+      if (has('open')) check(ms.open(r.envelope, keys.minseal.privateJwk).payload === picked, 'open(minimiseAndSeal(x).envelope) != minimised payload');
+      return { fn: () => ms.minimiseAndSeal(text, POLICY_ID, pub), verified: true };
+    } },
+  { id: 'hpke-seal', color: '#2ca02c', group: 'seal', label: 'hpke-js `seal`', chart: 'hpke-js seal',
+    note: '@hpke/core + @hpke/dhkem-x25519, same suite; async',
+    async setup({ bytes }) {
+      const pk = keys.hpke.publicKey;
+      const { ct, enc: e } = await hpke.seal({ recipientPublicKey: pk }, bytes);
+      const pt = new Uint8Array(await hpke.open({ recipientKey: keys.hpke.privateKey, enc: e }, ct));
+      check(eqBytes(pt, bytes), 'hpke open(seal(x)) != x');
+      return { fn: () => hpke.seal({ recipientPublicKey: pk }, bytes), async: true, verified: true };
+    } },
+  { id: 'sodium-seal', color: '#9467bd', group: 'seal', label: 'libsodium `crypto_box_seal`', chart: 'libsodium crypto_box_seal',
+    note: 'X25519 + XSalsa20-Poly1305 (libsodium-wrappers, wasm)',
+    setup({ bytes }) {
+      const { publicKey, privateKey } = keys.sodium;
+      const c = sodium.crypto_box_seal(bytes, publicKey);
+      check(eqBytes(sodium.crypto_box_seal_open(c, publicKey, privateKey), bytes), 'crypto_box_seal_open(seal(x)) != x');
+      return { fn: () => sodium.crypto_box_seal(bytes, publicKey), verified: true };
+    } },
+  { id: 'jose-enc', color: '#8c564b', group: 'seal', label: 'jose JWE `CompactEncrypt` (ECDH-ES, A256GCM, X25519)', chart: 'jose JWE encrypt',
+    note: 'compact JWE string out (base64url); WebCrypto underneath; async',
+    async setup({ bytes }) {
+      const jwe = await new jose.CompactEncrypt(bytes).setProtectedHeader(jweHeader).encrypt(keys.jose.publicKey);
+      const { plaintext } = await jose.compactDecrypt(jwe, keys.jose.privateKey);
+      check(eqBytes(plaintext, bytes), 'jose decrypt(encrypt(x)) != x');
+      return { fn: () => new jose.CompactEncrypt(bytes).setProtectedHeader(jweHeader).encrypt(keys.jose.publicKey), async: true, verified: true };
+    } },
+  { id: 'aes-enc', color: '#e377c2', group: 'seal', label: 'WebCrypto AES-256-GCM `encrypt` (bulk limit)', chart: 'WebCrypto AES-256-GCM', dashed: true,
+    note: 'symmetric only, key already imported, fresh IV: the engine\'s native bulk speed; async',
+    async setup({ bytes }) {
+      const v = iv();
+      const c = await subtle.encrypt({ name: 'AES-GCM', iv: v }, keys.aes, bytes);
+      check(eqBytes(new Uint8Array(await subtle.decrypt({ name: 'AES-GCM', iv: v }, keys.aes, c)), bytes), 'AES-GCM decrypt(encrypt(x)) != x');
+      return { fn: () => subtle.encrypt({ name: 'AES-GCM', iv: iv() }, keys.aes, bytes), async: true, verified: true };
+    } },
+  // ---- open (decrypt with the private key); MB/s of the plaintext ----
+  { id: 'ms-open', color: '#d62728', group: 'open', label: 'minseal `open` (binary envelope → bytes)', chart: 'minseal open',
+    note: 'envelope from `seal` above',
+    setup({ bytes }) {
+      const m = missing('seal', 'open', 'generateKeyPair'); if (m) return { na: m };
+      const env = ms.seal(bytes, keys.minseal.publicJwk, { format: 'binary' });
+      const priv = keys.minseal.privateJwk;
+      check(eqBytes(ms.open(env, priv, { output: 'bytes' }).payload, bytes), 'open(seal(x)) != x');
+      return { fn: () => ms.open(env, priv, { output: 'bytes' }), verified: true };
+    } },
+  { id: 'hpke-open', color: '#2ca02c', group: 'open', label: 'hpke-js `open`', chart: 'hpke-js open',
+    note: 'async',
+    async setup({ bytes }) {
+      const { ct, enc: e } = await hpke.seal({ recipientPublicKey: keys.hpke.publicKey }, bytes);
+      check(eqBytes(new Uint8Array(await hpke.open({ recipientKey: keys.hpke.privateKey, enc: e }, ct)), bytes), 'hpke open(seal(x)) != x');
+      return { fn: () => hpke.open({ recipientKey: keys.hpke.privateKey, enc: e }, ct), async: true, verified: true };
+    } },
+  { id: 'sodium-open', color: '#9467bd', group: 'open', label: 'libsodium `crypto_box_seal_open`', chart: 'libsodium seal_open',
+    note: '',
+    setup({ bytes }) {
+      const { publicKey, privateKey } = keys.sodium;
+      const c = sodium.crypto_box_seal(bytes, publicKey);
+      check(eqBytes(sodium.crypto_box_seal_open(c, publicKey, privateKey), bytes), 'crypto_box_seal_open(seal(x)) != x');
+      return { fn: () => sodium.crypto_box_seal_open(c, publicKey, privateKey), verified: true };
+    } },
+  { id: 'jose-dec', color: '#8c564b', group: 'open', label: 'jose JWE `compactDecrypt`', chart: 'jose JWE decrypt',
+    note: 'async',
+    async setup({ bytes }) {
+      const jwe = await new jose.CompactEncrypt(bytes).setProtectedHeader(jweHeader).encrypt(keys.jose.publicKey);
+      check(eqBytes((await jose.compactDecrypt(jwe, keys.jose.privateKey)).plaintext, bytes), 'jose decrypt(encrypt(x)) != x');
+      return { fn: () => jose.compactDecrypt(jwe, keys.jose.privateKey), async: true, verified: true };
+    } },
+  { id: 'aes-dec', color: '#e377c2', group: 'open', label: 'WebCrypto AES-256-GCM `decrypt` (bulk limit)', chart: 'WebCrypto AES-256-GCM', dashed: true,
+    note: 'async',
+    async setup({ bytes }) {
+      const v = iv();
+      const c = await subtle.encrypt({ name: 'AES-GCM', iv: v }, keys.aes, bytes);
+      check(eqBytes(new Uint8Array(await subtle.decrypt({ name: 'AES-GCM', iv: v }, keys.aes, c)), bytes), 'AES-GCM decrypt(encrypt(x)) != x');
+      return { fn: () => subtle.decrypt({ name: 'AES-GCM', iv: v }, keys.aes, c), async: true, verified: true };
+    } },
+  // ---- minimise (string in, string out); MB/s of the input ----
+  { id: 'ms-min', color: '#d62728', group: 'minimise', label: 'minseal `minimise`', chart: 'minseal minimise',
+    note: 'allow-list policy `2ap/subscriber-response`, with receipt; output checked == plain-JS pick',
+    setup({ text, picked }) {
+      const m = missing('minimise'); if (m) return { na: m };
+      const r = ms.minimise(text, POLICY_ID);
+      check(r.payload === picked, `minimise payload != plain-JS pick: ${firstDiff(r.payload, picked)}`);
+      return { fn: () => ms.minimise(text, POLICY_ID), verified: true };
+    } },
+  { id: 'js-pick', color: '#ff7f0e', group: 'minimise', label: 'plain JS allow-list pick', chart: 'plain-JS pick',
+    note: 'JSON.parse → hand-written picker for this policy → JSON.stringify; no receipt; checked == tests/fixtures expected.json',
+    setup({ text, picked }) {
+      check(plainPick(text) === picked, 'picker not deterministic');
+      return { fn: () => plainPick(text), verified: true };
+    } },
+  { id: 'fast-redact', color: '#1f77b4', group: 'minimise', label: 'fast-redact (DENY-list, not equivalent)', chart: 'fast-redact (deny-list)', dashed: true,
+    note: 'JSON.parse → remove listed paths → JSON.stringify; anything unlisted leaks, no mask transform, no required check',
+    setup({ text, picked }) {
+      const out = redact(JSON.parse(text));
+      for (const n of FORBIDDEN_NAMES) check(!out.includes(`"${n}"`), `fast-redact left ${n}`);
+      // Same members as the pick (the mask keeps lengths), so the same byte count.
+      check(Buffer.byteLength(out) === Buffer.byteLength(picked), `fast-redact output ${Buffer.byteLength(out)} B != pick ${Buffer.byteLength(picked)} B`);
+      return { fn: () => redact(JSON.parse(text)), verified: true };
+    } },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Timing: calibrate a batch (≥ ~1 ms) per case, then interleaved rounds over all cases of a size
+// until each has ≥ MIN_TIME ms and ≥ MIN_SAMPLES batches; the figure is the median per call.
+// ---------------------------------------------------------------------------------------------
+const median = (a) => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+
+async function runBatch(c, k) {
+  const t0 = performance.now();
+  if (c.async) for (let i = 0; i < k; i++) await c.fn();
+  else for (let i = 0; i < k; i++) c.fn();
+  return performance.now() - t0;
+}
+
+async function measureSize(size, live) {
+  const rounds = size >= 16 << 20 ? 5 : 3;
+  const minSamples = 5;
+  for (const c of live) {
+    c.samples = []; c.spent = 0;
+    // Calibrate the batch, then warm up (JIT, wasm tier-up, key caches) for a third of the budget.
+    let t = await runBatch(c, 1);
+    c.k = 1;
+    while (t < 1 && c.k < 1 << 16) { c.k *= 2; t = await runBatch(c, c.k); }
+    for (let w = 0, n = 0; w < MIN_TIME / 3 || n < 2; n++) w += await runBatch(c, c.k);
+  }
+  for (let r = 0; r < rounds || live.some((c) => c.spent < MIN_TIME || c.samples.length < minSamples); r++) {
+    for (const c of live) {
+      const budget = MIN_TIME / rounds, perRound = Math.ceil(minSamples / rounds);
+      let spentHere = 0, n = 0;
+      gc();
+      while ((spentHere < budget || n < perRound) && !(r >= rounds && c.spent >= MIN_TIME && c.samples.length >= minSamples)) {
+        if (size >= 1 << 20) gc(); // big payloads: every batch starts from a clean heap
+        const t = await runBatch(c, c.k);
+        c.samples.push(t / c.k); c.spent += t; spentHere += t; n++;
+      }
+    }
+    if (r > rounds + 20) break; // safety
+  }
+  for (const c of live) c.ms = median(c.samples);
+}
+
+// ---------------------------------------------------------------------------------------------
+const results = {}; // results[caseId][size] = { ms, mbs, n } | { na } | { failed }
+let failures = 0;
+const machine = { cpu: os.cpus()[0]?.model ?? '?', cores: os.cpus().length, node: process.version, os: `${os.type()} ${os.release()} ${os.arch()}` };
+log(`minseal JS bench: node ${machine.node}, ${machine.cpu} × ${machine.cores}${QUICK ? ' (--quick)' : ''}`);
+if (msLoadError) log(msLoadError);
+else log(`pkg exports: ${Object.keys(ms).sort().join(', ')}`);
+
+for (const size of SIZES) {
+  const tg = performance.now();
+  const { text, records } = makePayload(size);
+  const bytes = enc.encode(text);
+  const picked = plainPick(text);
+  const ctx = { text, bytes, picked, size };
+  const live = [];
+  for (const c of CASES) {
+    (results[c.id] ??= {});
+    try {
+      const s = await c.setup(ctx);
+      if (s.na) { results[c.id][size] = { na: s.na }; continue; }
+      live.push({ id: c.id, fn: s.fn, async: !!s.async, verified: s.verified });
+    } catch (e) {
+      failures++;
+      results[c.id][size] = { failed: e.message };
+      log(`FAILED ${c.id} @ ${sizeLabel(size)}: ${e.message}`);
+    }
+  }
+  await measureSize(size, live);
+  for (const c of live) results[c.id][size] = { ms: c.ms, mbs: size / 1e6 / (c.ms / 1e3), n: c.samples.length * c.k, verified: c.verified };
+  log(`${sizeLabel(size)} (${records} records, minimised to ${Buffer.byteLength(picked)} B): ${((performance.now() - tg) / 1e3).toFixed(1)} s`);
+}
+
+// ---- cold start -------------------------------------------------------------------------------
+function coldOnce(which) {
+  const r = spawnSync(process.execPath, [join(HERE, 'coldstart.mjs'), which], { cwd: HERE, encoding: 'utf8' });
+  try { return JSON.parse(r.stdout.trim().split('\n').pop()); } catch { return { error: (r.stderr || 'no output').trim().split('\n')[0] }; }
+}
+const cold = {};
+{
+  // Alternate the two so that background load hits both alike; stop one after its first error.
+  const runs = { minseal: [], hpke: [] }, err = {};
+  for (let i = 0; i < COLD_N; i++) {
+    for (const which of ['hpke', 'minseal']) {
+      if (err[which]) continue;
+      const o = coldOnce(which);
+      if (o.error) err[which] = o.error; else runs[which].push(o);
+    }
+  }
+  for (const which of ['hpke', 'minseal']) {
+    cold[which] = err[which] ? { error: err[which] }
+      : { totalMs: median(runs[which].map((o) => o.totalMs)), importMs: median(runs[which].map((o) => o.importMs)), n: runs[which].length };
+  }
+}
+log(`cold start: hpke ${cold.hpke.error ?? cold.hpke.totalMs.toFixed(1) + ' ms'}, minseal ${cold.minseal.error ?? cold.minseal.totalMs.toFixed(1) + ' ms'}`);
+
+// ---- package size -----------------------------------------------------------------------------
+const pkgFiles = existsSync(PKG) ? readdirSync(PKG).filter((f) => /\.(wasm|js)$/.test(f)).sort() : [];
+const sizes = pkgFiles.map((f) => {
+  const buf = readFileSync(join(PKG, f));
+  return { file: f, raw: buf.length, gz: gzipSync(buf, { level: zc.Z_BEST_COMPRESSION }).length };
+});
+const pkgTotal = { raw: sizes.reduce((s, x) => s + x.raw, 0), gz: sizes.reduce((s, x) => s + x.gz, 0) };
+const pkgVer = (() => { try { return JSON.parse(readFileSync(join(PKG, 'package.json'), 'utf8')).version; } catch { return 'not built'; } })();
+
+// ---- targets ----------------------------------------------------------------------------------
+const R = (id, size) => results[id]?.[size];
+const fmtMs = (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v >= 0.01 ? v.toFixed(3) : v.toFixed(4));
+const fmtMbs = (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const why = (r) => (r?.na ?? (r?.failed ? `FAILED: ${r.failed}` : 'not measured'));
+const KiB4 = 4096, KiB64 = 65536, MiB1 = 1 << 20, MiB16 = 16 << 20;
+const targets = [];
+function target(name, fn) {
+  try { targets.push({ name, ...fn() }); } catch (e) { targets.push({ name, status: 'n/a', figure: e.message }); }
+}
+const need = (id, size) => { const r = R(id, size); if (!r || r.ms === undefined) throw new Error(`${id} @ ${sizeLabel(size)}: ${why(r)}`); return r; };
+target('1a. 4 KiB `minimiseAndSeal` ≤ 0.8 × libsodium `crypto_box_seal` time', () => {
+  const so = need('sodium-seal', KiB4); const m = need('ms-mas', KiB4);
+  const x = m.ms / so.ms;
+  return { status: x <= 0.8 ? 'met' : 'not met', figure: `${fmtMs(m.ms)} ms vs ${fmtMs(so.ms)} ms = ${x.toFixed(2)}×` };
+});
+target('1b. 4 KiB `minimiseAndSeal` ≤ 1/3 × hpke-js `seal` time', () => {
+  const h = need('hpke-seal', KiB4); const m = need('ms-mas', KiB4);
+  const x = m.ms / h.ms;
+  return { status: x <= 1 / 3 ? 'met' : 'not met', figure: `${fmtMs(m.ms)} ms vs ${fmtMs(h.ms)} ms = ${x.toFixed(2)}×` };
+});
+for (const size of [KiB64, MiB1]) {
+  target(`2. ${sizeLabel(size)} \`minimise\` ≥ 1× plain-JS pick MB/s (aim 1.5×)`, () => {
+    const p = need('js-pick', size); const m = need('ms-min', size);
+    const x = m.mbs / p.mbs;
+    return { status: x >= 1.5 ? 'met (aim met)' : x >= 1 ? 'met (aim 1.5× not met)' : 'not met', figure: `${fmtMbs(m.mbs)} vs ${fmtMbs(p.mbs)} MB/s = ${x.toFixed(2)}×` };
+  });
+}
+target('3a. 16 MiB `seal` ≥ hpke-js `seal` MB/s', () => {
+  if (!SIZES.includes(MiB16)) throw new Error('16 MiB not run (--quick)');
+  const h = need('hpke-seal', MiB16); const m = need('ms-seal', MiB16);
+  const x = m.mbs / h.mbs;
+  return { status: x >= 1 ? 'met' : 'not met', figure: `${fmtMbs(m.mbs)} vs ${fmtMbs(h.mbs)} MB/s = ${x.toFixed(2)}×` };
+});
+target('3b. 16 MiB `seal` ≥ 0.5 × WebCrypto AES-256-GCM MB/s', () => {
+  if (!SIZES.includes(MiB16)) throw new Error('16 MiB not run (--quick)');
+  const a = need('aes-enc', MiB16); const m = need('ms-seal', MiB16);
+  const x = m.mbs / a.mbs;
+  return { status: x >= 0.5 ? 'met' : 'not met', figure: `${fmtMbs(m.mbs)} vs ${fmtMbs(a.mbs)} MB/s = ${x.toFixed(2)}×` };
+});
+target('4. cold start (import → first `minimiseAndSeal`) ≤ 15 ms', () => {
+  if (cold.minseal.error) throw new Error(`minseal: ${cold.minseal.error}`);
+  return { status: cold.minseal.totalMs <= 15 ? 'met' : 'not met', figure: `${fmtMs(cold.minseal.totalMs)} ms (median of ${cold.minseal.n}; hpke-js: ${cold.hpke.error ?? fmtMs(cold.hpke.totalMs) + ' ms'})` };
+});
+target('5. package (pkg/*.wasm + pkg/*.js) ≤ 100 KiB gzip -9', () => {
+  if (!sizes.length) throw new Error('pkg/ not built');
+  const note = has('minimiseAndSeal') ? '' : ' — bindings not in pkg/ yet, so this is not the final size';
+  return { status: pkgTotal.gz <= 100 * 1024 ? 'met' : 'not met', figure: `${(pkgTotal.gz / 1024).toFixed(1)} KiB (${pkgTotal.gz} B)${note}` };
+});
+
+// ---- the report -------------------------------------------------------------------------------
+const versions = {
+  minseal: pkgVer,
+  '@hpke/core': pkgVersion('@hpke/core'),
+  '@hpke/dhkem-x25519': pkgVersion('@hpke/dhkem-x25519'),
+  'libsodium-wrappers': pkgVersion('libsodium-wrappers'),
+  libsodium: pkgVersion('libsodium'),
+  jose: pkgVersion('jose'),
+  'fast-redact': pkgVersion('fast-redact'),
+};
+const cmd = `cd benches/js && npm ci && node bench.mjs${QUICK ? ' --quick' : ''}`;
+const cell = (r) => {
+  if (!r) return '—';
+  if (r.na) return r.na;
+  if (r.failed) return `**FAILED**`;
+  return `${fmtMs(r.ms)} ms · ${fmtMbs(r.mbs)} MB/s`;
+};
+const L = [];
+L.push('# JavaScript benchmarks: minseal (wasm) side by side', '');
+L.push(`Generated by \`make bench\` (\`${cmd}\`) on ${new Date().toISOString().slice(0, 10)}; do not edit by hand.`, '');
+L.push(`- Machine: ${machine.cpu}, ${machine.cores} cores (shared with other builds: expect noise); ${machine.os}`);
+L.push(`- Node ${machine.node}; packages: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+L.push(`- Payload: \`2ap/subscriber-response\` JSON made by \`benches/js/payloads.mjs\` (seeded PRNG; about half of each record is traffic data and other fields the policy strips). Figures: median time per call, and MB/s = 10⁶ bytes of *input* payload per second (for \`open\`: of the plaintext). Each case runs ≥ ${MIN_TIME} ms and ≥ 5 batches, interleaved with the others in ${'≥ 3'} rounds, all in one process.`);
+if (!has('minimiseAndSeal')) L.push(`- **minseal's bindings are not in pkg/ yet** (pkg exports: ${ms ? Object.keys(ms).sort().join(', ') : 'none'}): its rows read "n/a (export missing)"; no number is estimated.`);
+L.push('');
+L.push('## Targets', '', '| target | figure | status |', '|---|---|---|');
+for (const t of targets) L.push(`| ${t.name} | ${t.figure} | ${t.status} |`);
+L.push('');
+const groups = [
+  ['seal', 'Seal (encrypt to an X25519 public key)'],
+  ['open', 'Open (decrypt with the private key)'],
+  ['minimise', 'Minimise (JSON string in, JSON string out)'],
+];
+for (const [g, title] of groups) {
+  L.push(`## ${title}`, '', `| row | ${SIZES.map(sizeLabel).join(' | ')} | what |`, `|---|${SIZES.map(() => '---').join('|')}|---|`);
+  for (const c of CASES.filter((c) => c.group === g)) L.push(`| ${c.label} | ${SIZES.map((s) => cell(R(c.id, s))).join(' | ')} | ${c.note} |`);
+  L.push('');
+}
+L.push('fast-redact is a **deny-list**: it removes only the paths it is told about, so any field nobody listed (a new `login_history_v2`, a typo) leaks; it has no `$..name` at any depth, no type checks, no mask transform and no required-field check. It is here for speed context only, not as an equivalent. The plain-JS pick is an allow-list but hand-written for one policy, without a receipt, duplicate-key detection, exact number text or size/depth limits.', '');
+L.push('## Cold start (fresh `node` process, `coldstart.mjs`)', '', '| library | import | import → first minimised, sealed result | runs |', '|---|---|---|---|');
+for (const [k, lbl] of [['minseal', 'minseal `minimiseAndSeal`'], ['hpke', 'hpke-js (plain-JS pick + `seal`)']]) {
+  const c = cold[k];
+  L.push(c.error ? `| ${lbl} | n/a | n/a (${c.error}) | — |` : `| ${lbl} | ${fmtMs(c.importMs)} ms | ${fmtMs(c.totalMs)} ms | median of ${c.n} |`);
+}
+L.push('');
+L.push('## Package size (gzip -9, zlib level 9, each file separately)', '', '| file | raw | gzip -9 |', '|---|---|---|');
+for (const s of sizes) L.push(`| pkg/${s.file} | ${s.raw} B | ${s.gz} B |`);
+L.push(sizes.length ? `| **total** | ${pkgTotal.raw} B | ${pkgTotal.gz} B (${(pkgTotal.gz / 1024).toFixed(1)} KiB) |` : '| pkg/ not built | | |');
+L.push('');
+const failedRows = Object.entries(results).flatMap(([id, bySize]) => Object.entries(bySize).filter(([, r]) => r.failed).map(([s, r]) => `- ${id} @ ${sizeLabel(Number(s))}: ${r.failed}`));
+if (failedRows.length) L.push('## Failed checks', '', ...failedRows, '');
+
+// The chart: one panel per group.
+const svg = renderSvg({
+  title: 'minseal (wasm) vs alternatives — MB/s by payload size (higher is better)',
+  subtitle: `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${new Date().toISOString().slice(0, 10)}; medians; dashed = reference, not an equivalent`,
+  sizes: ALL_SIZES.map(sizeLabel),
+  panels: groups.map(([g, title]) => ({
+    title: title.replace(/ \(.*/, ''),
+    series: CASES.filter((c) => c.group === g).map((c) => ({ label: c.chart, color: c.color, dashed: c.dashed, points: ALL_SIZES.map((s) => R(c.id, s)?.mbs ?? null) })),
+  })),
+});
+
+const md = L.join('\n');
+process.stdout.write(md + '\n');
+if (WRITE) {
+  const chart = writeChart(svg, join(DOCS, 'BENCHMARKS-js.svg'), join(DOCS, 'BENCHMARKS-js.png'));
+  const img = chart.png ? '![MB/s by payload size](BENCHMARKS-js.png)' : '![MB/s by payload size](BENCHMARKS-js.svg)';
+  writeFileSync(join(DOCS, 'BENCHMARKS-js.md'), md.replace('## Targets', `${img}\n\n## Targets`) + '\n');
+  log(`wrote ${relative(process.cwd(), join(DOCS, 'BENCHMARKS-js.md'))}; ${chart.note}`);
+} else {
+  log('not written (--quick without --write)');
+}
+if (failures) { log(`${failures} check(s) FAILED`); process.exitCode = 1; }

@@ -1,0 +1,195 @@
+// The demo page (www/index.html) in headless Chromium, under the strict CSP of scripts/serve.mjs.
+// Runs against the real package in pkg/ (scripts/build-wasm). Before the bindings land, run it against
+// the temporary fake: MINSEAL_DEMO_FAKE=1 node --test browser/demo.test.mjs
+// Screenshots of the main states go to test-output/screenshots/ (git-ignored).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { launch } from './launch.mjs';
+import { startDemoServer, useFake } from './demo-server.mjs';
+
+const repo = new URL('../../../', import.meta.url);
+const shots = new URL('test-output/screenshots/', repo);
+const fixture = (stem, file = 'input.json') => readFileSync(new URL(`tests/fixtures/${stem}/${file}`, repo), 'utf8');
+
+let server, browser, base;
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  server = await startDemoServer({ fake: useFake() });
+  base = `http://127.0.0.1:${server.address().port}`;
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function openPage(width, height = 900) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e}`));
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  await page.goto(`${base}/`);
+  // Fail fast, with the page's own message, if the package cannot be loaded or lacks the API.
+  await page.waitForSelector('body[data-ready="true"], #load-error:not([hidden])');
+  if (await page.isVisible('#load-error')) {
+    await shot(page, `load-error-${width}.png`);
+    throw new Error(`the page could not use the package: ${await page.textContent('#load-error')}`);
+  }
+  await page.waitForSelector('#annotated .json-root');
+  return { page, problems, context };
+}
+
+const shot = (page, name) => page.screenshot({ path: new URL(name, shots).pathname, fullPage: true });
+
+async function setPayload(page, text) {
+  await page.fill('#payload', text);
+}
+
+test('the samples in www/samples/ are the fixtures\' input.json files', () => {
+  const stems = readdirSync(new URL('tests/fixtures/', repo), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  assert.ok(stems.length >= 10);
+  for (const stem of stems) {
+    assert.equal(readFileSync(new URL(`www/samples/${stem}.json`, repo), 'utf8'), fixture(stem), stem);
+  }
+});
+
+test('the committed page imports the real package, never the fake', () => {
+  const shim = readFileSync(new URL('www/minseal.js', repo), 'utf8');
+  assert.match(shim, /^export \* from '\/pkg\/index\.js';$/m);
+  for (const f of ['index.html', 'app.js', 'minseal.js', 'annotate.js', 'jsontext.js']) {
+    assert.doesNotMatch(readFileSync(new URL(`www/${f}`, repo), 'utf8'), /fake-minseal|\/dev\//, f);
+  }
+});
+
+test('desktop: Art. 7 order is minimised, sealed, opened and verified; errors show next to the field', async () => {
+  const { page, problems, context } = await openPage(1280);
+  // every profile is offered
+  const ids = await page.$$eval('#profile option', (os) => os.map((o) => o.value));
+  for (const id of ['2ap/art6-domain-registration', '2ap/art7-order', '2ap/art7-order-notified', '2ap/art8-subscriber',
+    '2ap/art8-traffic', '2ap/art8-subscriber-provider', '2ap/art8-traffic-provider', '2ap/art9-emergency',
+    '2ap/art10-emergency-mla', '2ap/subscriber-response']) assert.ok(ids.includes(id), id);
+
+  // pick another profile, then Art. 7: its sample loads
+  await page.selectOption('#profile', '2ap/art6-domain-registration');
+  await page.waitForFunction(() => document.getElementById('payload').value.includes('2ap/art6-domain-registration@1'));
+  await page.selectOption('#profile', '2ap/art7-order');
+  await page.waitForFunction(() => document.getElementById('payload').value.includes('"2ap/art7-order@1"'));
+  await page.waitForSelector('[data-removed-path="$.facts_summary"]');
+
+  // planted fields are struck out with the receipt's reason, and absent from the output
+  for (const [path, reason] of [['$.facts_summary', 'forbidden'], ['$.suspect', 'forbidden'],
+    ['$.issuing_authority.officer_badge_number', 'not_allowed'], ['$.offences[*].suspect_name', 'not_allowed']]) {
+    const item = page.locator(`[data-removed-path="${path}"]`);
+    assert.equal(await item.count(), 1, path);
+    assert.equal(await item.getAttribute('data-reason'), reason, path);
+    assert.ok(await item.locator('del').count() >= 1, `${path} struck through`);
+    assert.match(await item.locator('.tag-removed').textContent(), /^removed/, `${path} labelled in text`);
+    const decoration = await item.locator('del.value').evaluate((e) => getComputedStyle(e).textDecorationLine);
+    assert.match(decoration, /line-through/);
+  }
+  const minimised = await page.textContent('#minimised');
+  for (const gone of ['facts_summary', 'suspect', 'Casimir', 'officer_badge_number', 'Tr0ub4dor', 'investigator_notes']) {
+    assert.ok(!minimised.includes(gone), `${gone} must not be in the minimised payload`);
+  }
+  assert.deepEqual(JSON.parse(minimised), JSON.parse(fixture('2ap-art7-order', 'expected.json')));
+  const receipt = JSON.parse(await page.textContent('#receipt'));
+  assert.equal(receipt.policy.id, '2ap/art7-order');
+  assert.ok(!JSON.stringify(receipt).includes('Casimir'), 'the receipt holds no values');
+  await shot(page, 'desktop-1-minimised.png');
+
+  // key, seal, open
+  await page.click('#gen-key');
+  await page.waitForFunction(() => document.getElementById('key-status').textContent.includes('thumbprint'));
+  assert.equal(await page.isDisabled('#seal'), false);
+  await page.click('#seal');
+  await page.waitForSelector('#seal-result:not([hidden])');
+  const envelopeText = await page.inputValue('#envelope');
+  const envelope = JSON.parse(envelopeText);
+  assert.ok(!envelopeText.includes('Exampleland'), 'the envelope does not show the payload in clear');
+  assert.ok(envelope && typeof envelope === 'object');
+  assert.match(await page.textContent('#envelope-size'), new RegExp(`^${Buffer.byteLength(envelopeText)} bytes`));
+  assert.ok((await page.textContent('#clear-header')).length > 2);
+  assert.equal(await page.getAttribute('#envelope', 'readonly'), '');
+  await page.click('#open');
+  const verdict = page.locator('[data-testid="verification"]');
+  await verdict.waitFor();
+  assert.equal(await verdict.getAttribute('data-conforms'), 'true', await verdict.textContent());
+  assert.deepEqual(JSON.parse(await page.textContent('[data-testid="opened-payload"]')), JSON.parse(fixture('2ap-art7-order', 'expected.json')));
+  await shot(page, 'desktop-2-sealed-opened.png');
+
+  // editing the payload invalidates the envelope
+  await page.type('#payload', ' ');
+  await page.waitForSelector('#seal-result[hidden]', { state: 'attached' });
+
+  // broken JSON: the error and its position appear next to the field, described by it
+  const broken = fixture('2ap-art7-order').replace('"language": "en",', '"language": "en"');
+  await setPayload(page, broken);
+  await page.waitForSelector('#payload-errors [data-code="invalid_json"]');
+  const described = (await page.getAttribute('#payload', 'aria-describedby')).split(/\s+/);
+  assert.ok(described.includes('payload-errors'));
+  assert.equal(await page.getAttribute('#payload', 'aria-invalid'), 'true');
+  assert.match(await page.textContent('#payload-errors'), /not valid JSON/);
+  assert.match(await page.textContent('#payload-errors'), /Line 1[34], column \d+/);
+  assert.equal(await page.isDisabled('#seal'), true);
+  await shot(page, 'desktop-3-bad-json.png');
+  await page.click('#payload-errors button');
+  const caret = await page.$eval('#payload', (t) => t.selectionStart);
+  assert.ok(caret > broken.indexOf('"language": "en"') && caret <= broken.indexOf('"issued_at"'), `caret at ${caret}`);
+
+  // missing required fields: each path listed
+  await setPayload(page, fixture('2ap-art7-order', 'missing-required.json'));
+  await page.waitForSelector('#payload-errors [data-code="missing_required"]');
+  const missing = await page.$$eval('#payload-errors li', (lis) => lis.map((li) => li.textContent));
+  assert.ok(missing.some((m) => m.includes('$.issued_at')), missing.join());
+  assert.ok(missing.some((m) => m.includes('$.supplemental.domestic_legal_grounds')), missing.join());
+  await shot(page, 'desktop-4-missing-required.png');
+
+  // a clean payload clears the error
+  await page.click('#reset-sample');
+  await page.waitForFunction(() => document.getElementById('payload-errors').children.length === 0);
+  assert.equal(await page.getAttribute('#payload', 'aria-invalid'), null);
+
+  assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the subscriber response marks the masked payment reference as transformed', async () => {
+  const { page, problems, context } = await openPage(1280);
+  await page.selectOption('#profile', '2ap/subscriber-response');
+  const tag = page.locator('[data-transformed-path="$.records[*].billing_and_payment.masked_reference"]');
+  await tag.waitFor();
+  assert.match(await tag.textContent(), /transformed \(mask\)/);
+  assert.equal(await page.locator('[data-removed-path="$.records[*].login_history"]').getAttribute('data-reason'), 'forbidden');
+  await shot(page, 'desktop-5-response-transformed.png');
+  assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('360 px wide: no horizontal scrolling, everything reachable, seal and open work', async () => {
+  const { page, problems, context } = await openPage(360, 740);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px`);
+  await shot(page, 'narrow-1-minimised.png');
+  await page.locator('.review').screenshot({ path: new URL('narrow-1b-review.png', shots).pathname });
+  // keyboard: the first Tab reaches the skip link, which moves to the payload
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'skip');
+  await page.click('#gen-key');
+  await page.click('#seal');
+  await page.click('#open');
+  await page.locator('[data-testid="verification"][data-conforms="true"]').waitFor();
+  const overflow2 = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow2 <= 0, `page scrolls sideways by ${overflow2}px after sealing`);
+  await shot(page, 'narrow-2-sealed-opened.png');
+  await setPayload(page, '{"profile": ');
+  await page.waitForSelector('#payload-errors [data-code="invalid_json"]');
+  await page.locator('#payload-errors').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: new URL('narrow-3-bad-json.png', shots).pathname });
+  assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
