@@ -1,12 +1,11 @@
 // The demo page (www/index.html) in headless Chromium, under the strict CSP of scripts/serve.mjs.
-// Runs against the real package in pkg/ (scripts/build-wasm). Before the bindings land, run it against
-// the temporary fake: MINSEAL_DEMO_FAKE=1 node --test browser/demo.test.mjs
+// Runs against the real package in pkg/ (scripts/build-wasm).
 // Screenshots of the main states go to test-output/screenshots/ (git-ignored).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { launch } from './launch.mjs';
-import { startDemoServer, useFake } from './demo-server.mjs';
+import { startServer } from '../../../scripts/serve.mjs';
 
 const repo = new URL('../../../', import.meta.url);
 const shots = new URL('test-output/screenshots/', repo);
@@ -15,7 +14,7 @@ const fixture = (stem, file = 'input.json') => readFileSync(new URL(`tests/fixtu
 let server, browser, base;
 before(async () => {
   mkdirSync(shots, { recursive: true });
-  server = await startDemoServer({ fake: useFake() });
+  server = await startServer(0);
   base = `http://127.0.0.1:${server.address().port}`;
   browser = await launch();
 });
@@ -52,14 +51,6 @@ test('the samples in www/samples/ are the fixtures\' input.json files', () => {
   assert.ok(stems.length >= 10);
   for (const stem of stems) {
     assert.equal(readFileSync(new URL(`www/samples/${stem}.json`, repo), 'utf8'), fixture(stem), stem);
-  }
-});
-
-test('the committed page imports the real package, never the fake', () => {
-  const shim = readFileSync(new URL('www/minseal.js', repo), 'utf8');
-  assert.match(shim, /^export \* from '\/pkg\/index\.js';$/m);
-  for (const f of ['index.html', 'app.js', 'minseal.js', 'annotate.js', 'jsontext.js']) {
-    assert.doesNotMatch(readFileSync(new URL(`www/${f}`, repo), 'utf8'), /fake-minseal|\/dev\//, f);
   }
 });
 
