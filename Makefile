@@ -35,5 +35,9 @@ test: lint test-rust test-js test-browser
 demo: pkg
 	node scripts/serve.mjs
 
+# Every cargo-fuzz target for FUZZ_SECONDS each (default 60); see scripts/fuzz, docs/SECURITY.md.
+fuzz:
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-60} scripts/fuzz
+
 clean:
 	rm -rf target pkg tests/js/node_modules test-output
