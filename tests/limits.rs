@@ -415,3 +415,26 @@ fn hashed_contradiction_checks_still_find_duplicates_and_forbidden_rules() {
         ["$.rules[4095]: path is forbidden (or lies under a forbidden path)"]
     );
 }
+
+/// Regression: the JSON form did not enforce the 16 KiB header limit. Metadata of 3000 control
+/// characters is within the 4096-byte metadata limit but canonicalises to 18 KB (`\u0001` is six
+/// bytes), so such a JSON envelope parsed while its binary form could not be read back.
+#[test]
+fn json_envelope_header_over_16_kib_is_refused_like_the_binary_form() {
+    let json = sealed_json(&params().with_metadata("k", "v"));
+    let escaped = "\\u0001".repeat(3000);
+    let hostile = json.replace("\"k\":\"v\"", &format!("\"k\":\"{escaped}\""));
+    assert_ne!(hostile, json);
+    let e = Envelope::from_json(&hostile).unwrap_err();
+    assert_eq!(e.code(), MalformedEnvelope, "{}", e.message());
+    assert!(e.message().contains("16384"), "{}", e.message());
+    // Sealing the same metadata is refused too.
+    let pk = [key(1).public_key().clone()];
+    let p = params().with_metadata("k", "\u{1}".repeat(3000));
+    assert_eq!(code(seal::seal(b"x", &pk, &p)), LimitExceeded);
+    // Just under the limit, both forms round-trip.
+    let p = params().with_metadata("k", "\u{1}".repeat(2000));
+    let env = seal::seal(b"x", &pk, &p).unwrap();
+    let back = Envelope::from_json(&env.to_json()).unwrap();
+    assert_eq!(Envelope::from_binary(&back.to_binary()).unwrap(), env);
+}
