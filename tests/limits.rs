@@ -438,3 +438,27 @@ fn json_envelope_header_over_16_kib_is_refused_like_the_binary_form() {
     let back = Envelope::from_json(&env.to_json()).unwrap();
     assert_eq!(Envelope::from_binary(&back.to_binary()).unwrap(), env);
 }
+
+#[test]
+fn a_path_of_200_000_steps_is_refused_quickly_without_recursing() {
+    let long = format!("${}", ".a".repeat(200_000));
+    for doc in [
+        String::from_utf8(policy_with_rules(1))
+            .unwrap()
+            .replace("$.f0", &long),
+        String::from_utf8(policy_with_rules(1)).unwrap().replace(
+            "\"rules\":",
+            &format!("\"forbidden\":[\"{long}\"],\"rules\":"),
+        ),
+        String::from_utf8(policy_with_rules(1)).unwrap().replace(
+            "{\"path\":\"$.f0\"}",
+            &format!("{{\"path\":\"{long}\",\"required\":true}}"),
+        ),
+    ] {
+        assert!(doc.len() < 1024 * 1024);
+        let r = quick("a 200 000-step path", || Policy::from_json(doc.as_bytes()));
+        if let Err(e) = r {
+            assert_eq!(e.code(), InvalidPolicy);
+        }
+    }
+}
