@@ -51,5 +51,9 @@ bench: pkg
 	$(CARGO) bench --bench seal --bench minimise -- --warm-up-time 1 --measurement-time 3
 	cd benches/js && node bench.mjs
 
+# Every cargo-fuzz target for FUZZ_SECONDS each (default 60); see scripts/fuzz, docs/SECURITY.md.
+fuzz:
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-60} scripts/fuzz
+
 clean:
 	rm -rf target pkg tests/js/node_modules test-output

@@ -17,6 +17,11 @@ use std::sync::Arc;
 /// Policies larger than this are refused (real ones are a few KiB).
 const MAX_POLICY_BYTES: usize = 1024 * 1024;
 
+/// Most rules (and most forbidden paths) in one policy (`invalid_policy` beyond). Real
+/// profiles have about 40; the loader compares rules pairwise and the compiled automaton
+/// indexes them with 16 bits, so an unbounded count would be a denial of service.
+pub const MAX_RULES: usize = 4096;
+
 #[derive(Debug)]
 pub(crate) struct Inner {
     pub(crate) doc: model::Doc,

@@ -508,6 +508,14 @@ pub(crate) fn read(doc: &Value) -> Result<Doc, Vec<String>> {
 
     let mut rules = Vec::new();
     match o.get("rules") {
+        Some(Value::Array(a)) if a.len() > super::MAX_RULES => {
+            // Checked first: later passes compare rules pairwise.
+            return Err(vec![format!(
+                "$.rules: {} rules; a policy has at most {} rules",
+                a.len(),
+                super::MAX_RULES
+            )]);
+        }
         Some(Value::Array(a)) => {
             for (i, r) in a.iter().enumerate() {
                 if let Some(r) = rule(&format!("$.rules[{i}]"), r, &mut ctx) {
@@ -520,6 +528,13 @@ pub(crate) fn read(doc: &Value) -> Result<Doc, Vec<String>> {
     }
     let mut forbidden = Vec::new();
     match o.get("forbidden") {
+        Some(Value::Array(a)) if a.len() > super::MAX_RULES => {
+            return Err(vec![format!(
+                "$.forbidden: {} paths; a policy has at most {} forbidden paths",
+                a.len(),
+                super::MAX_RULES
+            )]);
+        }
         Some(Value::Array(a)) => {
             for (i, f) in a.iter().enumerate() {
                 if let Some(p) = ctx.path(&format!("$.forbidden[{i}]"), f) {
@@ -567,13 +582,20 @@ pub(crate) fn read(doc: &Value) -> Result<Doc, Vec<String>> {
         None => {}
     }
 
-    // Contradictions.
-    for (n, (i, r)) in rules.iter().enumerate() {
+    // Contradictions. Hashed lookups, not pairwise scans: the loader stays linear in the
+    // number of rules and forbidden paths (a quadratic scan made a 1 MiB policy a DoS).
+    let mut first_with_path: std::collections::HashMap<&[Seg], usize> =
+        std::collections::HashMap::new();
+    let forbidden_set: std::collections::HashSet<&[Seg]> =
+        forbidden.iter().map(Vec::as_slice).collect();
+    for (i, r) in rules.iter() {
         let at = format!("$.rules[{i}]");
-        if let Some((j, _)) = rules[..n].iter().find(|(_, q)| q.path == r.path) {
+        if let Some(j) = first_with_path.get(r.path.as_slice()) {
             ctx.p(&at, format_args!("same path as $.rules[{j}]"));
+        } else {
+            first_with_path.insert(&r.path, *i);
         }
-        if forbidden.iter().any(|f| r.path.starts_with(f)) {
+        if (0..=r.path.len()).any(|k| forbidden_set.contains(&r.path[..k])) {
             ctx.p(&at, "path is forbidden (or lies under a forbidden path)");
         }
         if let Some(c) = r.category {

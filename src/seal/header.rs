@@ -197,8 +197,17 @@ impl Header {
     /// Like [`Header::canonical_bytes`] but with parse-side error codes.
     pub(crate) fn canonical_bytes_for_parse(&self) -> Result<Vec<u8>> {
         self.check(ErrorCode::MalformedEnvelope)?;
-        crate::jcs::canonicalize(&self.to_value())
-            .map_err(|_| malformed("header is not canonicalisable"))
+        let bytes = crate::jcs::canonicalize(&self.to_value())
+            .map_err(|_| malformed("header is not canonicalisable"))?;
+        // The JSON form must obey the binary form's limit, or it would convert to binary bytes
+        // that no reader accepts (escaped metadata can be 6x its UTF-8 size).
+        if bytes.len() > MAX_HEADER_LEN {
+            return Err(malformed(format!(
+                "header is {} bytes, over the {MAX_HEADER_LEN}-byte limit",
+                bytes.len()
+            )));
+        }
+        Ok(bytes)
     }
 
     /// Reads a header object strictly: version first, then suite, then every member's type;

@@ -1,0 +1,5 @@
+#![no_main]
+//! See fuzz/src/lib.rs: `policy_load` holds the target's body and its oracle.
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| minseal_fuzz::policy_load(data));

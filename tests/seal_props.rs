@@ -1,0 +1,225 @@
+//! Property tests for sealing: round trips over arbitrary payloads (around chunk boundaries),
+//! recipient sets and metadata; lossless byte-exact conversion between the two envelope forms;
+//! and every single-byte mutation of a small envelope failing to open. Fixed-position edits are
+//! in `seal_tamper.rs`; these draw positions, values and shapes at random.
+
+use chacha20::ChaCha20Rng;
+use hpke::rand_core::SeedableRng;
+use minseal::keys::SecretKey;
+use minseal::seal::{self, Envelope, Opener, SealParams};
+use minseal::PolicyRef;
+use proptest::collection::{btree_map, vec};
+use proptest::prelude::*;
+use proptest::sample::{subsequence, Index};
+use std::sync::OnceLock;
+
+const POOL: usize = 8;
+
+fn pool() -> &'static [SecretKey] {
+    static KEYS: OnceLock<Vec<SecretKey>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        (0..POOL as u8)
+            .map(|i| SecretKey::generate_with_rng(&mut ChaCha20Rng::from_seed([i + 1; 32])))
+            .collect()
+    })
+}
+
+/// Chunk sizes around the minimum (64) and a few odd ones, so payloads of 0 to 3 chunks
+/// cross every boundary case.
+fn chunk_size() -> impl Strategy<Value = u32> {
+    prop_oneof![Just(64u32), Just(65), Just(100), Just(128), 64u32..=300]
+}
+
+fn payload_and_chunk() -> impl Strategy<Value = (Vec<u8>, u32)> {
+    chunk_size().prop_flat_map(|cs| {
+        let n = cs as usize;
+        let len = prop_oneof![
+            Just(0usize),
+            Just(n - 1),
+            Just(n),
+            Just(n + 1),
+            Just(2 * n),
+            Just(3 * n),
+            0..=3 * n + 1,
+        ];
+        (len.prop_flat_map(|l| vec(any::<u8>(), l)), Just(cs))
+    })
+}
+
+/// Recipients: 1 to 5 distinct keys of the pool, in a random order.
+fn recipients() -> impl Strategy<Value = Vec<usize>> {
+    subsequence((0..POOL).collect::<Vec<_>>(), 1..=5).prop_shuffle()
+}
+
+fn metadata() -> impl Strategy<Value = std::collections::BTreeMap<String, String>> {
+    btree_map("\\PC{0,12}", "\\PC{0,24}", 0..=4)
+}
+
+fn policy_ref() -> impl Strategy<Value = Option<PolicyRef>> {
+    proptest::option::of(("[a-z0-9/-]{1,20}", "[0-9.]{1,8}", any::<[u8; 32]>())).prop_map(|o| {
+        o.map(|(id, version, digest)| PolicyRef {
+            id,
+            version,
+            digest,
+        })
+    })
+}
+
+fn params() -> impl Strategy<Value = SealParams> {
+    (
+        0u64..=(1 << 53) - 1,
+        metadata(),
+        policy_ref(),
+        "[a-z]{1,10}/[a-z0-9.+-]{1,20}",
+    )
+        .prop_map(|(created_at, metadata, policy, content_type)| {
+            let mut p = SealParams::new(created_at).with_content_type(content_type);
+            p.metadata = metadata;
+            p.policy = policy;
+            p
+        })
+}
+
+fn seal_to(
+    payload: &[u8],
+    who: &[usize],
+    params: &SealParams,
+    seed: [u8; 32],
+) -> minseal::Result<Envelope> {
+    let pks: Vec<_> = who
+        .iter()
+        .map(|&i| pool()[i].public_key().clone())
+        .collect();
+    seal::seal_with_rng(payload, &pks, params, &mut ChaCha20Rng::from_seed(seed))
+}
+
+/// Both ways of opening binary bytes; they must agree.
+fn open_binary(bin: &[u8], sk: &SecretKey) -> minseal::Result<Vec<u8>> {
+    let mem = Envelope::from_binary(bin).and_then(|e| seal::open(&e, sk).map(|o| o.payload));
+    let mut out = Vec::new();
+    let streamed = Opener::new(bin, sk).and_then(|mut o| o.copy_to(&mut out));
+    match (&mem, &streamed) {
+        (Ok(a), Ok(_)) => assert_eq!(a, &out, "streaming and in-memory plaintexts differ"),
+        (Err(a), Err(b)) => assert_eq!(a.code(), b.code(), "streaming and in-memory disagree"),
+        _ => panic!(
+            "streaming ({:?}) and in-memory ({:?}) disagree",
+            streamed.as_ref().err(),
+            mem.as_ref().err()
+        ),
+    }
+    mem
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn seal_then_open_round_trips_for_every_recipient(
+        (payload, cs) in payload_and_chunk(),
+        who in recipients(),
+        params in params(),
+        seed in any::<[u8; 32]>(),
+    ) {
+        let params = params.with_chunk_size(cs);
+        let env = seal_to(&payload, &who, &params, seed).unwrap();
+        // Chunking: full chunks then one final chunk of 1..=cs bytes (0 only when empty).
+        let n = payload.len().div_ceil(cs as usize).max(1);
+        prop_assert_eq!(env.payload_ciphertext().len(), payload.len() + 16 * n);
+        prop_assert_eq!(env.stanzas().len(), who.len());
+        let bin = env.to_binary();
+        for &i in &who {
+            let sk = &pool()[i];
+            let opened = seal::open(&env, sk).unwrap();
+            prop_assert_eq!(&opened.payload, &payload);
+            prop_assert_eq!(&opened.header, env.header());
+            prop_assert_eq!(opened.header.metadata.clone(), params.metadata.clone());
+            prop_assert_eq!(opened.header.policy.clone(), params.policy.clone());
+            prop_assert_eq!(open_binary(&bin, sk).unwrap(), payload.clone());
+        }
+        // A key that is not a recipient opens nothing.
+        if let Some(stranger) = (0..POOL).find(|i| !who.contains(i)) {
+            let e = seal::open(&env, &pool()[stranger]).unwrap_err();
+            prop_assert_eq!(e.code(), minseal::ErrorCode::NoMatchingRecipient);
+        }
+    }
+
+    #[test]
+    fn binary_and_json_forms_convert_byte_exactly(
+        (payload, cs) in payload_and_chunk(),
+        who in recipients(),
+        params in params(),
+        seed in any::<[u8; 32]>(),
+    ) {
+        let env = seal_to(&payload, &who, &params.with_chunk_size(cs), seed).unwrap();
+        let bin = env.to_binary();
+        let json = env.to_json();
+        // binary → envelope → JSON, and JSON → envelope → binary, byte for byte.
+        let from_bin = Envelope::from_binary(&bin).unwrap();
+        let from_json = Envelope::from_json(&json).unwrap();
+        prop_assert_eq!(&from_bin, &env);
+        prop_assert_eq!(&from_json, &env);
+        prop_assert_eq!(from_bin.to_json(), json.clone());
+        prop_assert_eq!(from_json.to_binary(), bin.clone());
+        prop_assert_eq!(from_bin.to_binary(), bin);
+        prop_assert_eq!(from_json.to_json(), json);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_single_byte_mutation_fails_to_open(
+        len in 0usize..200,
+        who in subsequence((0..POOL).collect::<Vec<_>>(), 1..=2),
+        with_meta in any::<bool>(),
+        seed in any::<[u8; 32]>(),
+        at in any::<Index>(),
+        xor in 1u8..=255,
+    ) {
+        let payload: Vec<u8> = (0..len).map(|i| i as u8).collect();
+        let mut params = SealParams::new(1_700_000_000).with_chunk_size(64);
+        if with_meta {
+            params = params.with_metadata("case", "X-1");
+        }
+        let env = seal_to(&payload, &who, &params, seed).unwrap();
+        let keys: Vec<&SecretKey> = who.iter().map(|&i| &pool()[i]).collect();
+
+        // Binary: an edit in recipient k's stanza (bytes 9+L+80k .. 9+L+80(k+1)) stops k
+        // from opening; stanzas are not bound to each other, so every other recipient still
+        // opens the original payload (docs/SECURITY.md). Any other edit stops everyone.
+        let mut bin = env.to_binary();
+        let i = at.index(bin.len());
+        bin[i] ^= xor;
+        let stanzas_at = 9 + env.header_bytes().len();
+        let hit = (stanzas_at..stanzas_at + 80 * who.len())
+            .contains(&i)
+            .then(|| (i - stanzas_at) / 80);
+        for (k, sk) in keys.iter().enumerate() {
+            let r = open_binary(&bin, sk);
+            match hit {
+                Some(h) if h != k => prop_assert_eq!(r.unwrap(), payload.clone()),
+                _ => prop_assert!(r.is_err(), "binary byte {} ^ {:#04x} opened for {}", i, xor, k),
+            }
+        }
+
+        // JSON: the same, seen from outside: no recipient opens anything but the original
+        // payload, and at least one recipient cannot open at all.
+        let mut json = env.to_json().into_bytes();
+        let j = at.index(json.len());
+        json[j] ^= xor;
+        let parsed = std::str::from_utf8(&json)
+            .ok()
+            .and_then(|t| Envelope::from_json(t).ok());
+        if let Some(e) = parsed {
+            let mut failed = 0;
+            for sk in &keys {
+                match seal::open(&e, sk) {
+                    Ok(o) => prop_assert_eq!(&o.payload, &payload),
+                    Err(_) => failed += 1,
+                }
+            }
+            prop_assert!(failed >= 1, "JSON byte {} ^ {:#04x} opened for everyone", j, xor);
+        }
+    }
+}
