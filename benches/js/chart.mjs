@@ -11,7 +11,7 @@ const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
  * Values are MB/s; null points (not measured / export missing) are skipped.
  */
 export function renderSvg({ title, subtitle, sizes, panels }) {
-  const pw = 420, ph = 300, padL = 56, padR = 12, padT = 34, padB = 40, legendH = 18 * 7;
+  const pw = 420, ph = 300, padL = 56, padR = 12, padT = 34, padB = 40, legendH = 18 * Math.max(7, ...panels.map((p) => p.series.length));
   const W = panels.length * pw + 20, H = 56 + ph + legendH;
   const all = panels.flatMap((p) => p.series.flatMap((s) => s.points)).filter((v) => v > 0);
   const lo = Math.pow(10, Math.floor(Math.log10(Math.min(...all, 1))));

@@ -269,16 +269,41 @@ fn is_canonical_u(u: &[u8; KEY_LEN]) -> bool {
     !(*hi == 0x7f && mid.iter().all(|&b| b == 0xff) && *lo >= 0xed)
 }
 
-/// True when `u` is a point of small order (on the curve or its twist).
-///
-/// X25519 clamps every scalar to a multiple of 8 in [2^254, 2^255); with the clamped scalar
-/// 2^254 the output is zero exactly for points whose order divides 8 (the large prime-order
-/// subgroups, ℓ ≈ 2^252 on the curve and ≈ 2^253 on the twist, do not divide 2^254).
+/// The canonical u-coordinates (little-endian) of every point of small order on Curve25519 and
+/// its twist: X25519 clamps every scalar to a multiple of 8 in [2^254, 2^255), so its output is
+/// zero for every scalar exactly when the point's order divides 8 (the prime-order subgroups,
+/// ℓ ≈ 2^252 on the curve and ≈ 2^253 on the twist, are coprime to 2^254). The curve group is
+/// Z/8 × Z/ℓ and the twist's Z/4 × Z/ℓ', so those points have five distinct u-coordinates:
+/// 0 (order 2), 1 and p − 1 (order 4, one on the curve, one on the twist) and the two u of the
+/// order-8 points. (Non-canonical encodings p, p + 1 are rejected before.) A test checks each
+/// against X25519 itself; comparing with a list instead of running a scalar multiplication
+/// (about 0.1 ms in WebAssembly) is what keeps key import cheap. Public data: no constant-time need.
+const LOW_ORDER: [[u8; KEY_LEN]; 5] = [
+    [0; KEY_LEN],
+    [
+        1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0,
+    ],
+    ORDER8A,
+    ORDER8B,
+    P_MINUS_1,
+];
+const ORDER8A: [u8; KEY_LEN] = [
+    0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3, 0xfa, 0xf1, 0x9f, 0xc4, 0x6a,
+    0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32, 0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16, 0x5f, 0x49, 0xb8, 0x00,
+];
+const ORDER8B: [u8; KEY_LEN] = [
+    0x5f, 0x9c, 0x95, 0xbc, 0xa3, 0x50, 0x8c, 0x24, 0xb1, 0xd0, 0xb1, 0x55, 0x9c, 0x83, 0xef, 0x5b,
+    0x04, 0x44, 0x5c, 0xc4, 0x58, 0x1c, 0x8e, 0x86, 0xd8, 0x22, 0x4e, 0xdd, 0xd0, 0x9f, 0x11, 0x57,
+];
+const P_MINUS_1: [u8; KEY_LEN] = [
+    0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f,
+];
+
+/// True when `u` is a point of small order (on the curve or its twist); `u` is canonical.
 fn is_low_order(u: &[u8; KEY_LEN]) -> bool {
-    let mut scalar = [0u8; KEY_LEN];
-    scalar[31] = 0x40;
-    let out = x25519_dalek::x25519(scalar, *u);
-    out.ct_eq(&[0u8; KEY_LEN]).into()
+    LOW_ORDER.iter().any(|l| l == u)
 }
 
 #[cfg(test)]
@@ -296,5 +321,38 @@ mod tests {
         let mut hi = [0u8; 32];
         hi[31] = 0x80;
         assert!(!is_canonical_u(&hi));
+    }
+
+    /// The reference check the list replaces: X25519 with the clamped scalar 2^254.
+    fn low_order_by_x25519(u: &[u8; KEY_LEN]) -> bool {
+        let mut scalar = [0u8; KEY_LEN];
+        scalar[31] = 0x40;
+        x25519_dalek::x25519(scalar, *u) == [0u8; KEY_LEN]
+    }
+
+    #[test]
+    fn low_order_list_is_exactly_the_x25519_zero_set() {
+        for (i, u) in LOW_ORDER.iter().enumerate() {
+            assert!(is_canonical_u(u), "entry {i} not canonical");
+            assert!(low_order_by_x25519(u), "entry {i} is not low order");
+            assert!(LOW_ORDER[..i].iter().all(|v| v != u), "entry {i} repeated");
+        }
+        // Any other u, e.g. the base point 9 and pseudo-random canonical values, is not.
+        let mut u = [0u8; KEY_LEN];
+        u[0] = 9;
+        assert!(!is_low_order(&u) && !low_order_by_x25519(&u));
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..200 {
+            for b in u.iter_mut() {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                *b = x as u8;
+            }
+            u[31] &= 0x7f;
+            if is_canonical_u(&u) {
+                assert_eq!(is_low_order(&u), low_order_by_x25519(&u));
+            }
+        }
     }
 }

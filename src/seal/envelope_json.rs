@@ -38,27 +38,9 @@ impl Envelope {
     /// `recipients`, `payload`; no whitespace.
     pub fn to_json(&self) -> String {
         let payload = base64url_encode(&self.payload);
-        let mut out = String::with_capacity(self.header_bytes.len() + payload.len() + 200);
-        out.push_str("{\"minseal\":");
-        out.push_str(&FORMAT_VERSION.to_string());
-        out.push_str(",\"header\":");
-        // Canonical header bytes are UTF-8 JSON by construction.
-        out.push_str(&String::from_utf8_lossy(&self.header_bytes));
-        out.push_str(",\"recipients\":[");
-        for (i, s) in self.stanzas.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str(&format!(
-                "{{\"kid\":\"{}\",\"enc\":\"{}\",\"ct\":\"{}\"}}",
-                s.kid,
-                base64url_encode(&s.enc),
-                base64url_encode(&s.ct)
-            ));
-        }
-        out.push_str("],\"payload\":\"");
+        let mut out = json_prefix(&self.header_bytes, &self.stanzas, payload.len());
         out.push_str(&payload);
-        out.push_str("\"}");
+        out.push_str(JSON_SUFFIX);
         out
     }
 
@@ -161,4 +143,32 @@ fn check_members(o: &Map<String, Value>, i: usize) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// What follows the base64url payload in the JSON form.
+pub(crate) const JSON_SUFFIX: &str = "\"}";
+
+/// The JSON form up to the base64url payload text (then [`JSON_SUFFIX`] closes it), with room
+/// for `payload_len` more bytes.
+pub(crate) fn json_prefix(header_bytes: &[u8], stanzas: &[Stanza], payload_len: usize) -> String {
+    let mut out = String::with_capacity(header_bytes.len() + payload_len + 200);
+    out.push_str("{\"minseal\":");
+    out.push_str(&FORMAT_VERSION.to_string());
+    out.push_str(",\"header\":");
+    // Canonical header bytes are UTF-8 JSON by construction.
+    out.push_str(&String::from_utf8_lossy(header_bytes));
+    out.push_str(",\"recipients\":[");
+    for (i, s) in stanzas.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&format!(
+            "{{\"kid\":\"{}\",\"enc\":\"{}\",\"ct\":\"{}\"}}",
+            s.kid,
+            base64url_encode(&s.enc),
+            base64url_encode(&s.ct)
+        ));
+    }
+    out.push_str("],\"payload\":\"");
+    out
 }

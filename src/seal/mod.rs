@@ -166,6 +166,75 @@ pub(crate) fn unwrap_content_key(
         })
 }
 
+/// An envelope without its payload ciphertext: the canonical header, the HPKE stanzas wrapping a
+/// fresh content key, and that key. For callers that run the STREAM chunk encryption of
+/// docs/FORMAT.md elsewhere (the npm package's `sealAsync` encrypts the chunks with WebCrypto's
+/// AES-GCM, which is hardware AES in browsers) and then assemble the envelope from
+/// [`SealParts::binary_preamble`] or [`SealParts::json_prefix`] and the chunks. Same randomness
+/// draws as [`seal`], so with the same RNG the result is the same envelope byte for byte.
+pub struct SealParts {
+    header_bytes: Vec<u8>,
+    stanzas: Vec<Stanza>,
+    chunk_size: u32,
+    key: ContentKey,
+}
+
+impl SealParts {
+    /// The canonical header: the AAD of every chunk.
+    pub fn header_bytes(&self) -> &[u8] {
+        &self.header_bytes
+    }
+
+    /// The chunk size of the header.
+    pub fn chunk_size(&self) -> u32 {
+        self.chunk_size
+    }
+
+    /// The content key K (AES-256-GCM). Secret: wiped when `self` drops.
+    pub fn content_key(&self) -> &[u8; CONTENT_KEY_LEN] {
+        &self.key
+    }
+
+    /// The binary form up to the first chunk (magic, version, header length, header, stanzas).
+    pub fn binary_preamble(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        // Writing into a Vec cannot fail; the header length was checked when it was built.
+        let _ = envelope_binary::write_preamble(&mut out, &self.header_bytes, &self.stanzas);
+        out
+    }
+
+    /// The JSON form up to the base64url payload text; [`SealParts::JSON_SUFFIX`] closes it.
+    pub fn json_prefix(&self) -> String {
+        envelope_json::json_prefix(&self.header_bytes, &self.stanzas, 0)
+    }
+
+    /// What follows the base64url payload text in the JSON form.
+    pub const JSON_SUFFIX: &'static str = envelope_json::JSON_SUFFIX;
+}
+
+/// [`SealParts`] for `recipients`, with system randomness.
+pub fn seal_parts(recipients: &[PublicKey], params: &SealParams) -> Result<SealParts> {
+    let mut rng = rng::PrefetchedRng::new(random_bytes_needed(recipients.len()))?;
+    let parts = seal_parts_with_rng(recipients, params, &mut rng)?;
+    rng.check()?;
+    Ok(parts)
+}
+
+/// [`seal_parts`] with a caller-supplied RNG (tests, vectors).
+pub fn seal_parts_with_rng<R: CryptoRng>(
+    recipients: &[PublicKey],
+    params: &SealParams,
+    rng: &mut R,
+) -> Result<SealParts> {
+    let p = prepare(recipients, params, rng)?;
+    Ok(SealParts {
+        chunk_size: p.header.chunk_size,
+        header_bytes: p.header_bytes,
+        stanzas: p.stanzas,
+        key: p.key,
+    })
+}
+
 /// Seals `payload` to `recipients` with randomness from the system source.
 pub fn seal(payload: &[u8], recipients: &[PublicKey], params: &SealParams) -> Result<Envelope> {
     let mut rng = rng::PrefetchedRng::new(random_bytes_needed(recipients.len()))?;

@@ -173,3 +173,64 @@ pub fn open(envelope: JsValue, private_key: JsValue, options: JsValue) -> JsResu
     let _ = Reflect::set(&out, &"header".into(), &header_out(&env)?);
     Ok(out.into())
 }
+
+fn seal_parts(to: &[PublicKey], p: &SealParams) -> JsResult<seal::SealParts> {
+    #[cfg(feature = "test-hooks")]
+    if let Some(r) = super::testing::with_rng(|rng| seal::seal_parts_with_rng(to, p, rng)) {
+        return js(r);
+    }
+    js(seal::seal_parts(to, p))
+}
+
+/// For `sealAsync` in the JS entry (`npm/api.js`): everything of the envelope but the chunk
+/// ciphertext. `{ format, prefix, suffix, headerBytes, chunkSize, key }`: `prefix` is the binary
+/// preamble (`Uint8Array`) or the JSON text up to the base64url payload; `key` is a fresh copy of
+/// the content key, which the caller imports as a non-extractable CryptoKey and then zero-fills.
+fn seal_prepare_impl(to: JsValue, options: JsValue, policy: Option<&Policy>) -> JsResult<JsValue> {
+    let opts = input::options(&options, "options", SEAL_OPTIONS)?;
+    let f = format(opts.as_ref())?;
+    let mut p = params(opts.as_ref())?;
+    let to = recipients(&to)?;
+    if let Some(policy) = policy {
+        p = p.with_policy(policy.inner().reference());
+    }
+    let parts = seal_parts(&to, &p)?;
+    let out = Object::new();
+    let set = |k: &str, v: &JsValue| {
+        let _ = Reflect::set(&out, &JsValue::from_str(k), v);
+    };
+    let (name, prefix) = match f {
+        Format::Binary => (
+            "binary",
+            Uint8Array::from(parts.binary_preamble().as_slice()).into(),
+        ),
+        Format::Json => ("json", JsValue::from_str(&parts.json_prefix())),
+        Format::String => ("string", JsValue::from_str(&parts.json_prefix())),
+    };
+    set("format", &name.into());
+    set("prefix", &prefix);
+    set("suffix", &seal::SealParts::JSON_SUFFIX.into());
+    set(
+        "headerBytes",
+        &Uint8Array::from(parts.header_bytes()).into(),
+    );
+    set("chunkSize", &parts.chunk_size().into());
+    set("key", &Uint8Array::from(&parts.content_key()[..]).into());
+    Ok(out.into())
+}
+
+/// See `seal_prepare_impl`.
+#[wasm_bindgen(js_name = sealPrepare)]
+pub fn seal_prepare(recipients: JsValue, options: JsValue) -> JsResult<JsValue> {
+    seal_prepare_impl(recipients, options, None)
+}
+
+/// [`seal_prepare`] naming `policy` in the header.
+#[wasm_bindgen(js_name = sealPrepareNamingPolicy)]
+pub fn seal_prepare_naming_policy(
+    recipients: JsValue,
+    options: JsValue,
+    policy: &Policy,
+) -> JsResult<JsValue> {
+    seal_prepare_impl(recipients, options, Some(policy))
+}

@@ -82,3 +82,91 @@ export const openAndVerify = guard((envelope, privateKey, policy) =>
 export const generateKeyPair = guard(core.generateKeyPair);
 export const publicKey = guard(core.publicKey);
 export const thumbprint = guard(core.thumbprint);
+
+// ---- sealAsync: the STREAM chunks with WebCrypto's AES-GCM ------------------------------------
+// wasm prepares everything but the chunk ciphertext (header, HPKE stanzas, content key; the same
+// randomness draws as `seal`), WebCrypto encrypts the chunks of docs/FORMAT.md ("Payload: STREAM
+// chunks"), and the envelope is the wasm-made prefix + the chunks (binary) or the JSON prefix +
+// base64url(chunks) + suffix. The content key: a fresh Uint8Array from wasm, held only by the
+// local `raw` below, imported as a non-extractable AES-GCM CryptoKey and zero-filled as soon as
+// the import settles; the CryptoKey is local too and dropped when the call ends.
+const utf8 = new TextEncoder();
+
+function base64url(u8) {
+  if (typeof u8.toBase64 === 'function') return u8.toBase64({ alphabet: 'base64url', omitPadding: true });
+  const B = globalThis.Buffer;
+  if (typeof B === 'function') return B.from(u8.buffer, u8.byteOffset, u8.byteLength).toString('base64url');
+  let s = '';
+  for (let i = 0; i < u8.length; i += 0x8000) s += String.fromCharCode.apply(null, u8.subarray(i, i + 0x8000));
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+// N_i = I2OSP(i, 11) ‖ flag (docs/FORMAT.md).
+function chunkNonce(i, last) {
+  const n = new Uint8Array(12);
+  for (let j = 10, c = i; c > 0; j--, c = Math.floor(c / 256)) n[j] = c % 256;
+  n[11] = last ? 1 : 0;
+  return n;
+}
+
+async function sealWithWebCrypto(subtle, bytes, parts) {
+  const raw = parts.key;
+  parts.key = undefined;
+  let key;
+  try {
+    key = await subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, ['encrypt']);
+  } finally {
+    raw.fill(0);
+  }
+  const size = parts.chunkSize;
+  const n = bytes.length === 0 ? 1 : Math.ceil(bytes.length / size);
+  const jobs = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const chunk = bytes.subarray(i * size, Math.min(bytes.length, (i + 1) * size));
+    jobs[i] = subtle.encrypt({ name: 'AES-GCM', iv: chunkNonce(i, i === n - 1),
+      additionalData: parts.headerBytes, tagLength: 128 }, key, chunk);
+  }
+  const chunks = await Promise.all(jobs);
+  const total = chunks.reduce((s, c) => s + c.byteLength, 0);
+  if (parts.format === 'binary') {
+    const out = new Uint8Array(parts.prefix.length + total);
+    out.set(parts.prefix, 0);
+    let at = parts.prefix.length;
+    for (const c of chunks) { out.set(new Uint8Array(c), at); at += c.byteLength; }
+    return out;
+  }
+  const ct = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) { ct.set(new Uint8Array(c), at); at += c.byteLength; }
+  const text = parts.prefix + base64url(ct) + parts.suffix;
+  return parts.format === 'string' ? text : JSON.parse(text);
+}
+
+/**
+ * `seal` with the payload chunks encrypted by WebCrypto (`crypto.subtle`, hardware AES where
+ * the platform has it): the same envelope, byte for byte, as `seal` with the same randomness.
+ * Without `globalThis.crypto.subtle`, or if WebCrypto refuses AES-GCM, it is `seal`.
+ */
+export async function sealAsync(payload, recipients, options) {
+  const subtle = globalThis.crypto?.subtle;
+  if (subtle === undefined) return seal(payload, recipients, options);
+  let bytes, parts;
+  try {
+    if (typeof payload === 'string') bytes = utf8.encode(payload);
+    else if (payload instanceof Uint8Array) bytes = payload;
+    else throw new MinsealError('invalid_argument', 'payload must be a string or a Uint8Array');
+    const named = options !== null && typeof options === 'object' && options.policy !== undefined;
+    parts = named
+      ? core.sealPrepareNamingPolicy(recipients, options, policyOf(options.policy))
+      : core.sealPrepare(recipients, options);
+  } catch (e) {
+    throw convert(e);
+  }
+  try {
+    return await sealWithWebCrypto(subtle, bytes, parts);
+  } catch (e) {
+    if (parts.key !== undefined) parts.key.fill(0);
+    if (e instanceof MinsealError) throw e;
+    return seal(payload, recipients, options); // WebCrypto without AES-GCM: the wasm path
+  }
+}

@@ -23,7 +23,7 @@ function checkReceipt(receipt, payload) {
 
 test('exports exactly the documented surface', () => {
   assert.deepEqual(Object.keys(m).sort(), ['MinsealError', 'Policy', 'generateKeyPair', 'init',
-    'minimise', 'minimiseAndSeal', 'open', 'openAndVerify', 'profiles', 'publicKey', 'seal',
+    'minimise', 'minimiseAndSeal', 'open', 'openAndVerify', 'profiles', 'publicKey', 'seal', 'sealAsync',
     'thumbprint', 'verify', 'version'].sort());
 });
 
