@@ -2,73 +2,45 @@
 //! Each is data (`policies/*.json`), so a lawyer can correct a field list without touching code.
 //! `build.rs` embeds them without insignificant whitespace (same document, same digest).
 
+/// The embedded text of `policies/<stem>.json`: written by `build.rs` into `OUT_DIR` without
+/// insignificant whitespace.
+macro_rules! policy {
+    ($stem:literal) => {
+        include_str!(concat!(env!("OUT_DIR"), "/policies/", $stem, ".json"))
+    };
+}
+
 /// `(id, JSON source)` of every built-in profile, in display order.
 // Unused until the policy engine (src/policy/mod.rs) lands and reads it.
 #[allow(dead_code)]
 pub(crate) const PROFILES: &[(&str, &str)] = &[
     (
         "2ap/art6-domain-registration",
-        include_str!(concat!(
-            env!("OUT_DIR"),
-            "/policies/2ap-art6-domain-registration.json"
-        )),
+        policy!("2ap-art6-domain-registration"),
     ),
-    (
-        "2ap/art7-order",
-        include_str!(concat!(env!("OUT_DIR"), "/policies/2ap-art7-order.json")),
-    ),
+    ("2ap/art7-order", policy!("2ap-art7-order")),
     (
         "2ap/art7-order-notified",
-        include_str!(concat!(
-            env!("OUT_DIR"),
-            "/policies/2ap-art7-order-notified.json"
-        )),
+        policy!("2ap-art7-order-notified"),
     ),
-    (
-        "2ap/art8-subscriber",
-        include_str!(concat!(
-            env!("OUT_DIR"),
-            "/policies/2ap-art8-subscriber.json"
-        )),
-    ),
-    (
-        "2ap/art8-traffic",
-        include_str!(concat!(env!("OUT_DIR"), "/policies/2ap-art8-traffic.json")),
-    ),
+    ("2ap/art8-subscriber", policy!("2ap-art8-subscriber")),
+    ("2ap/art8-traffic", policy!("2ap-art8-traffic")),
     (
         "2ap/art8-subscriber-provider",
-        include_str!(concat!(
-            env!("OUT_DIR"),
-            "/policies/2ap-art8-subscriber-provider.json"
-        )),
+        policy!("2ap-art8-subscriber-provider"),
     ),
     (
         "2ap/art8-traffic-provider",
-        include_str!(concat!(
-            env!("OUT_DIR"),
-            "/policies/2ap-art8-traffic-provider.json"
-        )),
+        policy!("2ap-art8-traffic-provider"),
     ),
-    (
-        "2ap/art9-emergency",
-        include_str!(concat!(
-            env!("OUT_DIR"),
-            "/policies/2ap-art9-emergency.json"
-        )),
-    ),
+    ("2ap/art9-emergency", policy!("2ap-art9-emergency")),
     (
         "2ap/art10-emergency-mla",
-        include_str!(concat!(
-            env!("OUT_DIR"),
-            "/policies/2ap-art10-emergency-mla.json"
-        )),
+        policy!("2ap-art10-emergency-mla"),
     ),
     (
         "2ap/subscriber-response",
-        include_str!(concat!(
-            env!("OUT_DIR"),
-            "/policies/2ap-subscriber-response.json"
-        )),
+        policy!("2ap-subscriber-response"),
     ),
 ];
 
