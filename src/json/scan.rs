@@ -101,6 +101,23 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// After a member or element: consumes `,` (false: more follow) or `close` (true: done).
+    #[inline]
+    pub(crate) fn comma_or_close(&mut self, close: u8) -> Result<bool> {
+        self.skip_ws();
+        match self.peek() {
+            Some(b',') => {
+                self.pos += 1;
+                Ok(false)
+            }
+            Some(c) if c == close => {
+                self.pos += 1;
+                Ok(true)
+            }
+            _ => Err(self.err("expected ',' or the end of the container")),
+        }
+    }
+
     /// After the root value: only whitespace may follow.
     pub(crate) fn finish(&mut self) -> Result<()> {
         self.skip_ws();

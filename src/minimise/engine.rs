@@ -490,14 +490,8 @@ impl<'a> Engine<'a> {
                     _ => leaves += self.skip()?,
                 }
                 self.path.pop();
-                self.s.skip_ws();
-                match self.s.peek() {
-                    Some(b',') => self.s.pos += 1,
-                    Some(c) if c == close => {
-                        self.s.pos += 1;
-                        break;
-                    }
-                    _ => return Err(self.s.err("expected ',' or the end of the container")),
+                if self.s.comma_or_close(close)? {
+                    break;
                 }
             }
         }
@@ -637,14 +631,8 @@ impl<'a> Engine<'a> {
                 }
                 self.path.pop();
                 n += 1;
-                self.s.skip_ws();
-                match self.s.peek() {
-                    Some(b',') => self.s.pos += 1,
-                    Some(c) if c == close => {
-                        self.s.pos += 1;
-                        break;
-                    }
-                    _ => return Err(self.s.err("expected ',' or the end of the container")),
+                if self.s.comma_or_close(close)? {
+                    break;
                 }
             }
         }
