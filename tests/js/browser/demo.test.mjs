@@ -1,35 +1,25 @@
 // The demo page (www/index.html) in headless Chromium, under the strict CSP of scripts/serve.mjs.
 // Runs against the real package in pkg/ (scripts/build-wasm).
 // Screenshots of the main states go to test-output/screenshots/ (git-ignored).
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { launch } from './launch.mjs';
-import { startServer } from '../../../scripts/serve.mjs';
+import { servedPages } from './launch.mjs';
 
 const repo = new URL('../../../', import.meta.url);
 const shots = new URL('test-output/screenshots/', repo);
 const fixture = (stem, file = 'input.json') => readFileSync(new URL(`tests/fixtures/${stem}/${file}`, repo), 'utf8');
 
-let server, browser, base;
-before(async () => {
-  mkdirSync(shots, { recursive: true });
-  server = await startServer(0);
-  base = `http://127.0.0.1:${server.address().port}`;
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const env = servedPages();
+before(() => mkdirSync(shots, { recursive: true }));
 
 async function openPage(width, height = 900) {
-  const context = await browser.newContext({ viewport: { width, height } });
+  const context = await env.browser.newContext({ viewport: { width, height } });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e}`));
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-  await page.goto(`${base}/`);
+  await page.goto(`${env.base}/`);
   // Fail fast, with the page's own message, if the package cannot be loaded or lacks the API.
   await page.waitForSelector('body[data-ready="true"], #load-error:not([hidden])');
   if (await page.isVisible('#load-error')) {

@@ -1,6 +1,8 @@
 // Shared Chromium launcher (playwright gives each launch a fresh temporary profile) for browser tests: Debian's Chromium driven by playwright-core.
 import { chromium } from 'playwright-core';
 import { existsSync } from 'node:fs';
+import { before, after } from 'node:test';
+import { startServer } from '../../../scripts/serve.mjs';
 
 const EXECUTABLE = process.env.CHROMIUM || '/usr/bin/chromium';
 
@@ -16,4 +18,22 @@ export async function launch() {
       '--disable-component-update', '--disable-sync', '--no-first-run',
     ],
   });
+}
+
+/**
+ * Registers node:test hooks that serve www/ and pkg/ (scripts/serve.mjs, port 0 on 127.0.0.1)
+ * and launch Chromium for the file's tests; `env.base` and `env.browser` are set before they run.
+ */
+export function servedPages() {
+  const env = {};
+  before(async () => {
+    env.server = await startServer(0);
+    env.base = `http://127.0.0.1:${env.server.address().port}`;
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    env.server?.close();
+  });
+  return env;
 }

@@ -1,27 +1,17 @@
 // A page from www/ loads the package in headless Chromium and shows a value computed in wasm.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer } from '../../../scripts/serve.mjs';
-import { launch } from './launch.mjs';
+import { servedPages } from './launch.mjs';
 
-let server, browser, base;
-before(async () => {
-  server = await startServer(0);
-  base = `http://127.0.0.1:${server.address().port}`;
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const env = servedPages();
 
 test('www/smoke.html shows the version computed by the wasm module', async () => {
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(String(e)));
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  await page.goto(`${base}/smoke.html`);
+  await page.goto(`${env.base}/smoke.html`);
   await page.waitForFunction(() => document.getElementById('version').textContent !== 'loading');
   const cargo = readFileSync(new URL('../../../Cargo.toml', import.meta.url), 'utf8');
   const want = /^version = "([^"]+)"/m.exec(cargo)[1];
