@@ -82,6 +82,15 @@ fn bench(c: &mut Criterion) {
         });
     }
     g.finish();
+
+    // Loading a built-in profile: strict parse, validation, RFC 8785 digest, automaton.
+    let mut g = c.benchmark_group("policy_load");
+    for id in ["2ap/subscriber-response", "2ap/art7-order"] {
+        g.bench_function(id, |b| {
+            b.iter(|| Policy::builtin(black_box(id)).expect("builtin"))
+        });
+    }
+    g.finish();
 }
 
 criterion_group!(benches, bench);

@@ -8,6 +8,7 @@
 use super::model::{Doc, RuleDef, T_ANY};
 use super::path::Seg;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Upper bound on DFA states; far above any real policy, it stops pathological ones.
 const MAX_STATES: usize = 10_000;
@@ -17,7 +18,8 @@ pub(crate) const DEAD: u32 = 0;
 
 #[derive(Default, Debug)]
 struct NState {
-    named: Vec<(String, u32)>,
+    /// `(name id, target)`; ids are ranks in byte order once `Nfa::rank_names` has run.
+    named: Vec<(u32, u32)>,
     wild: Option<u32>,
     desc: Option<u32>,
     loops: bool,
@@ -44,7 +46,7 @@ pub(crate) struct Match {
 #[derive(Debug)]
 pub(crate) struct DState {
     /// Member-name transitions, sorted by name; names not listed go to `other`.
-    named: Box<[(Box<[u8]>, u32)]>,
+    named: Box<[(Arc<[u8]>, u32)]>,
     /// Transition for array elements and for unnamed members.
     pub(crate) other: u32,
     pub(crate) matched: Option<Match>,
@@ -89,6 +91,9 @@ pub(crate) struct Automaton {
 
 struct Nfa {
     s: Vec<NState>,
+    /// Every member name the paths use, by id.
+    names: Vec<String>,
+    ids: HashMap<String, u32>,
 }
 
 impl Nfa {
@@ -133,12 +138,41 @@ impl Nfa {
     }
 
     fn named(&mut self, from: u32, n: &str) -> u32 {
-        if let Some((_, t)) = self.s[from as usize].named.iter().find(|(k, _)| k == n) {
+        let id = match self.ids.get(n) {
+            Some(&id) => id,
+            None => {
+                let id = self.names.len() as u32;
+                self.names.push(n.to_owned());
+                self.ids.insert(n.to_owned(), id);
+                id
+            }
+        };
+        if let Some((_, t)) = self.s[from as usize].named.iter().find(|e| e.0 == id) {
             return *t;
         }
         let t = self.new_state(false);
-        self.s[from as usize].named.push((n.to_owned(), t));
+        self.s[from as usize].named.push((id, t));
         t
+    }
+
+    /// Renumbers name ids in byte order of the names (so sorting transitions by id sorts them
+    /// by name) and returns the names in that order.
+    fn rank_names(&mut self) -> Vec<Arc<[u8]>> {
+        let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| self.names[a as usize].cmp(&self.names[b as usize]));
+        let mut rank = vec![0u32; order.len()];
+        for (r, &id) in order.iter().enumerate() {
+            rank[id as usize] = r as u32;
+        }
+        for st in &mut self.s {
+            for e in &mut st.named {
+                e.0 = rank[e.0 as usize];
+            }
+        }
+        order
+            .iter()
+            .map(|&id| self.names[id as usize].as_bytes().into())
+            .collect()
     }
 
     fn close(&self, set: &mut Vec<u32>) {
@@ -160,6 +194,8 @@ impl Nfa {
 pub(crate) fn compile(doc: &Doc) -> Result<Automaton, String> {
     let mut nfa = Nfa {
         s: vec![NState::default()],
+        names: Vec::new(),
+        ids: HashMap::new(),
     };
     for (i, r) in doc.rules.iter().enumerate() {
         let trail = nfa.insert(&r.path);
@@ -185,6 +221,12 @@ pub(crate) fn compile(doc: &Doc) -> Result<Automaton, String> {
         }
     }
 
+    let names = nfa.rank_names();
+
+    // Subset construction. For each DFA state (a closed set of NFA states), every name any
+    // member has a transition on gets its own successor; all other names and array elements
+    // share `other` (wildcards and `..` loops only). Transitions are gathered once per state
+    // and grouped by name id, so the work is linear in the edges, not names × edges.
     let mut ids: HashMap<Vec<u32>, u32> = HashMap::new();
     let mut sets: Vec<Vec<u32>> = vec![vec![]];
     ids.insert(vec![], DEAD);
@@ -193,56 +235,64 @@ pub(crate) fn compile(doc: &Doc) -> Result<Automaton, String> {
     ids.insert(root.clone(), 1);
     sets.push(root);
     let mut states = Vec::new();
+    let mut edges: Vec<u64> = Vec::new();
     let mut k = 0;
     while k < sets.len() {
         if sets.len() > MAX_STATES {
             return Err("the policy's paths are too complex to compile".into());
         }
         let set = sets[k].clone();
-        let step = |name: Option<&str>| {
-            let mut t = Vec::new();
-            for &q in &set {
-                let st = &nfa.s[q as usize];
-                if let Some(n) = name {
-                    t.extend(st.named.iter().filter(|(k, _)| k == n).map(|e| e.1));
-                }
-                t.extend(st.wild);
-                if st.loops {
-                    t.push(q);
-                }
-            }
-            nfa.close(&mut t);
-            t
-        };
-        let mut intern = |t: Vec<u32>, sets: &mut Vec<Vec<u32>>| -> u32 {
-            if let Some(&id) = ids.get(&t) {
+        // Looks a closed set up by slice, so only a new state allocates.
+        let mut intern = |t: &[u32], sets: &mut Vec<Vec<u32>>| -> u32 {
+            if let Some(&id) = ids.get(t) {
                 return id;
             }
             let id = sets.len() as u32;
-            ids.insert(t.clone(), id);
-            sets.push(t);
+            ids.insert(t.to_vec(), id);
+            sets.push(t.to_vec());
             id
         };
-        let other_set = step(None);
-        let other = intern(other_set.clone(), &mut sets);
-        let mut names: Vec<&str> = set
-            .iter()
-            .flat_map(|&q| nfa.s[q as usize].named.iter().map(|(n, _)| n.as_str()))
-            .collect();
-        names.sort_unstable();
-        names.dedup();
-        let mut named = Vec::new();
-        for n in names {
-            let t = step(Some(n));
+        // What every step leads to, whatever the name: wildcards, and `..` states loop.
+        let mut base = Vec::new();
+        edges.clear();
+        for &q in &set {
+            let st = &nfa.s[q as usize];
+            base.extend(st.wild);
+            if st.loops {
+                base.push(q);
+            }
+            edges.extend(
+                st.named
+                    .iter()
+                    .map(|&(n, t)| u64::from(n) << 32 | u64::from(t)),
+            );
+        }
+        let mut other_set = base.clone();
+        nfa.close(&mut other_set);
+        let other = intern(&other_set, &mut sets);
+        edges.sort_unstable();
+        let mut named: Vec<(Arc<[u8]>, u32)> = Vec::new();
+        let mut t = Vec::new();
+        let mut i = 0;
+        while let Some(&e) = edges.get(i) {
+            let n = (e >> 32) as u32;
+            t.clear();
+            t.extend_from_slice(&base);
+            while let Some(&e) = edges.get(i).filter(|&&e| (e >> 32) as u32 == n) {
+                t.push(e as u32);
+                i += 1;
+            }
+            nfa.close(&mut t);
             if t != other_set {
-                named.push((n.as_bytes().into(), intern(t, &mut sets)));
+                // Ids are ranks in byte order, so `named` comes out sorted by name; the names
+                // are shared, not copied, between states.
+                named.push((names[n as usize].clone(), intern(&t, &mut sets)));
             }
         }
-        named.sort_by(|a: &(Box<[u8]>, u32), b| a.0.cmp(&b.0));
 
         let mut rules: Vec<u16> = set
             .iter()
-            .flat_map(|&q| nfa.s[q as usize].rules.clone())
+            .flat_map(|&q| nfa.s[q as usize].rules.iter().copied())
             .collect();
         rules.sort_unstable();
         let matched = (!rules.is_empty()).then(|| merge(&doc.rules, &rules, &doc.allow));
@@ -254,11 +304,11 @@ pub(crate) fn compile(doc: &Doc) -> Result<Automaton, String> {
             forbidden: set.iter().any(|&q| nfa.s[q as usize].forbidden),
             anchors: set
                 .iter()
-                .flat_map(|&q| nfa.s[q as usize].anchors.clone())
+                .flat_map(|&q| nfa.s[q as usize].anchors.iter().copied())
                 .collect(),
             satisfies: set
                 .iter()
-                .flat_map(|&q| nfa.s[q as usize].satisfies.clone())
+                .flat_map(|&q| nfa.s[q as usize].satisfies.iter().copied())
                 .collect(),
             can_keep: matched.is_some(),
             forbid_below: set.iter().any(|&q| nfa.s[q as usize].forbidden),
