@@ -207,7 +207,11 @@ fn envelope_defaults() {
     assert_eq!(seal::DEFAULT_CHUNK_SIZE, 65536);
     assert_eq!(seal::MIN_CHUNK_SIZE, 64);
     assert_eq!(seal::MAX_CHUNK_SIZE, 4 * 1024 * 1024);
-    assert_eq!(SealParams::new(0).chunk_size, seal::DEFAULT_CHUNK_SIZE);
+    assert_eq!(SealParams::new(0).chunk_size, None);
+    assert_eq!(
+        SealParams::new(0).chunk_size_for(None),
+        seal::DEFAULT_CHUNK_SIZE
+    );
 }
 
 #[test]
@@ -360,7 +364,7 @@ fn hostile_lengths_are_refused_before_allocating() {
     // With a real stanza and the largest chunk size, a 1 KiB body is one short final chunk:
     // decryption_failed, with memory bounded by MAX_CHUNK_SIZE (4 MiB), not by any length in
     // the input.
-    p.chunk_size = seal::MAX_CHUNK_SIZE;
+    p.chunk_size = Some(seal::MAX_CHUNK_SIZE);
     let env = seal::seal(b"", &[sk.public_key().clone()], &p).unwrap();
     let mut bin = env.to_binary();
     bin.extend([0u8; 1024]);

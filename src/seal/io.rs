@@ -105,7 +105,7 @@ impl<W: Write> Sealer<W> {
         params: &SealParams,
         rng: &mut R,
     ) -> Result<Self> {
-        let p = prepare(recipients, params, rng)?;
+        let p = prepare(recipients, params, None, rng)?;
         write_preamble(&mut out, &p.header_bytes, &p.stanzas)?;
         let inner = ChunkWriter::new(out, &p.key, &p.header_bytes, p.header.chunk_size)?;
         Ok(Self {

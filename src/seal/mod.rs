@@ -88,10 +88,12 @@ pub(crate) fn random_bytes_needed(recipients: usize) -> usize {
     CONTENT_KEY_LEN + 32 * recipients
 }
 
-/// Builds the header, draws the content key and wraps it for every recipient.
+/// Builds the header, draws the content key and wraps it for every recipient. `payload_len`
+/// (if known) sets the automatic chunk size.
 pub(crate) fn prepare<R: CryptoRng>(
     recipients: &[PublicKey],
     params: &SealParams,
+    payload_len: Option<usize>,
     rng: &mut R,
 ) -> Result<Prepared> {
     if recipients.is_empty() {
@@ -119,7 +121,7 @@ pub(crate) fn prepare<R: CryptoRng>(
         policy: params.policy.clone(),
         content_type: params.content_type.clone(),
         created_at: params.created_at,
-        chunk_size: params.chunk_size,
+        chunk_size: params.chunk_size_for(payload_len),
         metadata: params.metadata.clone(),
     };
     let header_bytes = header.canonical_bytes()?;
@@ -212,10 +214,14 @@ impl SealParts {
     pub const JSON_SUFFIX: &'static str = envelope_json::JSON_SUFFIX;
 }
 
-/// [`SealParts`] for `recipients`, with system randomness.
-pub fn seal_parts(recipients: &[PublicKey], params: &SealParams) -> Result<SealParts> {
+/// [`SealParts`] for sealing `payload_len` bytes to `recipients`, with system randomness.
+pub fn seal_parts(
+    recipients: &[PublicKey],
+    params: &SealParams,
+    payload_len: usize,
+) -> Result<SealParts> {
     let mut rng = rng::PrefetchedRng::new(random_bytes_needed(recipients.len()))?;
-    let parts = seal_parts_with_rng(recipients, params, &mut rng)?;
+    let parts = seal_parts_with_rng(recipients, params, payload_len, &mut rng)?;
     rng.check()?;
     Ok(parts)
 }
@@ -224,9 +230,10 @@ pub fn seal_parts(recipients: &[PublicKey], params: &SealParams) -> Result<SealP
 pub fn seal_parts_with_rng<R: CryptoRng>(
     recipients: &[PublicKey],
     params: &SealParams,
+    payload_len: usize,
     rng: &mut R,
 ) -> Result<SealParts> {
-    let p = prepare(recipients, params, rng)?;
+    let p = prepare(recipients, params, Some(payload_len), rng)?;
     Ok(SealParts {
         chunk_size: p.header.chunk_size,
         header_bytes: p.header_bytes,
@@ -250,9 +257,9 @@ pub fn seal_with_rng<R: CryptoRng>(
     params: &SealParams,
     rng: &mut R,
 ) -> Result<Envelope> {
-    let prepared = prepare(recipients, params, rng)?;
+    let prepared = prepare(recipients, params, Some(payload.len()), rng)?;
     let capacity =
-        payload.len() + (payload.len() / params.chunk_size.max(1) as usize + 1) * TAG_LEN;
+        payload.len() + (payload.len() / prepared.header.chunk_size.max(1) as usize + 1) * TAG_LEN;
     let mut w = io::ChunkWriter::new(
         Vec::with_capacity(capacity),
         &prepared.key,

@@ -1,7 +1,7 @@
 //! What the caller chooses when sealing.
 
 use super::header::DEFAULT_CONTENT_TYPE;
-use super::limits::DEFAULT_CHUNK_SIZE;
+use super::limits::{auto_chunk_size, DEFAULT_CHUNK_SIZE};
 use crate::PolicyRef;
 use std::collections::BTreeMap;
 
@@ -15,8 +15,10 @@ pub struct SealParams {
     pub policy: Option<PolicyRef>,
     /// The payload's media type (default `application/json`).
     pub content_type: String,
-    /// Plaintext bytes per chunk (default 64 KiB; 64 B to 4 MiB).
-    pub chunk_size: u32,
+    /// Plaintext bytes per chunk, 64 B to 4 MiB; `None` (the default) picks it: 64 KiB for a
+    /// stream or a payload up to 1 MiB, larger for larger in-memory payloads
+    /// ([`auto_chunk_size`](super::auto_chunk_size)).
+    pub chunk_size: Option<u32>,
     /// Caller metadata: ≤ 64 entries, ≤ 4 KiB of keys and values (`limit_exceeded` beyond).
     pub metadata: BTreeMap<String, String>,
 }
@@ -28,7 +30,7 @@ impl SealParams {
             created_at,
             policy: None,
             content_type: DEFAULT_CONTENT_TYPE.to_owned(),
-            chunk_size: DEFAULT_CHUNK_SIZE,
+            chunk_size: None,
             metadata: BTreeMap::new(),
         }
     }
@@ -56,8 +58,18 @@ impl SealParams {
 
     /// Sets the chunk size.
     pub fn with_chunk_size(mut self, chunk_size: u32) -> Self {
-        self.chunk_size = chunk_size;
+        self.chunk_size = Some(chunk_size);
         self
+    }
+
+    /// The chunk size the header will name: the one set, else automatic for a payload of
+    /// `payload_len` bytes (`None`: a stream of unknown length, [`DEFAULT_CHUNK_SIZE`]).
+    pub fn chunk_size_for(&self, payload_len: Option<usize>) -> u32 {
+        match (self.chunk_size, payload_len) {
+            (Some(cs), _) => cs,
+            (None, Some(n)) => auto_chunk_size(n),
+            (None, None) => DEFAULT_CHUNK_SIZE,
+        }
     }
 
     /// Adds one metadata entry.

@@ -174,19 +174,25 @@ pub fn open(envelope: JsValue, private_key: JsValue, options: JsValue) -> JsResu
     Ok(out.into())
 }
 
-fn seal_parts(to: &[PublicKey], p: &SealParams) -> JsResult<seal::SealParts> {
+fn seal_parts(to: &[PublicKey], p: &SealParams, len: usize) -> JsResult<seal::SealParts> {
     #[cfg(feature = "test-hooks")]
-    if let Some(r) = super::testing::with_rng(|rng| seal::seal_parts_with_rng(to, p, rng)) {
+    if let Some(r) = super::testing::with_rng(|rng| seal::seal_parts_with_rng(to, p, len, rng)) {
         return js(r);
     }
-    js(seal::seal_parts(to, p))
+    js(seal::seal_parts(to, p, len))
 }
 
 /// For `sealAsync` in the JS entry (`npm/api.js`): everything of the envelope but the chunk
-/// ciphertext. `{ format, prefix, suffix, headerBytes, chunkSize, key }`: `prefix` is the binary
+/// ciphertext of a `len`-byte payload (which sets the automatic chunk size).
+/// `{ format, prefix, suffix, headerBytes, chunkSize, key }`: `prefix` is the binary
 /// preamble (`Uint8Array`) or the JSON text up to the base64url payload; `key` is a fresh copy of
 /// the content key, which the caller imports as a non-extractable CryptoKey and then zero-fills.
-fn seal_prepare_impl(to: JsValue, options: JsValue, policy: Option<&Policy>) -> JsResult<JsValue> {
+fn seal_prepare_impl(
+    len: u32,
+    to: JsValue,
+    options: JsValue,
+    policy: Option<&Policy>,
+) -> JsResult<JsValue> {
     let opts = input::options(&options, "options", SEAL_OPTIONS)?;
     let f = format(opts.as_ref())?;
     let mut p = params(opts.as_ref())?;
@@ -194,7 +200,7 @@ fn seal_prepare_impl(to: JsValue, options: JsValue, policy: Option<&Policy>) -> 
     if let Some(policy) = policy {
         p = p.with_policy(policy.inner().reference());
     }
-    let parts = seal_parts(&to, &p)?;
+    let parts = seal_parts(&to, &p, len as usize)?;
     let out = Object::new();
     let set = |k: &str, v: &JsValue| {
         let _ = Reflect::set(&out, &JsValue::from_str(k), v);
@@ -221,16 +227,17 @@ fn seal_prepare_impl(to: JsValue, options: JsValue, policy: Option<&Policy>) -> 
 
 /// See `seal_prepare_impl`.
 #[wasm_bindgen(js_name = sealPrepare)]
-pub fn seal_prepare(recipients: JsValue, options: JsValue) -> JsResult<JsValue> {
-    seal_prepare_impl(recipients, options, None)
+pub fn seal_prepare(payload_len: u32, recipients: JsValue, options: JsValue) -> JsResult<JsValue> {
+    seal_prepare_impl(payload_len, recipients, options, None)
 }
 
 /// [`seal_prepare`] naming `policy` in the header.
 #[wasm_bindgen(js_name = sealPrepareNamingPolicy)]
 pub fn seal_prepare_naming_policy(
+    payload_len: u32,
     recipients: JsValue,
     options: JsValue,
     policy: &Policy,
 ) -> JsResult<JsValue> {
-    seal_prepare_impl(recipients, options, Some(policy))
+    seal_prepare_impl(payload_len, recipients, options, Some(policy))
 }

@@ -157,8 +157,8 @@ export async function sealAsync(payload, recipients, options) {
     else throw new MinsealError('invalid_argument', 'payload must be a string or a Uint8Array');
     const named = options !== null && typeof options === 'object' && options.policy !== undefined;
     parts = named
-      ? core.sealPrepareNamingPolicy(recipients, options, policyOf(options.policy))
-      : core.sealPrepare(recipients, options);
+      ? core.sealPrepareNamingPolicy(bytes.length, recipients, options, policyOf(options.policy))
+      : core.sealPrepare(bytes.length, recipients, options);
   } catch (e) {
     throw convert(e);
   }

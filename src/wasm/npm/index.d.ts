@@ -76,7 +76,11 @@ export interface SealOptions {
   metadata?: Record<string, string>;
   /** Unix seconds; default: now (`Date.now()`). */
   createdAt?: number;
-  /** Plaintext bytes per chunk, 64 to 4194304; default 65536. */
+  /**
+   * Plaintext bytes per chunk, 64 to 4194304. Default: 65536 up to a 1 MiB payload, then the
+   * power of two that makes at most 16 chunks, up to 4194304 (fewer WebCrypto calls in
+   * `sealAsync`).
+   */
   chunkSize?: number;
 }
 export type MinimiseAndSealOptions = MinimiseOptions & Omit<SealOptions, 'policy'>;

@@ -43,6 +43,15 @@ test('sealAsync == seal: default chunk size, 300 KB, string payload, named polic
   await same(bytesOf(300_000), a.publicJwk, { format: 'binary' });
 });
 
+test('sealAsync == seal: automatic chunk size for a 3 MiB payload (256 KiB chunks)', async () => {
+  const payload = bytesOf(3 << 20);
+  const env = await same(payload, a.publicJwk, { format: 'json' });
+  assert.equal(env.header.chunk_size, 256 << 10);
+  assert.deepEqual(m.open(env, a.privateJwk, { output: 'bytes' }).payload, payload);
+  const small = m.seal(bytesOf(1 << 20), a.publicJwk, { format: 'json' });
+  assert.equal(small.header.chunk_size, 64 << 10);
+});
+
 test('sealAsync errors are MinsealErrors with the codes seal uses', async () => {
   await assert.rejects(m.sealAsync(42, a.publicJwk), (e) => e instanceof m.MinsealError && e.code === 'invalid_argument');
   await assert.rejects(m.sealAsync('x', 'not a key'), (e) => e instanceof m.MinsealError && e.code === 'invalid_key');
