@@ -11,8 +11,6 @@ macro_rules! policy {
 }
 
 /// `(id, JSON source)` of every built-in profile, in display order.
-// Unused until the policy engine (src/policy/mod.rs) lands and reads it.
-#[allow(dead_code)]
 pub(crate) const PROFILES: &[(&str, &str)] = &[
     (
         "2ap/art6-domain-registration",

@@ -158,21 +158,21 @@ impl Nfa {
     /// Renumbers name ids in byte order of the names (so sorting transitions by id sorts them
     /// by name) and returns the names in that order.
     fn rank_names(&mut self) -> Vec<Arc<[u8]>> {
-        let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| self.names[a as usize].cmp(&self.names[b as usize]));
-        let mut rank = vec![0u32; order.len()];
-        for (r, &id) in order.iter().enumerate() {
-            rank[id as usize] = r as u32;
-        }
+        let mut sorted: Vec<&str> = self.names.iter().map(String::as_str).collect();
+        sorted.sort_unstable();
+        // Names are distinct, so each is found at its rank.
+        let rank: Vec<u32> = self
+            .names
+            .iter()
+            .map(|n| sorted.binary_search(&n.as_str()).map_or(0, |i| i as u32))
+            .collect();
+        let sorted: Vec<Arc<[u8]>> = sorted.iter().map(|n| n.as_bytes().into()).collect();
         for st in &mut self.s {
             for e in &mut st.named {
                 e.0 = rank[e.0 as usize];
             }
         }
-        order
-            .iter()
-            .map(|&id| self.names[id as usize].as_bytes().into())
-            .collect()
+        sorted
     }
 
     fn close(&self, set: &mut Vec<u32>) {
