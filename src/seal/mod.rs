@@ -258,16 +258,24 @@ pub fn seal_with_rng<R: CryptoRng>(
     rng: &mut R,
 ) -> Result<Envelope> {
     let prepared = prepare(recipients, params, Some(payload.len()), rng)?;
-    let capacity =
-        payload.len() + (payload.len() / prepared.header.chunk_size.max(1) as usize + 1) * TAG_LEN;
-    let mut w = io::ChunkWriter::new(
-        Vec::with_capacity(capacity),
-        &prepared.key,
-        &prepared.header_bytes,
-        prepared.header.chunk_size,
-    )?;
-    w.write_payload(payload)?;
-    let ciphertext = w.finish()?;
+    let cs = prepared.header.chunk_size.max(1) as usize;
+    let mut ciphertext = Vec::with_capacity(payload.len() + (payload.len() / cs + 1) * TAG_LEN);
+    let mut sealer = stream::ChunkSealer::new(&prepared.key, &prepared.header_bytes)?;
+    // The chunking of `io::ChunkWriter`: full chunks, the last one final; an empty payload is
+    // one empty final chunk.
+    let n = payload.len().div_ceil(cs).max(1);
+    for i in 0..n {
+        let chunk = payload
+            .get(i * cs..payload.len().min((i + 1) * cs))
+            .unwrap_or_default();
+        let start = ciphertext.len();
+        ciphertext.extend_from_slice(chunk);
+        if let Err(e) = sealer.seal_tail(&mut ciphertext, start, i + 1 == n) {
+            // Leave no plaintext copy in freed memory.
+            zeroize::Zeroize::zeroize(&mut ciphertext);
+            return Err(e);
+        }
+    }
     Ok(Envelope {
         header: prepared.header,
         header_bytes: prepared.header_bytes,

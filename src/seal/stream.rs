@@ -49,6 +49,12 @@ impl ChunkSealer {
 
     /// Encrypts `buf` (one chunk's plaintext) in place and appends the tag.
     pub(crate) fn seal_chunk(&mut self, buf: &mut Vec<u8>, last: bool) -> Result<()> {
+        self.seal_tail(buf, 0, last)
+    }
+
+    /// Encrypts `buf[start..]` (one chunk's plaintext) in place and appends the tag: the
+    /// in-memory seal writes each chunk straight into the envelope buffer, copying it once.
+    pub(crate) fn seal_tail(&mut self, buf: &mut Vec<u8>, start: usize, last: bool) -> Result<()> {
         if self.finished {
             return Err(Error::new(
                 ErrorCode::InvalidArgument,
@@ -58,7 +64,11 @@ impl ChunkSealer {
         let nonce = Nonce::from(chunk_nonce(self.counter, last));
         let tag = self
             .aead
-            .encrypt_inout_detached(&nonce, &self.aad, buf.as_mut_slice().into())
+            .encrypt_inout_detached(
+                &nonce,
+                &self.aad,
+                buf.get_mut(start..).unwrap_or_default().into(),
+            )
             .map_err(|_| Error::new(ErrorCode::InvalidArgument, "chunk too large for AES-GCM"))?;
         buf.extend_from_slice(&tag);
         self.counter = self.counter.checked_add(1).ok_or_else(too_many_chunks)?;
