@@ -1,7 +1,7 @@
 //! What the caller chooses when sealing.
 
 use super::header::DEFAULT_CONTENT_TYPE;
-use super::limits::DEFAULT_CHUNK_SIZE;
+use super::limits::{EnvelopeLimits, DEFAULT_CHUNK_SIZE};
 use crate::PolicyRef;
 use std::collections::BTreeMap;
 
@@ -19,6 +19,8 @@ pub struct SealParams {
     pub chunk_size: u32,
     /// Caller metadata: ≤ 64 entries, ≤ 4 KiB of keys and values (`limit_exceeded` beyond).
     pub metadata: BTreeMap<String, String>,
+    /// Recipient and metadata limits to seal within (default: the format's).
+    pub limits: EnvelopeLimits,
 }
 
 impl SealParams {
@@ -30,6 +32,7 @@ impl SealParams {
             content_type: DEFAULT_CONTENT_TYPE.to_owned(),
             chunk_size: DEFAULT_CHUNK_SIZE,
             metadata: BTreeMap::new(),
+            limits: EnvelopeLimits::default(),
         }
     }
 
@@ -57,6 +60,12 @@ impl SealParams {
     /// Sets the chunk size.
     pub fn with_chunk_size(mut self, chunk_size: u32) -> Self {
         self.chunk_size = chunk_size;
+        self
+    }
+
+    /// Sets the limits to seal within.
+    pub fn with_limits(mut self, limits: EnvelopeLimits) -> Self {
+        self.limits = limits;
         self
     }
 
