@@ -58,10 +58,10 @@ impl Default for EnvelopeLimits {
     }
 }
 
-fn exceeded(what: &str, n: impl core::fmt::Display, name: &str, max: usize) -> Error {
+fn exceeded(what: String, name: &str, max: usize) -> Error {
     Error::new(
         ErrorCode::LimitExceeded,
-        format!("{what} {n}, over the {name} limit of {max}"),
+        format!("{what}, over the {name} limit of {max}"),
     )
 }
 
@@ -69,7 +69,7 @@ impl EnvelopeLimits {
     pub(crate) fn check_recipients(&self, n: usize) -> Result<()> {
         let max = self.max_recipients.min(MAX_RECIPIENTS);
         if n > max {
-            return Err(exceeded("recipients:", n, "max_recipients", max));
+            return Err(exceeded(format!("{n} recipients"), "max_recipients", max));
         }
         Ok(())
     }
@@ -79,23 +79,14 @@ impl EnvelopeLimits {
         self.check_recipients(h.recipients.len())?;
         let max = self.max_metadata_entries.min(MAX_METADATA_ENTRIES);
         if h.metadata.len() > max {
-            let n = h.metadata.len();
-            return Err(exceeded(
-                "metadata entries:",
-                n,
-                "max_metadata_entries",
-                max,
-            ));
+            let what = format!("{} metadata entries", h.metadata.len());
+            return Err(exceeded(what, "max_metadata_entries", max));
         }
         let max = self.max_metadata_bytes.min(MAX_METADATA_BYTES);
         let total: usize = h.metadata.iter().map(|(k, v)| k.len() + v.len()).sum();
         if total > max {
-            return Err(exceeded(
-                "metadata bytes:",
-                total,
-                "max_metadata_bytes",
-                max,
-            ));
+            let what = format!("{total} bytes of metadata");
+            return Err(exceeded(what, "max_metadata_bytes", max));
         }
         Ok(())
     }
