@@ -4,7 +4,7 @@
 use crate::keys::{PublicKey, SecretKey};
 use crate::minimise::{minimise, verify, MinimiseOptions, Receipt, Verification};
 use crate::policy::Policy;
-use crate::seal::{self, Envelope, Header, SealParams};
+use crate::seal::{self, Envelope, EnvelopeLimits, Header, SealParams};
 use crate::{Error, ErrorCode, PolicyRef, Result};
 use hpke::rand_core::CryptoRng;
 
@@ -103,7 +103,18 @@ pub fn open_and_verify(
     policy: Option<&Policy>,
     opts: &MinimiseOptions,
 ) -> Result<Received> {
-    let opened = seal::open(envelope, key)?;
+    open_and_verify_with_limits(envelope, key, policy, opts, &EnvelopeLimits::default())
+}
+
+/// [`open_and_verify`], opening within `limits` (see [`seal::open_with_limits`]).
+pub fn open_and_verify_with_limits(
+    envelope: &Envelope,
+    key: &SecretKey,
+    policy: Option<&Policy>,
+    opts: &MinimiseOptions,
+    limits: &EnvelopeLimits,
+) -> Result<Received> {
+    let opened = seal::open_with_limits(envelope, key, limits)?;
     let (verification, policy) = match &opened.header.policy {
         None => (None, None),
         Some(reference) => {

@@ -658,3 +658,56 @@ fn policy_list_show_lint() {
     fails(&run(&["policy", "lint", p(&bad)], b""), 1, "invalid_policy");
     fails(&run(&["policy", "lint", "no/such.json"], b""), 2, "io");
 }
+
+#[test]
+fn open_limits_max_envelope_bytes_and_max_chunks() {
+    let dir = tmpdir("open-limits");
+    let (sk, pk) = keypair(&dir, "a");
+    // 200 KiB in 64 KiB chunks: 4 chunks.
+    let payload = vec![b'q'; 200 * 1024];
+    for format in ["binary", "json"] {
+        let seal = ["seal", "--no-minimise", "--to", p(&pk), "--format", format];
+        let env = ok(&run(&seal, &payload)).to_vec();
+        let len = env.len().to_string();
+        let less = (env.len() - 1).to_string();
+        // JSON: the trailing newline is not part of the envelope.
+        let at = if format == "json" { &less } else { &len };
+        let under = (env.len() - 2).to_string();
+        let below = if format == "json" { &under } else { &less };
+        let open = |flag: &str, n: &str| run(&["open", "--key", p(&sk), flag, n], &env);
+        assert_eq!(
+            ok(&open("--max-envelope-bytes", at)),
+            &payload[..],
+            "{format}"
+        );
+        fails(&open("--max-envelope-bytes", below), 1, "too_large");
+        assert_eq!(ok(&open("--max-chunks", "4")), &payload[..], "{format}");
+        fails(&open("--max-chunks", "3"), 1, "limit_exceeded");
+    }
+    // The --verify path (binary, read whole) honours them too.
+    let seal = [
+        "seal",
+        "--policy",
+        "2ap/art7-order",
+        "--to",
+        p(&pk),
+        "--format",
+        "binary",
+    ];
+    let env = ok(&run(&seal, &fs::read(ORDER).unwrap())).to_vec();
+    let verify = |n: usize| {
+        let n = n.to_string();
+        let args = [
+            "open",
+            "--key",
+            p(&sk),
+            "--verify",
+            "--max-envelope-bytes",
+            &n,
+        ];
+        run(&args, &env)
+    };
+    ok(&verify(env.len()));
+    fails(&verify(env.len() - 1), 1, "too_large");
+    fails_usage(&run(&["open", "--key", p(&sk), "--max-chunks", "-1"], &env));
+}

@@ -13,6 +13,9 @@ use minseal::seal::{self, Envelope, Opener, SealParams};
 use minseal::ErrorCode::{self, *};
 use std::time::{Duration, Instant};
 
+#[path = "limits/options.rs"]
+mod options;
+
 fn key(i: u8) -> SecretKey {
     SecretKey::generate_with_rng(&mut ChaCha20Rng::from_seed([i; 32]))
 }

@@ -10,7 +10,9 @@ use minseal::api;
 use minseal::keys::{PublicKey, SecretKey};
 use minseal::minimise::{self, MinimiseOptions, Verification};
 use minseal::policy::{self, Policy};
-use minseal::seal::{self, Envelope, Header, Opener, SealParams, Sealer, BINARY_MAGIC};
+use minseal::seal::{
+    self, Envelope, EnvelopeLimits, Header, Opener, SealParams, Sealer, BINARY_MAGIC,
+};
 use minseal::{Error, ErrorCode, Result};
 use std::fs;
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -185,8 +187,25 @@ struct OpenArgs {
     /// With --verify: the policy (file or id) when it is not a built-in; must match the header.
     #[arg(long, value_name = "ID|FILE", requires = "verify")]
     policy: Option<String>,
+    /// Refuse (too_large) an envelope larger than N bytes, before reading past N.
+    #[arg(long, value_name = "N")]
+    max_envelope_bytes: Option<u64>,
+    /// Refuse (limit_exceeded) an envelope of more than N payload chunks, before decrypting more.
+    #[arg(long, value_name = "N")]
+    max_chunks: Option<u64>,
     #[command(flatten)]
     io: InOut,
+}
+
+impl OpenArgs {
+    fn limits(&self) -> EnvelopeLimits {
+        let d = EnvelopeLimits::default();
+        EnvelopeLimits {
+            max_envelope_bytes: self.max_envelope_bytes.unwrap_or(d.max_envelope_bytes),
+            max_chunks: self.max_chunks.unwrap_or(d.max_chunks),
+            ..d
+        }
+    }
 }
 
 fn parse_kv(s: &str) -> std::result::Result<(String, String), String> {
@@ -418,6 +437,7 @@ fn seal_stream(io: &InOut, recipients: &[PublicKey], params: &SealParams) -> Res
 
 fn open_cmd(a: OpenArgs) -> Result<ExitCode> {
     let sk = SecretKey::from_jwk(&read_text(Some(&a.key))?)?;
+    let limits = a.limits();
     let mut input = BufReader::new(open_input(a.io.input.as_deref())?);
     let binary = {
         let head = input.fill_buf().map_err(|e| stdin_err(&e))?;
@@ -428,28 +448,33 @@ fn open_cmd(a: OpenArgs) -> Result<ExitCode> {
         // --out file is removed (on stdout, a non-zero exit means: discard what you got).
         let header = with_output(a.io.out.as_deref(), |out| {
             let mut out = out;
-            let mut opener = Opener::new(&mut input, &sk)?;
+            let mut opener = Opener::with_limits(&mut input, &sk, &limits)?;
             opener.copy_to(&mut out)?;
             Ok(opener.header().clone())
         })?;
         write_header(a.header.as_deref(), &header)?;
         return Ok(ExitCode::SUCCESS);
     }
+    // One byte past the limit is enough to refuse the envelope as too large.
     let mut bytes = Vec::new();
-    input.read_to_end(&mut bytes).map_err(|e| stdin_err(&e))?;
-    let envelope = parse_envelope(&bytes)?;
+    (&mut input)
+        .take(limits.max_envelope_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| stdin_err(&e))?;
+    let envelope = parse_envelope(&bytes, &limits)?;
     let (payload, header) = if a.verify {
         let explicit = a.policy.as_deref().map(load_policy).transpose()?;
-        let received = api::open_and_verify(
+        let received = api::open_and_verify_with_limits(
             &envelope,
             &sk,
             explicit.as_ref(),
             &MinimiseOptions::default(),
+            &limits,
         )?;
         received.require_conformance()?;
         (received.payload, received.header)
     } else {
-        let opened = seal::open(&envelope, &sk)?;
+        let opened = seal::open_with_limits(&envelope, &sk, &limits)?;
         (opened.payload, opened.header)
     };
     write_header(a.header.as_deref(), &header)?;
@@ -457,9 +482,9 @@ fn open_cmd(a: OpenArgs) -> Result<ExitCode> {
 }
 
 /// Detects the form: binary starts with the magic bytes, JSON with `{` after whitespace.
-fn parse_envelope(bytes: &[u8]) -> Result<Envelope> {
+fn parse_envelope(bytes: &[u8], limits: &EnvelopeLimits) -> Result<Envelope> {
     if bytes.starts_with(&BINARY_MAGIC) {
-        return Envelope::from_binary(bytes);
+        return Envelope::from_binary_with_limits(bytes, limits);
     }
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
     if first != Some(&b'{') {
@@ -474,7 +499,7 @@ fn parse_envelope(bytes: &[u8]) -> Result<Envelope> {
             format!("JSON envelope: invalid UTF-8 at byte {}", e.valid_up_to()),
         )
     })?;
-    Envelope::from_json(text.trim())
+    Envelope::from_json_with_limits(text.trim(), limits)
 }
 
 // ---- helpers --------------------------------------------------------------------------------

@@ -14,13 +14,56 @@ use crate::{Error, ErrorCode, PolicyRef, Result};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
-/// Policies larger than this are refused (real ones are a few KiB).
-const MAX_POLICY_BYTES: usize = 1024 * 1024;
-
-/// Most rules (and most forbidden paths) in one policy (`invalid_policy` beyond). Real
-/// profiles have about 40; the loader compares rules pairwise and the compiled automaton
-/// indexes them with 16 bits, so an unbounded count would be a denial of service.
+/// Most rules (and most forbidden paths) in one policy (`invalid_policy` beyond), whatever
+/// [`PolicyLimits::max_rules`] says. Real profiles have about 40; the loader compares rules
+/// pairwise and the compiled automaton indexes them with 16 bits, so an unbounded count would
+/// be a denial of service.
 pub const MAX_RULES: usize = 4096;
+
+/// The policy nesting depth never exceeded whatever [`PolicyLimits::max_depth`] says: the
+/// document is also read by serde_json, which refuses depth 128 with a less clear error.
+pub const HARD_MAX_POLICY_DEPTH: usize = 64;
+
+/// Bounds on the policy documents [`Policy::from_json_with_limits`] loads; each one exceeded is
+/// `invalid_policy` with a detail naming the limit (`too_large: …`, `too_deep: …`, `$.rules: …`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PolicyLimits {
+    /// Largest document, in bytes (default 1 MiB; real ones are a few KiB).
+    pub max_bytes: usize,
+    /// Deepest nesting (default 32; above [`HARD_MAX_POLICY_DEPTH`] counts as it).
+    pub max_depth: usize,
+    /// Most rules, and most forbidden paths (default and ceiling [`MAX_RULES`]).
+    pub max_rules: usize,
+}
+
+impl Default for PolicyLimits {
+    fn default() -> Self {
+        Self {
+            max_bytes: 1024 * 1024,
+            max_depth: 32,
+            max_rules: MAX_RULES,
+        }
+    }
+}
+
+/// The configured rule limit, below the loader's own [`MAX_RULES`] (which `model::read` checks
+/// for every load, so only a lower limit needs checking here).
+fn check_rule_counts(value: &serde_json::Value, max: usize) -> Result<()> {
+    if max >= MAX_RULES {
+        return Ok(());
+    }
+    for (member, what) in [("rules", "rules"), ("forbidden", "forbidden paths")] {
+        if let Some(a) = value.get(member).and_then(serde_json::Value::as_array) {
+            if a.len() > max {
+                return Err(invalid(vec![format!(
+                    "$.{member}: {} {what}, over the max_rules limit of {max}",
+                    a.len()
+                )]));
+            }
+        }
+    }
+    Ok(())
+}
 
 #[derive(Debug)]
 pub(crate) struct Inner {
@@ -51,11 +94,16 @@ impl Policy {
     /// Parses (strictly: duplicate keys, bad UTF-8 etc. are refused), validates and compiles a
     /// policy document. Errors with `invalid_policy`, listing every problem in `details`.
     pub fn from_json(bytes: &[u8]) -> Result<Policy> {
-        let limits = Limits {
-            max_bytes: MAX_POLICY_BYTES,
-            max_depth: 32,
+        Self::from_json_with_limits(bytes, &PolicyLimits::default())
+    }
+
+    /// [`Policy::from_json`] within `limits`.
+    pub fn from_json_with_limits(bytes: &[u8], limits: &PolicyLimits) -> Result<Policy> {
+        let json_limits = Limits {
+            max_bytes: limits.max_bytes,
+            max_depth: limits.max_depth.min(HARD_MAX_POLICY_DEPTH),
         };
-        crate::json::validate(bytes, &limits)
+        crate::json::validate(bytes, &json_limits)
             .map_err(|e| invalid(vec![format!("{}: {}", e.code(), e.message())]))?;
         let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
             invalid(vec![format!(
@@ -65,6 +113,7 @@ impl Policy {
                 e
             )])
         })?;
+        check_rule_counts(&value, limits.max_rules)?;
         let doc = model::read(&value).map_err(invalid)?;
         let canonical_bytes =
             crate::jcs::canonicalize(&value).map_err(|e| invalid(vec![e.message().to_owned()]))?;

@@ -2,7 +2,8 @@
 
 use super::header::Header;
 use super::hpke_stanza::{Stanza, ENC_LEN, STANZA_CT_LEN};
-use super::limits::MAX_HEADER_LEN;
+use super::limits::{EnvelopeLimits, MAX_HEADER_LEN};
+use super::stream::TAG_LEN;
 use super::Envelope;
 use crate::{Error, ErrorCode, Result};
 use std::io::{Read, Write};
@@ -13,6 +14,10 @@ pub const BINARY_MAGIC: [u8; 4] = *b"MNSL";
 pub const BINARY_VERSION: u8 = 1;
 
 fn io_err(e: std::io::Error, what: &str) -> Error {
+    // A limit the reader enforces (the streaming opener's size cap) travels inside the error.
+    if let Some(err) = e.get_ref().and_then(|i| i.downcast_ref::<Error>()) {
+        return err.clone();
+    }
     if e.kind() == std::io::ErrorKind::UnexpectedEof {
         Error::new(
             ErrorCode::Truncated,
@@ -44,8 +49,12 @@ pub(crate) fn write_preamble<W: Write>(
         .map_err(|e| Error::new(ErrorCode::Io, format!("writing the envelope: {}", e.kind())))
 }
 
-/// Reads and checks everything before the first chunk.
-pub(crate) fn read_preamble<R: Read>(r: &mut R) -> Result<(Header, Vec<u8>, Vec<Stanza>)> {
+/// Reads and checks everything before the first chunk, refusing what `limits` does not allow
+/// before reading or allocating it.
+pub(crate) fn read_preamble<R: Read>(
+    r: &mut R,
+    limits: &EnvelopeLimits,
+) -> Result<(Header, Vec<u8>, Vec<Stanza>)> {
     let mut magic = [0u8; 4];
     r.read_exact(&mut magic)
         .map_err(|e| io_err(e, "magic bytes"))?;
@@ -74,10 +83,14 @@ pub(crate) fn read_preamble<R: Read>(r: &mut R) -> Result<(Header, Vec<u8>, Vec<
             format!("header length {len} at bytes 5..9 is outside 1..={MAX_HEADER_LEN}"),
         ));
     }
+    limits.check_size(9 + len as u64)?;
     let mut header_bytes = vec![0u8; len];
     r.read_exact(&mut header_bytes)
         .map_err(|e| io_err(e, "header"))?;
     let header = Header::parse_canonical(&header_bytes)?;
+    limits.check_header(&header)?;
+    let stanza_len = (ENC_LEN + STANZA_CT_LEN) as u64;
+    limits.check_size(9 + len as u64 + stanza_len * header.recipients.len() as u64)?;
     let mut stanzas = Vec::with_capacity(header.recipients.len());
     for (i, kid) in header.recipients.iter().enumerate() {
         let mut enc = [0u8; ENC_LEN];
@@ -108,8 +121,16 @@ impl Envelope {
 
     /// Parses the binary form strictly (the chunk region is checked when opening).
     pub fn from_binary(bytes: &[u8]) -> Result<Envelope> {
+        Self::from_binary_with_limits(bytes, &EnvelopeLimits::default())
+    }
+
+    /// [`Envelope::from_binary`] within `limits` (size first, then recipients, metadata, and
+    /// the chunk count the chunk region's length implies).
+    pub fn from_binary_with_limits(bytes: &[u8], limits: &EnvelopeLimits) -> Result<Envelope> {
+        limits.check_size(bytes.len() as u64)?;
         let mut r = bytes;
-        let (header, header_bytes, stanzas) = read_preamble(&mut r)?;
+        let (header, header_bytes, stanzas) = read_preamble(&mut r, limits)?;
+        limits.check_chunk_region(r.len(), header.chunk_size as usize + TAG_LEN)?;
         Ok(Envelope {
             header,
             header_bytes,

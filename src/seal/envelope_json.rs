@@ -7,6 +7,8 @@
 
 use super::header::{Header, FORMAT_VERSION};
 use super::hpke_stanza::{Stanza, ENC_LEN, STANZA_CT_LEN};
+use super::limits::EnvelopeLimits;
+use super::stream::TAG_LEN;
 use super::Envelope;
 use crate::json::value::{self as strict_json, StrictError};
 use crate::keys::{base64url_decode, base64url_encode};
@@ -48,6 +50,13 @@ impl Envelope {
     /// non-canonical base64url, stanzas that disagree with the header: all errors. The header
     /// object is re-canonicalised with RFC 8785.
     pub fn from_json(text: &str) -> Result<Envelope> {
+        Self::from_json_with_limits(text, &EnvelopeLimits::default())
+    }
+
+    /// [`Envelope::from_json`] within `limits` (the text's size first, then recipients,
+    /// metadata, and the chunk count the payload's length implies).
+    pub fn from_json_with_limits(text: &str, limits: &EnvelopeLimits) -> Result<Envelope> {
+        limits.check_size(text.len() as u64)?;
         let value = match strict_json::parse(text.as_bytes()) {
             Ok(v) => v,
             Err(StrictError::Syntax(s)) => {
@@ -73,6 +82,7 @@ impl Envelope {
             .get("header")
             .ok_or_else(|| malformed("missing member \"header\""))?;
         let header = Header::from_value(header_value)?;
+        limits.check_header(&header)?;
         let header_bytes = header.canonical_bytes_for_parse()?;
         if crate::jcs::canonicalize(header_value).ok().as_deref() != Some(&header_bytes[..]) {
             return Err(malformed("header has members in a non-canonical form"));
@@ -89,6 +99,7 @@ impl Envelope {
             Some(_) => return Err(malformed("\"payload\" must be a string")),
             None => return Err(malformed("missing member \"payload\"")),
         };
+        limits.check_chunk_region(payload.len(), header.chunk_size as usize + TAG_LEN)?;
         Ok(Envelope {
             header,
             header_bytes,

@@ -4,6 +4,7 @@
 
 use super::envelope_binary::{read_preamble, write_preamble};
 use super::header::Header;
+use super::limits::EnvelopeLimits;
 use super::stream::{ChunkOpener, ChunkSealer, TAG_LEN};
 use super::{prepare, random_bytes_needed, rng, unwrap_content_key, ContentKey, SealParams};
 use crate::keys::{PublicKey, SecretKey};
@@ -24,9 +25,39 @@ fn to_io(e: Error) -> io::Error {
 /// Recovers the minseal [`Error`] carried by an `io::Error` from [`Sealer`] or [`Opener`];
 /// any other I/O error becomes [`ErrorCode::Io`].
 pub fn error_from_io(e: &io::Error) -> Error {
-    match e.get_ref().and_then(|inner| inner.downcast_ref::<Error>()) {
-        Some(err) => err.clone(),
-        None => Error::new(ErrorCode::Io, format!("I/O error: {}", e.kind())),
+    carried(e).unwrap_or_else(|| Error::new(ErrorCode::Io, format!("I/O error: {}", e.kind())))
+}
+
+fn carried(e: &io::Error) -> Option<Error> {
+    e.get_ref()
+        .and_then(|inner| inner.downcast_ref::<Error>())
+        .cloned()
+}
+
+/// The input of an [`Opener`]: yields at most `left` more bytes, then fails with `too_large` if
+/// the input has even one more (so it reads at most one byte past the limit).
+struct Capped<R> {
+    inner: R,
+    left: u64,
+    limits: EnvelopeLimits,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.left == 0 {
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(to_io(self.limits.too_large())),
+            };
+        }
+        let n = usize::try_from(self.left).map_or(buf.len(), |l| l.min(buf.len()));
+        let got = self.inner.read(buf.get_mut(..n).unwrap_or_default())?;
+        self.left = self.left.saturating_sub(got as u64);
+        Ok(got)
     }
 }
 
@@ -158,7 +189,7 @@ impl<W: Write> Write for Sealer<W> {
 /// sticky: after one, every read fails the same way. Use [`error_from_io`] to recover the
 /// minseal error code from an `io::Error`.
 pub struct Opener<R: Read> {
-    input: R,
+    input: Capped<R>,
     header: Header,
     chunks: ChunkOpener,
     /// Ciphertext chunk plus one lookahead byte; after a chunk is opened, its plaintext.
@@ -172,10 +203,22 @@ pub struct Opener<R: Read> {
 
 impl<R: Read> Opener<R> {
     /// Reads the header and stanzas from `input` and unwraps the content key with `sk`.
-    pub fn new(mut input: R, sk: &SecretKey) -> Result<Self> {
-        let (header, header_bytes, stanzas) = read_preamble(&mut input)?;
+    pub fn new(input: R, sk: &SecretKey) -> Result<Self> {
+        Self::with_limits(input, sk, &EnvelopeLimits::default())
+    }
+
+    /// [`Opener::new`] within `limits`: the preamble is checked as it is read, reads stop
+    /// (`too_large`) at `max_envelope_bytes`, and chunk `max_chunks + 1` is refused
+    /// (`limit_exceeded`) before it is read.
+    pub fn with_limits(input: R, sk: &SecretKey, limits: &EnvelopeLimits) -> Result<Self> {
+        let mut input = Capped {
+            inner: input,
+            left: limits.max_envelope_bytes,
+            limits: *limits,
+        };
+        let (header, header_bytes, stanzas) = read_preamble(&mut input, limits)?;
         let key = unwrap_content_key(&header_bytes, &stanzas, sk)?;
-        Self::from_parts(input, header, &header_bytes, &key)
+        Self::start(input, header, &header_bytes, &key)
     }
 
     /// An opener over the chunk region alone, the content key already unwrapped.
@@ -184,13 +227,30 @@ impl<R: Read> Opener<R> {
         header: Header,
         header_bytes: &[u8],
         key: &ContentKey,
+        limits: &EnvelopeLimits,
+    ) -> Result<Self> {
+        let input = Capped {
+            inner: input,
+            left: u64::MAX,
+            limits: *limits,
+        };
+        Self::start(input, header, header_bytes, key)
+    }
+
+    fn start(
+        input: Capped<R>,
+        header: Header,
+        header_bytes: &[u8],
+        key: &ContentKey,
     ) -> Result<Self> {
         let chunk_ct_len = header.chunk_size as usize + TAG_LEN;
+        // No bigger than what is left to read: max_envelope_bytes bounds memory too.
+        let buf_len = usize::try_from(input.left).map_or(chunk_ct_len, |l| l.min(chunk_ct_len));
         Ok(Self {
             input,
             chunks: ChunkOpener::new(key, header_bytes)?,
             header,
-            buf: vec![0u8; chunk_ct_len + 1],
+            buf: vec![0u8; buf_len + 1],
             carry: None,
             out_start: 0,
             out_end: 0,
@@ -214,10 +274,15 @@ impl<R: Read> Opener<R> {
                 filled = 1;
             }
         }
+        if self.chunks.opened() >= self.input.limits.max_chunks {
+            return Err(self.input.limits.too_many_chunks());
+        }
         // Fill one chunk plus one byte: the extra byte tells whether this chunk is the last.
+        // A buffer cut short by max_envelope_bytes never fills: the input fails first.
         let want = self.chunk_ct_len + 1;
+        let end = want.min(self.buf.len());
         while filled < want {
-            let Some(dst) = self.buf.get_mut(filled..want) else {
+            let Some(dst) = self.buf.get_mut(filled..end).filter(|d| !d.is_empty()) else {
                 break;
             };
             match self.input.read(dst) {
@@ -225,10 +290,9 @@ impl<R: Read> Opener<R> {
                 Ok(n) => filled += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
-                    return Err(Error::new(
-                        ErrorCode::Io,
-                        format!("reading chunk: {}", e.kind()),
-                    ))
+                    return Err(carried(&e).unwrap_or_else(|| {
+                        Error::new(ErrorCode::Io, format!("reading chunk: {}", e.kind()))
+                    }))
                 }
             }
         }

@@ -64,6 +64,22 @@ impl Envelope {
     pub fn payload_ciphertext(&self) -> &[u8] {
         &self.payload
     }
+
+    /// The size of the binary form, computed without building it.
+    pub fn binary_len(&self) -> u64 {
+        (9 + self.header_bytes.len() + self.stanzas.len() * (ENC_LEN + STANZA_CT_LEN)) as u64
+            + self.payload.len() as u64
+    }
+
+    /// Recipient, metadata, chunk-count and (binary) size limits, before anything is opened.
+    fn check_limits(&self, limits: &EnvelopeLimits) -> Result<()> {
+        limits.check_header(&self.header)?;
+        limits.check_size(self.binary_len())?;
+        limits.check_chunk_region(
+            self.payload.len(),
+            self.header.chunk_size as usize + TAG_LEN,
+        )
+    }
 }
 
 /// What [`open`] returns: the plaintext and the header it was authenticated with.
@@ -99,15 +115,7 @@ pub(crate) fn prepare<R: CryptoRng>(
     if recipients.is_empty() {
         return Err(Error::new(ErrorCode::InvalidArgument, "no recipients"));
     }
-    if recipients.len() > MAX_RECIPIENTS {
-        return Err(Error::new(
-            ErrorCode::LimitExceeded,
-            format!(
-                "{} recipients, over the limit of {MAX_RECIPIENTS}",
-                recipients.len()
-            ),
-        ));
-    }
+    params.limits.check_recipients(recipients.len())?;
     for (i, r) in recipients.iter().enumerate() {
         if recipients[..i].contains(r) {
             return Err(Error::new(
@@ -124,6 +132,7 @@ pub(crate) fn prepare<R: CryptoRng>(
         chunk_size: params.chunk_size_for(payload_len),
         metadata: params.metadata.clone(),
     };
+    params.limits.check_header(&header)?;
     let header_bytes = header.canonical_bytes()?;
     let mut key: ContentKey = Zeroizing::new([0u8; CONTENT_KEY_LEN]);
     rng.fill_bytes(key.as_mut());
@@ -287,12 +296,24 @@ pub fn seal_with_rng<R: CryptoRng>(
 /// Opens `envelope` with `sk`: the plaintext and the authenticated header, or an error
 /// (`no_matching_recipient`, `decryption_failed`, `truncated`, `malformed_envelope`).
 pub fn open(envelope: &Envelope, sk: &SecretKey) -> Result<Opened> {
+    open_with_limits(envelope, sk, &EnvelopeLimits::default())
+}
+
+/// [`open`] within `limits`: the envelope's binary size, recipients, metadata and chunk count
+/// are checked before any key is tried (`too_large`, `limit_exceeded`).
+pub fn open_with_limits(
+    envelope: &Envelope,
+    sk: &SecretKey,
+    limits: &EnvelopeLimits,
+) -> Result<Opened> {
+    envelope.check_limits(limits)?;
     let key = unwrap_content_key(&envelope.header_bytes, &envelope.stanzas, sk)?;
     let mut opener = Opener::from_parts(
         &envelope.payload[..],
         envelope.header.clone(),
         &envelope.header_bytes,
         &key,
+        limits,
     )?;
     let mut payload = Vec::with_capacity(envelope.payload.len());
     opener.copy_to(&mut payload)?;

@@ -1,7 +1,7 @@
 //! What the caller chooses when sealing.
 
 use super::header::DEFAULT_CONTENT_TYPE;
-use super::limits::{auto_chunk_size, DEFAULT_CHUNK_SIZE};
+use super::limits::{auto_chunk_size, EnvelopeLimits, DEFAULT_CHUNK_SIZE};
 use crate::PolicyRef;
 use std::collections::BTreeMap;
 
@@ -21,6 +21,8 @@ pub struct SealParams {
     pub chunk_size: Option<u32>,
     /// Caller metadata: ≤ 64 entries, ≤ 4 KiB of keys and values (`limit_exceeded` beyond).
     pub metadata: BTreeMap<String, String>,
+    /// Recipient and metadata limits to seal within (default: the format's).
+    pub limits: EnvelopeLimits,
 }
 
 impl SealParams {
@@ -32,6 +34,7 @@ impl SealParams {
             content_type: DEFAULT_CONTENT_TYPE.to_owned(),
             chunk_size: None,
             metadata: BTreeMap::new(),
+            limits: EnvelopeLimits::default(),
         }
     }
 
@@ -70,6 +73,12 @@ impl SealParams {
             (None, Some(n)) => auto_chunk_size(n),
             (None, None) => DEFAULT_CHUNK_SIZE,
         }
+    }
+
+    /// Sets the limits to seal within.
+    pub fn with_limits(mut self, limits: EnvelopeLimits) -> Self {
+        self.limits = limits;
+        self
     }
 
     /// Adds one metadata entry.

@@ -100,6 +100,11 @@ impl ChunkOpener {
         self.finished
     }
 
+    /// How many chunks have been opened.
+    pub(crate) fn opened(&self) -> u64 {
+        self.counter
+    }
+
     /// Decrypts one ciphertext chunk (plaintext ‖ tag) in place; returns the plaintext length.
     ///
     /// `last` says whether the input ended with this chunk. A last chunk that only

@@ -4,7 +4,8 @@ use super::error::{invalid_argument, js, JsResult};
 use super::input::{self, json_bytes, parse_own_json};
 use super::keys::{recipients, secret_key};
 use super::seal::{
-    envelope_in, envelope_out, format, header_out, params, payload_out, SEAL_OPTIONS,
+    envelope_in, envelope_out, format, header_out, limits, params, payload_out, OPEN_LIMITS,
+    SEAL_OPTIONS,
 };
 use crate::api;
 use crate::minimise::{self, MinimiseOptions, Verification};
@@ -33,11 +34,25 @@ impl Policy {
         })
     }
 
-    /// Parses a policy document: JSON text, UTF-8 bytes or a plain object.
-    pub fn parse(policy: JsValue) -> JsResult<Policy> {
+    /// Parses a policy document: JSON text, UTF-8 bytes or a plain object; `options` are the
+    /// `PolicyLimits` (`maxBytes`, `maxDepth`, `maxRules`).
+    pub fn parse(policy: JsValue, options: JsValue) -> JsResult<Policy> {
+        let opts = input::options(&options, "options", &["maxBytes", "maxDepth", "maxRules"])?;
+        let mut l = crate::policy::PolicyLimits::default();
+        let size = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        let o = opts.as_ref();
+        if let Some(n) = input::opt_uint(o, "maxBytes", u64::MAX)? {
+            l.max_bytes = size(n);
+        }
+        if let Some(n) = input::opt_uint(o, "maxDepth", u64::MAX)? {
+            l.max_depth = size(n);
+        }
+        if let Some(n) = input::opt_uint(o, "maxRules", u64::MAX)? {
+            l.max_rules = size(n);
+        }
         let bytes = json_bytes(&policy, "policy")?;
         Ok(Policy {
-            inner: js(crate::policy::Policy::from_json(&bytes))?,
+            inner: js(crate::policy::Policy::from_json_with_limits(&bytes, &l))?,
         })
     }
 
@@ -215,14 +230,24 @@ fn open_and_verify_impl(
     envelope: JsValue,
     private_key: JsValue,
     policy: Option<&Policy>,
+    options: JsValue,
 ) -> JsResult<JsValue> {
-    let env = envelope_in(&envelope)?;
+    let known: Vec<&str> = OPEN_LIMITS
+        .iter()
+        .chain(&["maxBytes", "maxDepth"])
+        .copied()
+        .collect();
+    let opts = input::options(&options, "options", &known)?;
+    let l = limits(opts.as_ref())?;
+    let mo = minimise_options(opts.as_ref())?;
+    let env = envelope_in(&envelope, &l)?;
     let sk = secret_key(&private_key)?;
-    let r = js(api::open_and_verify(
+    let r = js(api::open_and_verify_with_limits(
         &env,
         &sk,
         policy.map(|p| &p.inner),
-        &MinimiseOptions::default(),
+        &mo,
+        &l,
     ))?;
     let out = Object::new();
     set(&out, "payload", &text(r.payload)?);
@@ -237,8 +262,12 @@ fn open_and_verify_impl(
 
 /// Opens, then verifies against the built-in policy the header names.
 #[wasm_bindgen(js_name = openAndVerify)]
-pub fn open_and_verify(envelope: JsValue, private_key: JsValue) -> JsResult<JsValue> {
-    open_and_verify_impl(envelope, private_key, None)
+pub fn open_and_verify(
+    envelope: JsValue,
+    private_key: JsValue,
+    options: JsValue,
+) -> JsResult<JsValue> {
+    open_and_verify_impl(envelope, private_key, None, options)
 }
 
 /// Opens, then verifies against `policy` (its reference must equal the header's).
@@ -247,6 +276,7 @@ pub fn open_and_verify_with(
     envelope: JsValue,
     private_key: JsValue,
     policy: &Policy,
+    options: JsValue,
 ) -> JsResult<JsValue> {
-    open_and_verify_impl(envelope, private_key, Some(policy))
+    open_and_verify_impl(envelope, private_key, Some(policy), options)
 }

@@ -5,7 +5,7 @@ use super::input::{self, json_text, parse_own_json};
 use super::keys::{recipients, secret_key};
 use super::policy::Policy;
 use crate::keys::PublicKey;
-use crate::seal::{self, Envelope, SealParams};
+use crate::seal::{self, Envelope, EnvelopeLimits, SealParams};
 use crate::{Error, ErrorCode};
 use js_sys::{Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -18,7 +18,41 @@ pub(crate) const SEAL_OPTIONS: &[&str] = &[
     "metadata",
     "createdAt",
     "chunkSize",
+    "maxRecipients",
+    "maxMetadataEntries",
+    "maxMetadataBytes",
 ];
+
+/// The `EnvelopeLimits` keys of the opening functions' options.
+pub(crate) const OPEN_LIMITS: &[&str] = &[
+    "maxRecipients",
+    "maxMetadataEntries",
+    "maxMetadataBytes",
+    "maxChunks",
+    "maxEnvelopeBytes",
+];
+
+/// `EnvelopeLimits` from an options object (defaults from the core for absent keys).
+pub(crate) fn limits(opts: Option<&Object>) -> JsResult<EnvelopeLimits> {
+    let mut l = EnvelopeLimits::default();
+    let size = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+    if let Some(n) = input::opt_uint(opts, "maxRecipients", u64::MAX)? {
+        l.max_recipients = size(n);
+    }
+    if let Some(n) = input::opt_uint(opts, "maxMetadataEntries", u64::MAX)? {
+        l.max_metadata_entries = size(n);
+    }
+    if let Some(n) = input::opt_uint(opts, "maxMetadataBytes", u64::MAX)? {
+        l.max_metadata_bytes = size(n);
+    }
+    if let Some(n) = input::opt_uint(opts, "maxChunks", u64::MAX)? {
+        l.max_chunks = n;
+    }
+    if let Some(n) = input::opt_uint(opts, "maxEnvelopeBytes", u64::MAX)? {
+        l.max_envelope_bytes = n;
+    }
+    Ok(l)
+}
 
 /// The envelope form a caller asked for.
 #[derive(Clone, Copy)]
@@ -45,7 +79,7 @@ pub(crate) fn params(opts: Option<&Object>) -> JsResult<SealParams> {
         Some(t) => t,
         None => input::now_secs(),
     };
-    let mut p = SealParams::new(created_at);
+    let mut p = SealParams::new(created_at).with_limits(limits(opts)?);
     if let Some(ct) = input::opt_string(opts, "contentType")? {
         p = p.with_content_type(ct);
     }
@@ -68,16 +102,19 @@ pub(crate) fn envelope_out(env: &Envelope, f: Format) -> JsResult<JsValue> {
 }
 
 /// An envelope in any form: JSON text, a JSON envelope object, or the binary form.
-pub(crate) fn envelope_in(v: &JsValue) -> JsResult<Envelope> {
+pub(crate) fn envelope_in(v: &JsValue, l: &EnvelopeLimits) -> JsResult<Envelope> {
     if let Some(b) = input::bytes(v) {
-        return js(Envelope::from_binary(&b));
+        return js(Envelope::from_binary_with_limits(&b, l));
     }
     if (v.is_function() || !v.is_object()) && input::string(v).is_none() {
         return Err(invalid_argument(
             "envelope must be a JSON envelope object, a string or a Uint8Array",
         ));
     }
-    js(Envelope::from_json(&json_text(v, "envelope")?))
+    js(Envelope::from_json_with_limits(
+        &json_text(v, "envelope")?,
+        l,
+    ))
 }
 
 /// The payload to seal as is: a string (UTF-8) or bytes.
@@ -151,7 +188,9 @@ pub(crate) fn header_out(env: &Envelope) -> JsResult<JsValue> {
 /// Opens an envelope: `{ payload, header }`.
 #[wasm_bindgen]
 pub fn open(envelope: JsValue, private_key: JsValue, options: JsValue) -> JsResult<JsValue> {
-    let opts = input::options(&options, "options", &["output"])?;
+    let known: Vec<&str> = OPEN_LIMITS.iter().chain(&["output"]).copied().collect();
+    let opts = input::options(&options, "options", &known)?;
+    let l = limits(opts.as_ref())?;
     let as_bytes = match input::opt_string(opts.as_ref(), "output")?.as_deref() {
         None | Some("string") => false,
         Some("bytes") => true,
@@ -161,9 +200,9 @@ pub fn open(envelope: JsValue, private_key: JsValue, options: JsValue) -> JsResu
             ))
         }
     };
-    let env = envelope_in(&envelope)?;
+    let env = envelope_in(&envelope, &l)?;
     let sk = secret_key(&private_key)?;
-    let opened = js(seal::open(&env, &sk))?;
+    let opened = js(seal::open_with_limits(&env, &sk, &l))?;
     let out = Object::new();
     let _ = Reflect::set(
         &out,

@@ -75,10 +75,10 @@ export const seal = guard((payload, recipients, options) => {
 export const minimiseAndSeal = guard((payload, policy, recipients, options) =>
   core.minimiseAndSeal(payload, policyOf(policy), recipients, options));
 export const open = guard(core.open);
-export const openAndVerify = guard((envelope, privateKey, policy) =>
+export const openAndVerify = guard((envelope, privateKey, policy, options) =>
   policy === undefined
-    ? core.openAndVerify(envelope, privateKey)
-    : core.openAndVerifyWith(envelope, privateKey, policyOf(policy)));
+    ? core.openAndVerify(envelope, privateKey, options)
+    : core.openAndVerifyWith(envelope, privateKey, policyOf(policy), options));
 export const generateKeyPair = guard(core.generateKeyPair);
 export const publicKey = guard(core.publicKey);
 export const thumbprint = guard(core.thumbprint);

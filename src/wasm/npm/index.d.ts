@@ -64,8 +64,46 @@ export interface MinimiseOptions {
   maxDepth?: number;
 }
 
+/**
+ * Recipient and metadata limits (docs/SECURITY.md, "Limits"), checked when sealing and when
+ * opening; `limit_exceeded` beyond. Values above the format's limits count as those limits.
+ */
+export interface EnvelopeLimitOptions {
+  /** Most recipients (default and ceiling 64). */
+  maxRecipients?: number;
+  /** Most metadata entries (default and ceiling 64). */
+  maxMetadataEntries?: number;
+  /** Most bytes of metadata keys and values, UTF-8 (default and ceiling 4096). */
+  maxMetadataBytes?: number;
+}
+/** Limits on what is opened: the envelope limits, its size and its chunk count. */
+export interface OpenLimitOptions extends EnvelopeLimitOptions {
+  /** Most payload chunks (default: no limit); `limit_exceeded` beyond, before decrypting. */
+  maxChunks?: number;
+  /**
+   * Largest envelope in bytes of the form given: binary bytes, or the UTF-8 bytes of JSON text
+   * (an object counts as its `JSON.stringify` text); default: no limit; `too_large` beyond.
+   */
+  maxEnvelopeBytes?: number;
+}
+export interface OpenOptions extends OpenLimitOptions {
+  /** The payload as a string (UTF-8, default) or as bytes. */
+  output?: 'string' | 'bytes';
+}
+/** `openAndVerify`'s options: opening limits, and the JSON limits for verifying the payload. */
+export interface OpenAndVerifyOptions extends OpenLimitOptions, Pick<MinimiseOptions, 'maxBytes' | 'maxDepth'> {}
+/** Limits on a policy document; each exceeded is `invalid_policy` with a detail naming it. */
+export interface PolicyParseOptions {
+  /** Largest document in bytes (default 1 MiB). */
+  maxBytes?: number;
+  /** Deepest nesting (default 32, never above 64). */
+  maxDepth?: number;
+  /** Most rules, and most forbidden paths (default and ceiling 4096). */
+  maxRules?: number;
+}
+
 export type EnvelopeFormat = 'json' | 'string' | 'binary';
-export interface SealOptions {
+export interface SealOptions extends EnvelopeLimitOptions {
   /** Envelope form: JSON envelope object (default), the same as a string, or binary bytes. */
   format?: EnvelopeFormat;
   /** Name this policy in the header (sealed as is: nothing is minimised). `seal` only. */
@@ -137,7 +175,7 @@ export class Policy {
   /** A built-in profile; `unknown_policy` if absent. */
   static builtin(id: string): Policy;
   /** A policy document as JSON text, UTF-8 bytes or an object; `invalid_policy` lists every problem. */
-  static parse(policy: string | Uint8Array | object): Policy;
+  static parse(policy: string | Uint8Array | object, options?: PolicyParseOptions): Policy;
   readonly id: string;
   readonly version: string;
   readonly title: string;
@@ -194,9 +232,9 @@ export function minimiseAndSeal(payload: PayloadInput, policy: PolicyInput, reci
 export function minimiseAndSeal(payload: PayloadInput, policy: PolicyInput, recipients: RecipientsInput,
   options?: MinimiseAndSealOptions): { envelope: Envelope; receipt: Receipt; payload: string };
 
-export function open(envelope: Envelope, privateKey: PrivateKeyInput, options: { output: 'bytes' }):
+export function open(envelope: Envelope, privateKey: PrivateKeyInput, options: OpenOptions & { output: 'bytes' }):
   { payload: Uint8Array; header: Header };
-export function open(envelope: Envelope, privateKey: PrivateKeyInput, options?: { output?: 'string' }):
+export function open(envelope: Envelope, privateKey: PrivateKeyInput, options?: OpenOptions & { output?: 'string' }):
   { payload: string; header: Header };
 
 /**
@@ -204,8 +242,8 @@ export function open(envelope: Envelope, privateKey: PrivateKeyInput, options?: 
  * digest must match (else `unknown_policy`). `verification` is `null` when the header names no
  * policy (sealed as is).
  */
-export function openAndVerify(envelope: Envelope, privateKey: PrivateKeyInput, policy?: PolicyInput):
-  { payload: string; header: Header; verification: Verification | null };
+export function openAndVerify(envelope: Envelope, privateKey: PrivateKeyInput, policy?: PolicyInput,
+  options?: OpenAndVerifyOptions): { payload: string; header: Header; verification: Verification | null };
 
 export function generateKeyPair(): { privateJwk: PrivateJwk; publicJwk: PublicJwk; kid: string };
 /** The public JWK of a private key. */

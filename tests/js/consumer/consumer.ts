@@ -13,6 +13,7 @@ export async function main(orderText: string): Promise<void> {
   const ps: ProfileInfo[] = profiles();
   const policy: Policy = Policy.builtin(ps[0].id);
   const custom = Policy.parse({ minseal_policy: 1 });
+  const small = Policy.parse('{}', { maxBytes: 1024, maxDepth: 8, maxRules: 10 });
   const digest: string = policy.digest;
   const canon: string = custom.canonicalJson();
 
@@ -46,6 +47,10 @@ export async function main(orderText: string): Promise<void> {
   const u2: Uint8Array = o2.payload;
   const ov = openAndVerify(j2, kp.privateJwk, policy);
   const conforms: boolean | undefined = ov.verification?.conforms;
+  const limited = open(eb, kp.privateJwk, { output: 'bytes', maxEnvelopeBytes: 1 << 20, maxChunks: 16 });
+  const u3: Uint8Array = limited.payload;
+  const ov2 = openAndVerify(eb, kp.privateJwk, undefined, { maxRecipients: 1, maxBytes: 1024 });
+  seal('{}', pub, { maxRecipients: 1, maxMetadataEntries: 2, maxMetadataBytes: 64 });
 
   try {
     open(ej, kp.privateJwk);
@@ -68,8 +73,12 @@ export async function main(orderText: string): Promise<void> {
   seal({ a: 1 }, pub);
   // @ts-expect-error: Policy has no public constructor
   new Policy();
+  // @ts-expect-error: maxChunks is an opening limit, not a sealing one
+  seal('{}', pub, { maxChunks: 1 });
+  // @ts-expect-error: limits are numbers
+  open(eb, kp.privateJwk, { maxEnvelopeBytes: '1 MiB' });
   // @ts-expect-error: open without output:'bytes' gives a string
   const wrong3: Uint8Array = open(ej, kp.privateJwk).payload;
 
-  void [v, digest, canon, kid, d, t, payload, removed, reason, ver, createdAt, s1, u2, conforms, wrong1, wrong2, wrong3];
+  void [v, digest, canon, small, kid, d, t, payload, removed, reason, ver, createdAt, s1, u2, u3, ov2, conforms, wrong1, wrong2, wrong3];
 }
