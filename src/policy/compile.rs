@@ -151,7 +151,7 @@ impl Nfa {
             }
             i += 1;
         }
-        set.sort_unstable();
+        crate::sort::sort_by(set, u32::cmp);
         set.dedup();
     }
 }
@@ -229,7 +229,7 @@ pub(crate) fn compile(doc: &Doc) -> Result<Automaton, String> {
             .iter()
             .flat_map(|&q| nfa.s[q as usize].named.iter().map(|(n, _)| n.as_str()))
             .collect();
-        names.sort_unstable();
+        crate::sort::sort_by(&mut names, |a, b| a.cmp(b));
         names.dedup();
         let mut named = Vec::new();
         for n in names {
@@ -238,13 +238,13 @@ pub(crate) fn compile(doc: &Doc) -> Result<Automaton, String> {
                 named.push((n.as_bytes().into(), intern(t, &mut sets)));
             }
         }
-        named.sort_by(|a: &(Box<[u8]>, u32), b| a.0.cmp(&b.0));
+        crate::sort::sort_by(&mut named, |a: &(Box<[u8]>, u32), b| a.0.cmp(&b.0));
 
         let mut rules: Vec<u16> = set
             .iter()
             .flat_map(|&q| nfa.s[q as usize].rules.clone())
             .collect();
-        rules.sort_unstable();
+        crate::sort::sort_by(&mut rules, u16::cmp);
         let matched = (!rules.is_empty()).then(|| merge(&doc.rules, &rules, &doc.allow));
         check_transform_output(&doc.rules, &rules, matched.as_ref())?;
         states.push(DState {

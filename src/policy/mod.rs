@@ -55,16 +55,8 @@ impl Policy {
             max_bytes: MAX_POLICY_BYTES,
             max_depth: 32,
         };
-        crate::json::validate(bytes, &limits)
+        let value = crate::json::value::parse_within(bytes, &limits)
             .map_err(|e| invalid(vec![format!("{}: {}", e.code(), e.message())]))?;
-        let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-            invalid(vec![format!(
-                "line {}, column {}: {}",
-                e.line(),
-                e.column(),
-                e
-            )])
-        })?;
         let doc = model::read(&value).map_err(invalid)?;
         let canonical_bytes =
             crate::jcs::canonicalize(&value).map_err(|e| invalid(vec![e.message().to_owned()]))?;

@@ -8,10 +8,9 @@
 use super::header::{Header, FORMAT_VERSION};
 use super::hpke_stanza::{Stanza, ENC_LEN, STANZA_CT_LEN};
 use super::Envelope;
-use crate::json::value::{self as strict_json, StrictError};
+use crate::json::{Object, Value};
 use crate::keys::{base64url_decode, base64url_encode};
 use crate::{Error, ErrorCode, Result};
-use serde_json::{Map, Value};
 
 fn malformed(msg: impl Into<String>) -> Error {
     Error::new(ErrorCode::MalformedEnvelope, msg)
@@ -48,13 +47,8 @@ impl Envelope {
     /// non-canonical base64url, stanzas that disagree with the header: all errors. The header
     /// object is re-canonicalised with RFC 8785.
     pub fn from_json(text: &str) -> Result<Envelope> {
-        let value = match strict_json::parse(text.as_bytes()) {
-            Ok(v) => v,
-            Err(StrictError::Syntax(s)) => {
-                return Err(malformed(format!("envelope is not JSON ({s})")))
-            }
-            Err(StrictError::Duplicate(s)) => return Err(malformed(format!("envelope: {s}"))),
-        };
+        let value = crate::json::value::parse(text.as_bytes())
+            .map_err(|e| malformed(format!("envelope: {}", e.message())))?;
         let Value::Object(m) = value else {
             return Err(malformed("envelope must be a JSON object"));
         };
@@ -78,7 +72,7 @@ impl Envelope {
             return Err(malformed("header has members in a non-canonical form"));
         }
         for k in m.keys() {
-            if !matches!(k.as_str(), "minseal" | "header" | "recipients" | "payload") {
+            if !matches!(k, "minseal" | "header" | "recipients" | "payload") {
                 return Err(malformed(format!("unknown member \"{k}\"")));
             }
         }
@@ -134,9 +128,9 @@ fn parse_stanzas(v: Option<&Value>, header: &Header) -> Result<Vec<Stanza>> {
         .collect()
 }
 
-fn check_members(o: &Map<String, Value>, i: usize) -> Result<()> {
+fn check_members(o: &Object, i: usize) -> Result<()> {
     for k in o.keys() {
-        if !matches!(k.as_str(), "kid" | "enc" | "ct") {
+        if !matches!(k, "kid" | "enc" | "ct") {
             return Err(malformed(format!(
                 "recipients[{i}]: unknown member \"{k}\""
             )));
