@@ -248,7 +248,9 @@ fn store(dir: &Path, key: &SecretKey, r: &api::Received) -> std::io::Result<Valu
         "kid": key.kid(),
         "policy": policy,
         "payload": { "sha256": sha, "bytes": r.payload.len(), "file": format!("{id}.json") },
-        "header": r.header.to_value(),
+        "header": minseal::jcs::canonicalize(&r.header.to_value())
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Value>(&b).ok()),
         "verification": verification,
     });
     write_new(&dir.join(format!("{id}.json")), &r.payload)?;

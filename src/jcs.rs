@@ -5,8 +5,8 @@
 //! integers, so this implementation accepts integers in the I-JSON safe range (|n| < 2^53) and
 //! rejects every other number; that keeps it exact without an ECMAScript number formatter.
 
+use crate::json::Value;
 use crate::{Error, ErrorCode, Result};
-use serde_json::Value;
 
 /// Largest integer JCS (and JavaScript) represents exactly: 2^53 - 1.
 const MAX_SAFE: u64 = (1 << 53) - 1;
@@ -25,8 +25,8 @@ fn write_value(value: &Value, out: &mut Vec<u8>) -> Result<()> {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(true) => out.extend_from_slice(b"true"),
         Value::Bool(false) => out.extend_from_slice(b"false"),
-        Value::Number(n) => {
-            let text = match (n.as_u64(), n.as_i64()) {
+        Value::Number(_) => {
+            let text = match (value.as_u64(), value.as_i64()) {
                 (Some(u), _) if u <= MAX_SAFE => u.to_string(),
                 (_, Some(i)) if i.unsigned_abs() <= MAX_SAFE => i.to_string(),
                 _ => {
@@ -51,8 +51,14 @@ fn write_value(value: &Value, out: &mut Vec<u8>) -> Result<()> {
         }
         Value::Object(map) => {
             // RFC 8785 §3.2.3: sort by the UTF-16 code units of the keys.
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+            // Members are kept in UTF-8 (code point) order, which differs from UTF-16 order
+            // only between keys above U+FFFF (4-byte UTF-8) and keys in U+E000..=U+FFFF.
+            let mut entries: Vec<&(String, Value)> = map.iter().collect();
+            if map.keys().any(|k| k.bytes().any(|b| b >= 0xf0)) {
+                crate::sort::sort_by(&mut entries, |a, b| {
+                    a.0.encode_utf16().cmp(b.0.encode_utf16())
+                });
+            }
             out.push(b'{');
             for (i, (k, v)) in entries.into_iter().enumerate() {
                 if i > 0 {
@@ -70,52 +76,30 @@ fn write_value(value: &Value, out: &mut Vec<u8>) -> Result<()> {
 
 /// RFC 8785 §3.2.2.2 string serialisation (the ECMAScript JSON.stringify rules).
 pub(crate) fn write_string(s: &str, out: &mut Vec<u8>) {
-    out.push(b'"');
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let esc: Option<&[u8]> = match b {
-            b'"' => Some(b"\\\""),
-            b'\\' => Some(b"\\\\"),
-            0x08 => Some(b"\\b"),
-            0x0c => Some(b"\\f"),
-            b'\n' => Some(b"\\n"),
-            b'\r' => Some(b"\\r"),
-            b'\t' => Some(b"\\t"),
-            0x00..=0x1f => None,
-            _ => continue,
-        };
-        out.extend_from_slice(&bytes[start..i]);
-        match esc {
-            Some(e) => out.extend_from_slice(e),
-            None => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.extend_from_slice(b"\\u00");
-                out.push(HEX[(b >> 4) as usize]);
-                out.push(HEX[(b & 0xf) as usize]);
-            }
-        }
-        start = i + 1;
-    }
-    out.extend_from_slice(&bytes[start..]);
-    out.push(b'"');
+    crate::json::escape::write_str(s, out);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::value::parse;
+
+    fn json(text: &str) -> Value {
+        parse(text.as_bytes()).unwrap()
+    }
 
     #[test]
     fn sorts_keys_by_utf16_and_escapes_like_ecmascript() {
         // RFC 8785 §3.2.3 example ordering: "\r" < "1" < "\u0080" < "\u00f6" < "\u20ac" < "😀" < "ﬂ"
-        let v = json!({"\u{20ac}": 1, "\r": 2, "\u{fb33}": 3, "1": 4, "\u{1f600}": 5, "\u{80}": 6, "\u{f6}": 7});
+        let v = json(
+            "{\"\u{20ac}\": 1, \"\\r\": 2, \"\u{fb33}\": 3, \"1\": 4, \"\u{1f600}\": 5, \"\u{80}\": 6, \"\u{f6}\": 7}",
+        );
         let got = String::from_utf8(canonicalize(&v).unwrap()).unwrap();
         assert_eq!(
             got,
             "{\"\\r\":2,\"1\":4,\"\u{80}\":6,\"\u{f6}\":7,\"\u{20ac}\":1,\"\u{1f600}\":5,\"\u{fb33}\":3}"
         );
-        let v = json!({"b": [true, null, "a\u{1}\"\\/"], "a": -9007199254740991i64});
+        let v = json(r#"{"b": [true, null, "a\u0001\"\\\/"], "a": -9007199254740991}"#);
         assert_eq!(
             String::from_utf8(canonicalize(&v).unwrap()).unwrap(),
             r#"{"a":-9007199254740991,"b":[true,null,"a\u0001\"\\/"]}"#
@@ -125,9 +109,10 @@ mod tests {
     #[test]
     fn refuses_inexact_numbers() {
         for v in [
-            json!(1.5),
-            json!(9007199254740992u64),
-            json!(-9007199254740992i64),
+            json("1.5"),
+            json("9007199254740992"),
+            json("-9007199254740992"),
+            json("-0"),
         ] {
             assert_eq!(
                 canonicalize(&v).unwrap_err().code(),

@@ -22,6 +22,7 @@ pub mod minimise;
 pub mod policy;
 pub mod policy_ref;
 pub mod seal;
+mod sort;
 
 pub use error::{Error, ErrorCode, Result};
 pub use policy_ref::PolicyRef;

@@ -561,6 +561,14 @@ fn verification_json(v: &Verification) -> serde_json::Value {
     })
 }
 
+/// The header as a serde_json value, for pretty-printing (members sorted, as in its JCS form).
+fn header_json(header: &Header) -> serde_json::Value {
+    minseal::jcs::canonicalize(&header.to_value())
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
 fn pretty(v: &serde_json::Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
 }
@@ -574,7 +582,7 @@ fn write_receipt(path: Option<&Path>, receipt: &minimise::Receipt) -> Result<()>
 
 fn write_header(path: Option<&Path>, header: &Header) -> Result<()> {
     match path {
-        Some(p) => write_file(p, format!("{}\n", pretty(&header.to_value())).as_bytes()),
+        Some(p) => write_file(p, format!("{}\n", pretty(&header_json(header))).as_bytes()),
         None => Ok(()),
     }
 }

@@ -8,10 +8,11 @@
 mod dup;
 pub(crate) mod escape;
 pub(crate) mod scan;
-pub(crate) mod value;
+pub mod value;
 
 pub(crate) use dup::DupCheck;
 pub(crate) use scan::Scanner;
+pub use value::{Object, Value};
 
 use crate::{Error, ErrorCode, Result};
 

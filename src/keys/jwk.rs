@@ -1,9 +1,8 @@
 //! JWK (RFC 7517/8037) and JWK Set import/export for X25519 keys, and RFC 7638 thumbprints.
 
 use super::{b64, invalid_key, PublicKey, SecretKey, KEY_LEN};
-use crate::json::value::{self as strict_json, StrictError};
+use crate::json::{Object, Value};
 use crate::Result;
-use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, Zeroizing};
@@ -46,21 +45,20 @@ pub(super) fn private_jwk(key: &SecretKey) -> Zeroizing<String> {
     ))
 }
 
-fn parse_object(text: &str, what: &str) -> Result<Map<String, Value>> {
+fn parse_object(text: &str, what: &str) -> Result<Object> {
     if text.len() > MAX_JWK_TEXT {
         return Err(invalid_key(format!(
             "{what} is larger than {MAX_JWK_TEXT} bytes"
         )));
     }
-    match strict_json::parse(text.as_bytes()) {
+    match crate::json::value::parse(text.as_bytes()) {
         Ok(Value::Object(m)) => Ok(m),
         Ok(_) => Err(invalid_key(format!("{what} must be a JSON object"))),
-        Err(StrictError::Syntax(s)) => Err(invalid_key(format!("{what} is not JSON ({s})"))),
-        Err(StrictError::Duplicate(s)) => Err(invalid_key(format!("{what}: {s}"))),
+        Err(e) => Err(invalid_key(format!("{what}: {}", e.message()))),
     }
 }
 
-fn member_str<'a>(obj: &'a Map<String, Value>, name: &str, at: &str) -> Result<Option<&'a str>> {
+fn member_str<'a>(obj: &'a Object, name: &str, at: &str) -> Result<Option<&'a str>> {
     match obj.get(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
@@ -71,7 +69,7 @@ fn member_str<'a>(obj: &'a Map<String, Value>, name: &str, at: &str) -> Result<O
 }
 
 /// Checks kty/crv/use and decodes `x`; `at` prefixes messages (e.g. `keys[2]: `).
-fn parse_public_members(obj: &Map<String, Value>, at: &str) -> Result<PublicKey> {
+fn parse_public_members(obj: &Object, at: &str) -> Result<PublicKey> {
     match member_str(obj, "kty", at)? {
         Some("OKP") => {}
         Some(_) => return Err(invalid_key(format!("{at}\"kty\" must be \"OKP\""))),
@@ -99,7 +97,7 @@ fn parse_public_members(obj: &Map<String, Value>, at: &str) -> Result<PublicKey>
     PublicKey::from_bytes(bytes).map_err(|e| invalid_key(format!("{at}\"x\": {}", e.message())))
 }
 
-fn parse_public_object(obj: &Map<String, Value>, at: &str) -> Result<PublicKey> {
+fn parse_public_object(obj: &Object, at: &str) -> Result<PublicKey> {
     if obj.contains_key("d") {
         return Err(invalid_key(format!(
             "{at}a private JWK (with \"d\") was given where a public key is expected"

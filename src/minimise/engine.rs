@@ -15,8 +15,9 @@ use crate::policy::model::{
     Transform, T_ANY, T_ARRAY, T_BOOLEAN, T_INTEGER, T_NULL, T_NUMBER, T_OBJECT, T_STRING,
 };
 use crate::policy::{path, Inner};
+use crate::sort::StringSet;
 use crate::{Error, ErrorCode, Result};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 #[derive(Clone, Copy)]
@@ -199,8 +200,10 @@ pub(crate) struct Outcome {
     pub(crate) transformed: HashMap<u32, (&'static str, u64)>,
     pub(crate) kept: u64,
     pub(crate) transformed_leaves: u64,
-    pub(crate) missing: BTreeSet<String>,
-    pub(crate) not_transformed: BTreeSet<String>,
+    /// Sorted, distinct.
+    pub(crate) missing: Vec<String>,
+    /// Sorted, distinct.
+    pub(crate) not_transformed: Vec<String>,
 }
 
 pub(crate) struct Engine<'a> {
@@ -219,8 +222,8 @@ pub(crate) struct Engine<'a> {
     kept: u64,
     transformed_leaves: u64,
     frames: Vec<Frame>,
-    missing: BTreeSet<String>,
-    not_transformed: BTreeSet<String>,
+    missing: StringSet,
+    not_transformed: StringSet,
     key: Option<&'a [u8]>,
     justified: bool,
     verify: bool,
@@ -253,8 +256,8 @@ impl<'a> Engine<'a> {
             kept: 0,
             transformed_leaves: 0,
             frames: Vec::new(),
-            missing: BTreeSet::new(),
-            not_transformed: BTreeSet::new(),
+            missing: StringSet::default(),
+            not_transformed: StringSet::default(),
             key,
             justified,
             verify,
@@ -279,8 +282,8 @@ impl<'a> Engine<'a> {
             transformed: e.transformed,
             kept: e.kept,
             transformed_leaves: e.transformed_leaves,
-            missing: e.missing,
-            not_transformed: e.not_transformed,
+            missing: e.missing.into_sorted(),
+            not_transformed: e.not_transformed.into_sorted(),
         })
     }
 

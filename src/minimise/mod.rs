@@ -14,7 +14,6 @@ use crate::policy::Policy;
 use crate::{Error, ErrorCode, Result};
 use engine::{Engine, Outcome};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
 
 /// Shortest pseudonymisation key accepted for `hash`.
 pub const MIN_HASH_KEY_BYTES: usize = 16;
@@ -149,7 +148,7 @@ fn removed_entries(o: &Outcome) -> Vec<RemovedEntry> {
             }
         }
     }
-    v.sort_by(|a, b| {
+    crate::sort::sort_by(&mut v, |a, b| {
         a.path
             .cmp(&b.path)
             .then(a.reason.as_str().cmp(b.reason.as_str()))
@@ -188,7 +187,7 @@ pub fn minimise(policy: &Policy, payload: &[u8], opts: &MinimiseOptions) -> Resu
         }
     }
     if !o.missing.is_empty() {
-        let missing: Vec<String> = o.missing.iter().cloned().collect();
+        let missing = o.missing;
         return Err(Error::with_details(
             ErrorCode::MissingRequired,
             format!("{} required path(s) missing", missing.len()),
@@ -204,7 +203,7 @@ pub fn minimise(policy: &Policy, payload: &[u8], opts: &MinimiseOptions) -> Resu
             count: *count,
         })
         .collect();
-    transformed.sort_by(|a, b| a.path.cmp(&b.path));
+    crate::sort::sort_by(&mut transformed, |a, b| a.path.cmp(&b.path));
     let removed_leaves: u64 = removed.iter().map(|e| e.leaves).sum();
     let counts = Counts {
         input_leaves: o.kept + o.transformed_leaves + removed_leaves,
@@ -241,7 +240,7 @@ pub fn minimise(policy: &Policy, payload: &[u8], opts: &MinimiseOptions) -> Resu
 pub fn verify(policy: &Policy, payload: &[u8], opts: &MinimiseOptions) -> Result<Verification> {
     check_key(opts)?;
     let o = run(policy, payload, opts, None, true)?;
-    let mut set: BTreeMap<(String, ViolationKind), ()> = BTreeMap::new();
+    let mut violations = Vec::new();
     for e in removed_entries(&o) {
         let kind = match e.reason {
             RemovalReason::NotAllowed => ViolationKind::NotAllowed,
@@ -249,18 +248,18 @@ pub fn verify(policy: &Policy, payload: &[u8], opts: &MinimiseOptions) -> Result
             RemovalReason::Sensitive => ViolationKind::Sensitive,
             RemovalReason::TypeMismatch => ViolationKind::TypeMismatch,
         };
-        set.insert((e.path, kind), ());
+        violations.push(Violation { path: e.path, kind });
     }
-    for p in &o.not_transformed {
-        set.insert((p.clone(), ViolationKind::NotTransformed), ());
+    for (paths, kind) in [
+        (o.not_transformed, ViolationKind::NotTransformed),
+        (o.missing, ViolationKind::MissingRequired),
+    ] {
+        violations.extend(paths.into_iter().map(|path| Violation { path, kind }));
     }
-    for p in &o.missing {
-        set.insert((p.clone(), ViolationKind::MissingRequired), ());
-    }
-    let violations: Vec<Violation> = set
-        .into_keys()
-        .map(|(path, kind)| Violation { path, kind })
-        .collect();
+    crate::sort::sort_by(&mut violations, |a, b| {
+        a.path.cmp(&b.path).then(a.kind.cmp(&b.kind))
+    });
+    violations.dedup_by(|a, b| a.path == b.path && a.kind == b.kind);
     Ok(Verification {
         conforms: violations.is_empty(),
         violations,

@@ -2,11 +2,9 @@
 //! and the digest of the exact output bytes.
 
 use crate::json::write_string;
-use serde::Serialize;
 
 /// Why a subtree was removed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RemovalReason {
     /// No rule keeps it.
     NotAllowed,
@@ -31,7 +29,7 @@ impl RemovalReason {
 }
 
 /// Policy identification in a receipt.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReceiptPolicy {
     /// Policy id.
     pub id: String,
@@ -42,7 +40,7 @@ pub struct ReceiptPolicy {
 }
 
 /// Leaf counts (a leaf is a scalar or an empty object/array).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
     /// Leaves in the input.
     pub input_leaves: u64,
@@ -55,7 +53,7 @@ pub struct Counts {
 }
 
 /// One removed path (array indices collapsed to `[*]`), merged over occurrences.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RemovedEntry {
     /// Root of the removed subtree.
     pub path: String,
@@ -68,7 +66,7 @@ pub struct RemovedEntry {
 }
 
 /// One transformed path, merged over occurrences.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TransformedEntry {
     /// The transformed node's path.
     pub path: String,
@@ -79,7 +77,7 @@ pub struct TransformedEntry {
 }
 
 /// Digest of the minimised payload.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PayloadDigest {
     /// SHA-256 of the output bytes, lowercase hex.
     pub sha256: String,
@@ -88,7 +86,7 @@ pub struct PayloadDigest {
 }
 
 /// The record of one minimisation (POLICY.md, "Receipt").
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Receipt {
     /// Always 1.
     pub minseal_receipt: u32,

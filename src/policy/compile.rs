@@ -159,7 +159,7 @@ impl Nfa {
     /// by name) and returns the names in that order.
     fn rank_names(&mut self) -> Vec<Arc<[u8]>> {
         let mut sorted: Vec<&str> = self.names.iter().map(String::as_str).collect();
-        sorted.sort_unstable();
+        crate::sort::sort_by(&mut sorted, |a, b| a.cmp(b));
         // Names are distinct, so each is found at its rank.
         let rank: Vec<u32> = self
             .names
@@ -185,7 +185,19 @@ impl Nfa {
             }
             i += 1;
         }
-        set.sort_unstable();
+        // Sets are small (a handful of NFA states): sort in place without the crate sort's
+        // index and slot allocations, which would dominate a policy load.
+        if set.len() <= 32 {
+            for j in 1..set.len() {
+                let mut k = j;
+                while k > 0 && set[k - 1] > set[k] {
+                    set.swap(k - 1, k);
+                    k -= 1;
+                }
+            }
+        } else {
+            crate::sort::sort_by(set, u32::cmp);
+        }
         set.dedup();
     }
 }
@@ -270,7 +282,7 @@ pub(crate) fn compile(doc: &Doc) -> Result<Automaton, String> {
         let mut other_set = base.clone();
         nfa.close(&mut other_set);
         let other = intern(&other_set, &mut sets);
-        edges.sort_unstable();
+        crate::sort::sort_by(&mut edges, u64::cmp);
         let mut named: Vec<(Arc<[u8]>, u32)> = Vec::new();
         let mut t = Vec::new();
         let mut i = 0;
@@ -294,7 +306,7 @@ pub(crate) fn compile(doc: &Doc) -> Result<Automaton, String> {
             .iter()
             .flat_map(|&q| nfa.s[q as usize].rules.iter().copied())
             .collect();
-        rules.sort_unstable();
+        crate::sort::sort_by(&mut rules, u16::cmp);
         let matched = (!rules.is_empty()).then(|| merge(&doc.rules, &rules, &doc.allow));
         check_transform_output(&doc.rules, &rules, matched.as_ref())?;
         states.push(DState {

@@ -48,12 +48,15 @@ impl Default for PolicyLimits {
 
 /// The configured rule limit, below the loader's own [`MAX_RULES`] (which `model::read` checks
 /// for every load, so only a lower limit needs checking here).
-fn check_rule_counts(value: &serde_json::Value, max: usize) -> Result<()> {
+fn check_rule_counts(value: &crate::json::Value, max: usize) -> Result<()> {
     if max >= MAX_RULES {
         return Ok(());
     }
+    let crate::json::Value::Object(doc) = value else {
+        return Ok(());
+    };
     for (member, what) in [("rules", "rules"), ("forbidden", "forbidden paths")] {
-        if let Some(a) = value.get(member).and_then(serde_json::Value::as_array) {
+        if let Some(crate::json::Value::Array(a)) = doc.get(member) {
             if a.len() > max {
                 return Err(invalid(vec![format!(
                     "$.{member}: {} {what}, over the max_rules limit of {max}",
@@ -103,16 +106,8 @@ impl Policy {
             max_bytes: limits.max_bytes,
             max_depth: limits.max_depth.min(HARD_MAX_POLICY_DEPTH),
         };
-        crate::json::validate(bytes, &json_limits)
+        let value = crate::json::value::parse_within(bytes, &json_limits)
             .map_err(|e| invalid(vec![format!("{}: {}", e.code(), e.message())]))?;
-        let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-            invalid(vec![format!(
-                "line {}, column {}: {}",
-                e.line(),
-                e.column(),
-                e
-            )])
-        })?;
         check_rule_counts(&value, limits.max_rules)?;
         let doc = model::read(&value).map_err(invalid)?;
         let canonical_bytes =

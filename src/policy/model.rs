@@ -2,7 +2,7 @@
 //! (a serde derive would stop at the first).
 
 use super::path::{self, Seg};
-use serde_json::{Map, Value};
+use crate::json::{Object, Value};
 
 /// Type bits for `type`. `NUMBER` implies `INTEGER` once normalised (see [`norm_types`]).
 pub(crate) const T_STRING: u8 = 1;
@@ -170,21 +170,15 @@ impl Ctx {
         self.problems.push(format!("{at}: {what}"));
     }
 
-    fn fields(&mut self, at: &str, obj: &Map<String, Value>, allowed: &[&str]) {
+    fn fields(&mut self, at: &str, obj: &Object, allowed: &[&str]) {
         for k in obj.keys() {
-            if !allowed.contains(&k.as_str()) {
+            if !allowed.contains(&k) {
                 self.p(at, format_args!("unknown field `{k}`"));
             }
         }
     }
 
-    fn string(
-        &mut self,
-        at: &str,
-        obj: &Map<String, Value>,
-        key: &str,
-        required: bool,
-    ) -> Option<String> {
+    fn string(&mut self, at: &str, obj: &Object, key: &str, required: bool) -> Option<String> {
         match obj.get(key) {
             Some(Value::String(s)) => Some(s.clone()),
             Some(_) => {
@@ -200,7 +194,7 @@ impl Ctx {
         }
     }
 
-    fn boolean(&mut self, at: &str, obj: &Map<String, Value>, key: &str) -> bool {
+    fn boolean(&mut self, at: &str, obj: &Object, key: &str) -> bool {
         match obj.get(key) {
             Some(Value::Bool(b)) => *b,
             Some(_) => {
@@ -211,7 +205,7 @@ impl Ctx {
         }
     }
 
-    fn uint(&mut self, at: &str, obj: &Map<String, Value>, key: &str, max: u64) -> Option<u64> {
+    fn uint(&mut self, at: &str, obj: &Object, key: &str, max: u64) -> Option<u64> {
         match obj.get(key).map(Value::as_u64) {
             Some(Some(n)) if n <= max => Some(n),
             Some(_) => {
@@ -258,9 +252,9 @@ impl Ctx {
 /// Every number in a policy must be an integer below 2^53 (JCS here is integer-only).
 fn check_numbers(v: &Value, at: &str, ctx: &mut Ctx) {
     match v {
-        Value::Number(n) => {
-            let ok = n.as_u64().is_some_and(|u| u < 1 << 53)
-                || n.as_i64().is_some_and(|i| i.unsigned_abs() < 1 << 53);
+        Value::Number(_) => {
+            let ok = v.as_u64().is_some_and(|u| u < 1 << 53)
+                || v.as_i64().is_some_and(|i| i.unsigned_abs() < 1 << 53);
             if !ok {
                 ctx.p(
                     at,

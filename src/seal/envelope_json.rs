@@ -10,10 +10,9 @@ use super::hpke_stanza::{Stanza, ENC_LEN, STANZA_CT_LEN};
 use super::limits::EnvelopeLimits;
 use super::stream::TAG_LEN;
 use super::Envelope;
-use crate::json::value::{self as strict_json, StrictError};
+use crate::json::{Object, Value};
 use crate::keys::{base64url_decode, base64url_encode};
 use crate::{Error, ErrorCode, Result};
-use serde_json::{Map, Value};
 
 fn malformed(msg: impl Into<String>) -> Error {
     Error::new(ErrorCode::MalformedEnvelope, msg)
@@ -57,13 +56,8 @@ impl Envelope {
     /// metadata, and the chunk count the payload's length implies).
     pub fn from_json_with_limits(text: &str, limits: &EnvelopeLimits) -> Result<Envelope> {
         limits.check_size(text.len() as u64)?;
-        let value = match strict_json::parse(text.as_bytes()) {
-            Ok(v) => v,
-            Err(StrictError::Syntax(s)) => {
-                return Err(malformed(format!("envelope is not JSON ({s})")))
-            }
-            Err(StrictError::Duplicate(s)) => return Err(malformed(format!("envelope: {s}"))),
-        };
+        let value = crate::json::value::parse(text.as_bytes())
+            .map_err(|e| malformed(format!("envelope: {}", e.message())))?;
         let Value::Object(m) = value else {
             return Err(malformed("envelope must be a JSON object"));
         };
@@ -88,7 +82,7 @@ impl Envelope {
             return Err(malformed("header has members in a non-canonical form"));
         }
         for k in m.keys() {
-            if !matches!(k.as_str(), "minseal" | "header" | "recipients" | "payload") {
+            if !matches!(k, "minseal" | "header" | "recipients" | "payload") {
                 return Err(malformed(format!("unknown member \"{k}\"")));
             }
         }
@@ -145,9 +139,9 @@ fn parse_stanzas(v: Option<&Value>, header: &Header) -> Result<Vec<Stanza>> {
         .collect()
 }
 
-fn check_members(o: &Map<String, Value>, i: usize) -> Result<()> {
+fn check_members(o: &Object, i: usize) -> Result<()> {
     for k in o.keys() {
-        if !matches!(k.as_str(), "kid" | "enc" | "ct") {
+        if !matches!(k, "kid" | "enc" | "ct") {
             return Err(malformed(format!(
                 "recipients[{i}]: unknown member \"{k}\""
             )));

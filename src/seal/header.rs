@@ -5,9 +5,8 @@
 //! parsed header must re-serialise to the very bytes it was read from.
 
 use super::limits::*;
-use crate::json::value::{self as strict_json, StrictError};
+use crate::json::{Object, Value};
 use crate::{Error, ErrorCode, PolicyRef, Result};
-use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// The format version this library writes and reads.
@@ -45,39 +44,48 @@ fn malformed(msg: impl Into<String>) -> Error {
 impl Header {
     /// The header as a JSON object (members as in docs/FORMAT.md).
     pub fn to_value(&self) -> Value {
-        let mut m = Map::new();
-        m.insert("minseal".into(), Value::from(FORMAT_VERSION));
-        let mut suite = Map::new();
-        suite.insert("kem".into(), Value::from(KEM_ID));
-        suite.insert("kdf".into(), Value::from(KDF_ID));
-        suite.insert("aead".into(), Value::from(AEAD_ID));
-        m.insert("suite".into(), Value::Object(suite));
-        m.insert(
-            "recipients".into(),
-            Value::Array(self.recipients.iter().cloned().map(Value::String).collect()),
-        );
+        let num = |n: u64| Value::from(n);
+        let text = |s: &str| Value::String(s.to_owned());
+        let obj = |m: Vec<(&str, Value)>| {
+            Value::Object(Object::new(
+                m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+            ))
+        };
+        let mut m = vec![
+            ("minseal", num(FORMAT_VERSION)),
+            (
+                "suite",
+                obj(vec![
+                    ("kem", num(KEM_ID.into())),
+                    ("kdf", num(KDF_ID.into())),
+                    ("aead", num(AEAD_ID.into())),
+                ]),
+            ),
+            (
+                "recipients",
+                Value::Array(self.recipients.iter().map(|r| text(r)).collect()),
+            ),
+            ("content_type", text(&self.content_type)),
+            ("created_at", num(self.created_at)),
+            ("chunk_size", num(self.chunk_size.into())),
+        ];
         if let Some(p) = &self.policy {
-            let mut pm = Map::new();
-            pm.insert("id".into(), Value::String(p.id.clone()));
-            pm.insert("version".into(), Value::String(p.version.clone()));
-            pm.insert("digest".into(), Value::String(p.digest_hex()));
-            m.insert("policy".into(), Value::Object(pm));
+            let pm = vec![
+                ("id", text(&p.id)),
+                ("version", text(&p.version)),
+                ("digest", Value::String(p.digest_hex())),
+            ];
+            m.push(("policy", obj(pm)));
         }
-        m.insert(
-            "content_type".into(),
-            Value::String(self.content_type.clone()),
-        );
-        m.insert("created_at".into(), Value::from(self.created_at));
-        m.insert("chunk_size".into(), Value::from(self.chunk_size));
         if !self.metadata.is_empty() {
             let md = self
                 .metadata
                 .iter()
-                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .map(|(k, v)| (k.clone(), text(v)))
                 .collect();
-            m.insert("metadata".into(), Value::Object(md));
+            m.push(("metadata", Value::Object(Object::new(md))));
         }
-        Value::Object(m)
+        obj(m)
     }
 
     /// The RFC 8785 canonical bytes: the AAD of every AEAD and HPKE call.
@@ -180,13 +188,8 @@ impl Header {
                 bytes.len()
             )));
         }
-        let value = match strict_json::parse(bytes) {
-            Ok(v) => v,
-            Err(StrictError::Syntax(s)) => {
-                return Err(malformed(format!("header is not JSON ({s})")))
-            }
-            Err(StrictError::Duplicate(s)) => return Err(malformed(format!("header: {s}"))),
-        };
+        let value = crate::json::value::parse(bytes)
+            .map_err(|e| malformed(format!("header: {}", e.message())))?;
         let header = Header::from_value(&value)?;
         if header.canonical_bytes_for_parse()? != bytes {
             return Err(malformed("header bytes are not in RFC 8785 canonical form"));
@@ -243,7 +246,7 @@ impl Header {
         check_suite(suite)?;
         for k in m.keys() {
             if !matches!(
-                k.as_str(),
+                k,
                 "minseal"
                     | "suite"
                     | "recipients"
@@ -297,14 +300,18 @@ impl Header {
                         ),
                     ));
                 }
-                md.iter()
-                    .map(|(k, v)| match v {
-                        Value::String(s) => Ok((k.clone(), s.clone())),
-                        _ => Err(malformed(format!(
+                // Inserted one by one: `collect` into a BTreeMap would sort first (one more
+                // sort instantiation in the wasm); the members are already sorted.
+                let mut out = BTreeMap::new();
+                for (k, v) in md {
+                    let Value::String(s) = v else {
+                        return Err(malformed(format!(
                             "header: metadata \"{k}\" must be a string"
-                        ))),
-                    })
-                    .collect::<Result<BTreeMap<_, _>>>()?
+                        )));
+                    };
+                    out.insert(k.clone(), s.clone());
+                }
+                out
             }
             Some(_) => return Err(malformed("header: \"metadata\" must be an object")),
         };
@@ -321,7 +328,7 @@ impl Header {
     }
 }
 
-fn check_suite(s: &Map<String, Value>) -> Result<()> {
+fn check_suite(s: &Object) -> Result<()> {
     let want = [("kem", KEM_ID), ("kdf", KDF_ID), ("aead", AEAD_ID)];
     for (name, id) in want {
         match s.get(name) {
@@ -352,7 +359,7 @@ fn check_suite(s: &Map<String, Value>) -> Result<()> {
     Ok(())
 }
 
-fn parse_policy(p: &Map<String, Value>) -> Result<PolicyRef> {
+fn parse_policy(p: &Object) -> Result<PolicyRef> {
     if p.len() != 3 {
         return Err(malformed(
             "header: \"policy\" must have exactly id, version, digest",
@@ -372,7 +379,7 @@ fn parse_policy(p: &Map<String, Value>) -> Result<PolicyRef> {
     })
 }
 
-fn req_str<'a>(m: &'a Map<String, Value>, name: &str) -> Result<&'a str> {
+fn req_str<'a>(m: &'a Object, name: &str) -> Result<&'a str> {
     match m.get(name) {
         Some(Value::String(s)) => Ok(s),
         Some(_) => Err(malformed(format!("header: \"{name}\" must be a string"))),
@@ -380,7 +387,7 @@ fn req_str<'a>(m: &'a Map<String, Value>, name: &str) -> Result<&'a str> {
     }
 }
 
-fn req_int(m: &Map<String, Value>, name: &str) -> Result<u64> {
+fn req_int(m: &Object, name: &str) -> Result<u64> {
     match m.get(name) {
         Some(v) => v
             .as_u64()

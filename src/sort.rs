@@ -1,0 +1,88 @@
+//! The crate's one sort. Each `slice::sort*` instantiation costs several KiB of wasm (driftsort
+//! and its small-sorts per element type); this sorts `u32` indices with a `dyn` comparator, so
+//! the sort code exists once however many element types the crate orders.
+
+use core::cmp::Ordering;
+
+/// Stably sorts `v` by `cmp` (equal elements keep their order).
+pub(crate) fn sort_by<T>(v: &mut Vec<T>, cmp: impl Fn(&T, &T) -> Ordering) {
+    if v.len() < 2 {
+        return;
+    }
+    let order = {
+        let items = v.as_slice();
+        indices(
+            items.len(),
+            &mut |a, b| match (items.get(a), items.get(b)) {
+                (Some(x), Some(y)) => cmp(x, y),
+                _ => Ordering::Equal,
+            },
+        )
+    };
+    let mut slots: Vec<Option<T>> = v.drain(..).map(Some).collect();
+    v.extend(
+        order
+            .iter()
+            .filter_map(|&i| slots.get_mut(i as usize).and_then(Option::take)),
+    );
+}
+
+/// `0..len` stably sorted by `cmp` on the indices. `len` fits in `u32`: every caller sorts
+/// parts of one in-memory document, and a wasm address space is 32 bits.
+fn indices(len: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<u32> {
+    let mut idx: Vec<u32> = (0..u32::try_from(len).unwrap_or(u32::MAX)).collect();
+    idx.sort_by(|&a, &b| cmp(a as usize, b as usize));
+    idx
+}
+
+/// A set of strings without a tree: inserts append, and the list is sorted and deduplicated
+/// whenever it has doubled since, so it stays within about twice its distinct size.
+#[derive(Default)]
+pub(crate) struct StringSet {
+    items: Vec<String>,
+    distinct: usize,
+}
+
+impl StringSet {
+    pub(crate) fn insert(&mut self, s: String) {
+        self.items.push(s);
+        if self.items.len() > 2 * self.distinct + 64 {
+            self.compact();
+        }
+    }
+
+    fn compact(&mut self) {
+        sort_by(&mut self.items, String::cmp);
+        self.items.dedup();
+        self.distinct = self.items.len();
+    }
+
+    /// The distinct strings, sorted.
+    pub(crate) fn into_sorted(mut self) -> Vec<String> {
+        self.compact();
+        self.items
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sorts_stably() {
+        let mut v = vec![(2, 'a'), (1, 'b'), (2, 'c'), (0, 'd'), (1, 'e')];
+        super::sort_by(&mut v, |a, b| a.0.cmp(&b.0));
+        assert_eq!(v, [(0, 'd'), (1, 'b'), (1, 'e'), (2, 'a'), (2, 'c')]);
+        let mut e: Vec<u8> = vec![];
+        super::sort_by(&mut e, u8::cmp);
+        assert!(e.is_empty());
+    }
+
+    #[test]
+    fn string_set_dedups() {
+        let mut s = super::StringSet::default();
+        for i in 0..1000 {
+            s.insert(format!("{}", i % 7));
+        }
+        assert!(s.items.len() <= 2 * 7 + 64);
+        assert_eq!(s.into_sorted(), ["0", "1", "2", "3", "4", "5", "6"]);
+    }
+}
