@@ -46,9 +46,11 @@ demo: pkg demo-cli
 demo-cli: setup
 	@scripts/demo-cli
 
-# Native criterion benches, then the JS side-by-side benchmark (writes docs/BENCHMARKS-js.*).
+# Native criterion benches, peak RSS of streaming 1 GiB, then the JS side-by-side benchmark
+# (writes docs/BENCHMARKS-js.*).
 bench: pkg
 	$(CARGO) bench --bench seal --bench minimise -- --warm-up-time 1 --measurement-time 3
+	$(CARGO) run -q --release --example stream_rss -- 1024
 	cd benches/js && node bench.mjs
 
 # Every cargo-fuzz target for FUZZ_SECONDS each (default 60); see scripts/fuzz, docs/SECURITY.md.
