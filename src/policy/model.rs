@@ -168,6 +168,12 @@ struct Ctx {
 
 impl Ctx {
     fn p(&mut self, at: &str, what: impl core::fmt::Display) {
+        self.push(at, &what);
+    }
+
+    /// The formatting behind [`Ctx::p`], once rather than per argument type.
+    #[inline(never)]
+    fn push(&mut self, at: &str, what: &dyn core::fmt::Display) {
         self.problems.push(format!("{at}: {what}"));
     }
 
