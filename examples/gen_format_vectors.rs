@@ -67,7 +67,7 @@ fn main() {
                 "content_type": params.content_type,
                 "chunk_size": params.chunk_size,
                 "policy": params.policy.as_ref().map(|p| json!({"id": p.id, "version": p.version, "digest": p.digest_hex()})),
-                "metadata": params.metadata,
+                "metadata": params.metadata.iter().collect::<std::collections::BTreeMap<_, _>>(),
             },
             "payload_hex": hex::encode(&payload),
             "header_jcs": String::from_utf8(env.header_bytes().to_vec()).unwrap(),

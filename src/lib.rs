@@ -14,6 +14,7 @@
 
 pub mod api;
 pub mod error;
+mod hashindex;
 pub mod hex;
 pub mod jcs;
 pub mod json;

@@ -74,7 +74,7 @@ fn params() -> impl Strategy<Value = SealParams> {
     )
         .prop_map(|(created_at, metadata, policy, content_type)| {
             let mut p = SealParams::new(created_at).with_content_type(content_type);
-            p.metadata = metadata;
+            p.metadata = metadata.into();
             p.policy = policy;
             p
         })

@@ -3,8 +3,7 @@
 //! comparisons are two integer compares); large ones switch to a set of hashes. Buffers are
 //! reused across objects: no allocation per object.
 
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
+use crate::hashindex::IdMap;
 
 /// Objects with more keys than this get a hash set.
 const LINEAR_MAX: usize = 16;
@@ -21,23 +20,8 @@ struct Key {
     head: u64,
 }
 
-#[derive(Default)]
-struct IdHasher(u64);
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-type HashSet64 = HashSet<u64, BuildHasherDefault<IdHasher>>;
+/// Key hashes seen (the crate's one map type; the values are unused).
+type HashSet64 = IdMap;
 
 struct Frame {
     start: usize,
@@ -134,10 +118,10 @@ impl DupCheck {
         } else {
             let set = frame.set.get_or_insert_with(|| {
                 let mut s = spare.pop().unwrap_or_default();
-                s.extend(open.iter().map(|k| fnv(bytes(k))));
+                s.extend(open.iter().map(|k| (fnv(bytes(k)), 0)));
                 s
             });
-            !set.insert(fnv(new)) && open.iter().any(same)
+            set.insert(fnv(new), 0).is_some() && open.iter().any(same)
         };
         if duplicate {
             return false;

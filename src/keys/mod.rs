@@ -5,7 +5,7 @@
 //! top bit clear) and not a low-order point (one whose X25519 output is all zeros for every
 //! scalar). Secret keys are zeroized on drop and never appear in `Debug` output.
 
-mod b64;
+pub(crate) mod b64;
 mod jwk;
 
 pub use b64::{decode as base64url_decode, encode as base64url_encode};

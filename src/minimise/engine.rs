@@ -8,6 +8,7 @@
 
 use super::receipt::RemovalReason;
 use super::transform;
+use crate::hashindex::{hash_bytes, mix, IdMap};
 use crate::json::scan::Str;
 use crate::json::{DupCheck, Scanner};
 use crate::policy::compile::DEAD;
@@ -17,8 +18,6 @@ use crate::policy::model::{
 use crate::policy::{path, Inner};
 use crate::sort::StringSet;
 use crate::{Error, ErrorCode, Result};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 #[derive(Clone, Copy)]
 enum PathSeg {
@@ -44,48 +43,15 @@ struct PNode {
 struct Paths {
     nodes: Vec<PNode>,
     names: Vec<u8>,
-    heads: HashMap<u64, u32, BuildHasherDefault<IdHasher>>,
+    heads: IdMap,
 }
 
-/// The hash is computed by [`node_hash`]; the map only passes it through.
-#[derive(Default)]
-struct IdHasher(u64);
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-/// FxHash-style mix of the parent id and the name, 8 bytes at a time.
+/// The hash of (parent id, name); `None` (`[*]`) hashes as no name can.
 fn node_hash(parent: u32, name: Option<&[u8]>) -> u64 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mix = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
-    let mut h = mix(0, u64::from(parent));
+    let h = mix(0, u64::from(parent));
     match name {
         None => mix(h, u64::MAX),
-        Some(n) => {
-            let mut chunks = n.chunks_exact(8);
-            for c in &mut chunks {
-                let mut w = [0u8; 8];
-                w.copy_from_slice(c);
-                h = mix(h, u64::from_le_bytes(w));
-            }
-            let mut w = [0u8; 8];
-            let rest = chunks.remainder();
-            if let Some(d) = w.get_mut(..rest.len()) {
-                d.copy_from_slice(rest);
-            }
-            h = mix(h, u64::from_le_bytes(w));
-            mix(h, n.len() as u64)
-        }
+        Some(n) => hash_bytes(h, n),
     }
 }
 
@@ -98,7 +64,7 @@ impl Paths {
                 next: NO_ID,
             }],
             names: Vec::new(),
-            heads: HashMap::default(),
+            heads: IdMap::default(),
         }
     }
 
@@ -196,8 +162,8 @@ pub(crate) struct Outcome {
     pub(crate) payload: Vec<u8>,
     pub(crate) paths: Vec<String>,
     pub(crate) events: Vec<Event>,
-    /// path id -> (op, count)
-    pub(crate) transformed: HashMap<u32, (&'static str, u64)>,
+    /// (path id, op, count), each path id once.
+    pub(crate) transformed: Vec<(u32, &'static str, u64)>,
     pub(crate) kept: u64,
     pub(crate) transformed_leaves: u64,
     /// Sorted, distinct.
@@ -218,7 +184,9 @@ pub(crate) struct Engine<'a> {
     depth: usize,
     paths: Paths,
     events: Vec<Event>,
-    transformed: HashMap<u32, (&'static str, u64)>,
+    transformed: Vec<(u32, &'static str, u64)>,
+    /// Path id -> index in `transformed`.
+    transformed_at: IdMap,
     kept: u64,
     transformed_leaves: u64,
     frames: Vec<Frame>,
@@ -252,7 +220,8 @@ impl<'a> Engine<'a> {
             depth: 0,
             paths: Paths::new(),
             events: Vec::new(),
-            transformed: HashMap::new(),
+            transformed: Vec::new(),
+            transformed_at: IdMap::default(),
             kept: 0,
             transformed_leaves: 0,
             frames: Vec::new(),
@@ -783,7 +752,18 @@ impl<'a> Engine<'a> {
         }
         self.transformed_leaves += leaves;
         let id = self.path_id();
-        self.transformed.entry(id).or_insert((op, 0)).1 += 1;
+        match self.transformed_at.get(&u64::from(id)) {
+            Some(&i) => {
+                if let Some(t) = self.transformed.get_mut(i as usize) {
+                    t.2 += 1;
+                }
+            }
+            None => {
+                let i = self.transformed.len() as u32;
+                self.transformed_at.insert(u64::from(id), i);
+                self.transformed.push((id, op, 1));
+            }
+        }
         Ok(())
     }
 }

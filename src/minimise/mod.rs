@@ -197,10 +197,10 @@ pub fn minimise(policy: &Policy, payload: &[u8], opts: &MinimiseOptions) -> Resu
     let mut transformed: Vec<TransformedEntry> = o
         .transformed
         .iter()
-        .map(|(p, (op, count))| TransformedEntry {
-            path: o.paths.get(*p as usize).cloned().unwrap_or_default(),
+        .map(|&(p, op, count)| TransformedEntry {
+            path: o.paths.get(p as usize).cloned().unwrap_or_default(),
             op,
-            count: *count,
+            count,
         })
         .collect();
     crate::sort::sort_by(&mut transformed, |a, b| a.path.cmp(&b.path));

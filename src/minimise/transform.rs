@@ -2,7 +2,6 @@
 //! output form comes back unchanged. Errors are static reasons (never the value).
 
 use crate::policy::model::{DatePart, Transform};
-use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -67,7 +66,7 @@ pub(crate) fn hash(
     mac.update(bytes);
     let tag = mac.finalize().into_bytes();
     let mut out = prefix.to_owned();
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode_string(tag.as_slice(), &mut out);
+    crate::keys::b64::encode_into(tag.as_slice(), &mut out);
     Ok(out)
 }
 

@@ -7,7 +7,7 @@
 
 use super::model::{Doc, RuleDef, T_ANY};
 use super::path::Seg;
-use std::collections::HashMap;
+use crate::hashindex::{hash_bytes, HashIndex};
 use std::sync::Arc;
 
 /// Upper bound on DFA states; far above any real policy, it stops pathological ones.
@@ -93,7 +93,8 @@ struct Nfa {
     s: Vec<NState>,
     /// Every member name the paths use, by id.
     names: Vec<String>,
-    ids: HashMap<String, u32>,
+    /// `names` by hash.
+    ids: HashIndex,
 }
 
 impl Nfa {
@@ -138,13 +139,13 @@ impl Nfa {
     }
 
     fn named(&mut self, from: u32, n: &str) -> u32 {
-        let id = match self.ids.get(n) {
-            Some(&id) => id,
+        let h = hash_bytes(0, n.as_bytes());
+        let names = &self.names;
+        let id = match self.ids.find(h, |i| names.get(i).is_some_and(|s| s == n)) {
+            Some(id) => id as u32,
             None => {
-                let id = self.names.len() as u32;
                 self.names.push(n.to_owned());
-                self.ids.insert(n.to_owned(), id);
-                id
+                self.ids.push(h) as u32
             }
         };
         if let Some((_, t)) = self.s[from as usize].named.iter().find(|e| e.0 == id) {
@@ -207,7 +208,7 @@ pub(crate) fn compile(doc: &Doc) -> Result<Automaton, String> {
     let mut nfa = Nfa {
         s: vec![NState::default()],
         names: Vec::new(),
-        ids: HashMap::new(),
+        ids: HashIndex::default(),
     };
     for (i, r) in doc.rules.iter().enumerate() {
         let trail = nfa.insert(&r.path);
@@ -239,12 +240,17 @@ pub(crate) fn compile(doc: &Doc) -> Result<Automaton, String> {
     // member has a transition on gets its own successor; all other names and array elements
     // share `other` (wildcards and `..` loops only). Transitions are gathered once per state
     // and grouped by name id, so the work is linear in the edges, not names × edges.
-    let mut ids: HashMap<Vec<u32>, u32> = HashMap::new();
+    // A state's id is its index in `sets`, found by hash through `ids`.
+    let set_hash = |t: &[u32]| {
+        let h = t.len() as u64;
+        t.iter().fold(h, |h, &q| crate::hashindex::mix(h, q.into()))
+    };
+    let mut ids = HashIndex::default();
     let mut sets: Vec<Vec<u32>> = vec![vec![]];
-    ids.insert(vec![], DEAD);
+    ids.push(set_hash(&[])); // DEAD
     let mut root = vec![0];
     nfa.close(&mut root);
-    ids.insert(root.clone(), 1);
+    ids.push(set_hash(&root));
     sets.push(root);
     let mut states = Vec::new();
     let mut edges: Vec<u64> = Vec::new();
@@ -256,13 +262,12 @@ pub(crate) fn compile(doc: &Doc) -> Result<Automaton, String> {
         let set = sets[k].clone();
         // Looks a closed set up by slice, so only a new state allocates.
         let mut intern = |t: &[u32], sets: &mut Vec<Vec<u32>>| -> u32 {
-            if let Some(&id) = ids.get(t) {
-                return id;
+            let h = set_hash(t);
+            if let Some(id) = ids.find(h, |i| sets.get(i).is_some_and(|s| s == t)) {
+                return id as u32;
             }
-            let id = sets.len() as u32;
-            ids.insert(t.to_vec(), id);
             sets.push(t.to_vec());
-            id
+            ids.push(h) as u32
         };
         // What every step leads to, whatever the name: wildcards, and `..` states loop.
         let mut base = Vec::new();

@@ -2,6 +2,7 @@
 //! (a serde derive would stop at the first).
 
 use super::path::{self, Seg};
+use crate::hashindex::{hash_bytes, mix, HashIndex};
 use crate::json::{Object, Value};
 
 /// Type bits for `type`. `NUMBER` implies `INTEGER` once normalised (see [`norm_types`]).
@@ -167,6 +168,12 @@ struct Ctx {
 
 impl Ctx {
     fn p(&mut self, at: &str, what: impl core::fmt::Display) {
+        self.push(at, &what);
+    }
+
+    /// The formatting behind [`Ctx::p`], once rather than per argument type.
+    #[inline(never)]
+    fn push(&mut self, at: &str, what: &dyn core::fmt::Display) {
         self.problems.push(format!("{at}: {what}"));
     }
 
@@ -578,18 +585,37 @@ pub(crate) fn read(doc: &Value) -> Result<Doc, Vec<String>> {
 
     // Contradictions. Hashed lookups, not pairwise scans: the loader stays linear in the
     // number of rules and forbidden paths (a quadratic scan made a 1 MiB policy a DoS).
-    let mut first_with_path: std::collections::HashMap<&[Seg], usize> =
-        std::collections::HashMap::new();
-    let forbidden_set: std::collections::HashSet<&[Seg]> =
-        forbidden.iter().map(Vec::as_slice).collect();
+    let mut forbidden_ix = HashIndex::default();
+    for f in &forbidden {
+        forbidden_ix.push(path_hash(f));
+    }
+    let mut first_with_path: Vec<(&[Seg], usize)> = Vec::new();
+    let mut first_ix = HashIndex::default();
     for (i, r) in rules.iter() {
         let at = format!("$.rules[{i}]");
-        if let Some(j) = first_with_path.get(r.path.as_slice()) {
+        let h = path_hash(&r.path);
+        if let Some(k) = first_ix.find(h, |k| first_with_path.get(k).is_some_and(|e| e.0 == r.path))
+        {
+            let j = first_with_path.get(k).map_or(0, |e| e.1);
             ctx.p(&at, format_args!("same path as $.rules[{j}]"));
         } else {
-            first_with_path.insert(&r.path, *i);
+            first_ix.push(h);
+            first_with_path.push((&r.path, *i));
         }
-        if (0..=r.path.len()).any(|k| forbidden_set.contains(&r.path[..k])) {
+        // Each prefix's hash extends the previous one's: linear in the path's length.
+        let mut h = path_hash(&[]);
+        let under_forbidden = (0..=r.path.len()).any(|k| {
+            if let Some(s) = k.checked_sub(1).and_then(|k| r.path.get(k)) {
+                h = seg_hash(h, s);
+            }
+            let prefix = r.path.get(..k).unwrap_or_default();
+            forbidden_ix
+                .find(h, |f| {
+                    forbidden.get(f).is_some_and(|f| f.as_slice() == prefix)
+                })
+                .is_some()
+        });
+        if under_forbidden {
             ctx.p(&at, "path is forbidden (or lies under a forbidden path)");
         }
         if let Some(c) = r.category {
@@ -630,4 +656,18 @@ pub(crate) fn read(doc: &Value) -> Result<Doc, Vec<String>> {
         allow,
         justification,
     })
+}
+
+/// The hash of a path, segment by segment ([`seg_hash`]).
+fn path_hash(path: &[Seg]) -> u64 {
+    path.iter().fold(0, seg_hash)
+}
+
+/// `h` extended by one segment.
+fn seg_hash(h: u64, s: &Seg) -> u64 {
+    match s {
+        Seg::Child(n) => hash_bytes(mix(h, 1), n.as_bytes()),
+        Seg::Wild => mix(h, 2),
+        Seg::Desc(n) => hash_bytes(mix(h, 3), n.as_bytes()),
+    }
 }

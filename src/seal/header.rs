@@ -5,9 +5,9 @@
 //! parsed header must re-serialise to the very bytes it was read from.
 
 use super::limits::*;
+use super::Metadata;
 use crate::json::{Object, Value};
 use crate::{Error, ErrorCode, PolicyRef, Result};
-use std::collections::BTreeMap;
 
 /// The format version this library writes and reads.
 pub const FORMAT_VERSION: u64 = 1;
@@ -34,7 +34,7 @@ pub struct Header {
     /// Plaintext bytes per chunk (every chunk but the last holds exactly this many).
     pub chunk_size: u32,
     /// Caller-supplied metadata (≤ 64 entries, ≤ 4 KiB of keys and values together).
-    pub metadata: BTreeMap<String, String>,
+    pub metadata: Metadata,
 }
 
 fn malformed(msg: impl Into<String>) -> Error {
@@ -289,7 +289,7 @@ impl Header {
         let chunk_size = u32::try_from(req_int(m, "chunk_size")?)
             .map_err(|_| malformed("header: \"chunk_size\" out of range"))?;
         let metadata = match m.get("metadata") {
-            None => BTreeMap::new(),
+            None => Metadata::new(),
             Some(Value::Object(md)) => {
                 if md.len() > MAX_METADATA_ENTRIES {
                     return Err(Error::new(
@@ -300,9 +300,8 @@ impl Header {
                         ),
                     ));
                 }
-                // Inserted one by one: `collect` into a BTreeMap would sort first (one more
-                // sort instantiation in the wasm); the members are already sorted.
-                let mut out = BTreeMap::new();
+                // The members are sorted and unique, so each insert appends.
+                let mut out = Metadata::new();
                 for (k, v) in md {
                     let Value::String(s) = v else {
                         return Err(malformed(format!(

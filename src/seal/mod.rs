@@ -11,6 +11,7 @@ mod header;
 mod hpke_stanza;
 mod io;
 mod limits;
+mod metadata;
 mod params;
 mod rng;
 mod stream;
@@ -20,6 +21,7 @@ pub use header::{Header, AEAD_ID, DEFAULT_CONTENT_TYPE, FORMAT_VERSION, KDF_ID, 
 pub use hpke_stanza::{Stanza, ENC_LEN, HPKE_INFO, STANZA_CT_LEN};
 pub use io::{error_from_io, Opener, Sealer};
 pub use limits::*;
+pub use metadata::Metadata;
 pub use params::SealParams;
 pub use stream::{chunk_nonce, TAG_LEN};
 

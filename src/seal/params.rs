@@ -2,8 +2,8 @@
 
 use super::header::DEFAULT_CONTENT_TYPE;
 use super::limits::{auto_chunk_size, EnvelopeLimits, DEFAULT_CHUNK_SIZE};
+use super::Metadata;
 use crate::PolicyRef;
-use std::collections::BTreeMap;
 
 /// Sealing parameters. `created_at` is required: the library never reads the clock
 /// (`SystemTime::now` panics on wasm32); [`SealParams::now`] is a native-only convenience.
@@ -20,7 +20,7 @@ pub struct SealParams {
     /// ([`auto_chunk_size`](super::auto_chunk_size)).
     pub chunk_size: Option<u32>,
     /// Caller metadata: ≤ 64 entries, ≤ 4 KiB of keys and values (`limit_exceeded` beyond).
-    pub metadata: BTreeMap<String, String>,
+    pub metadata: Metadata,
     /// Recipient and metadata limits to seal within (default: the format's).
     pub limits: EnvelopeLimits,
 }
@@ -33,7 +33,7 @@ impl SealParams {
             policy: None,
             content_type: DEFAULT_CONTENT_TYPE.to_owned(),
             chunk_size: None,
-            metadata: BTreeMap::new(),
+            metadata: Metadata::new(),
             limits: EnvelopeLimits::default(),
         }
     }

@@ -86,8 +86,8 @@ pub(crate) fn params(opts: Option<&Object>) -> JsResult<SealParams> {
     if let Some(cs) = input::opt_uint(opts, "chunkSize", u64::from(u32::MAX))? {
         p = p.with_chunk_size(u32::try_from(cs).unwrap_or(u32::MAX));
     }
-    for (k, v) in input::opt_string_map(opts, "metadata")?.unwrap_or_default() {
-        p = p.with_metadata(k, v);
+    if let Some(md) = input::opt_string_map(opts, "metadata")? {
+        p.metadata = md.into_iter().collect();
     }
     Ok(p)
 }
