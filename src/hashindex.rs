@@ -66,21 +66,38 @@ pub(crate) fn mix(h: u64, w: u64) -> u64 {
     (h.rotate_left(5) ^ w).wrapping_mul(K)
 }
 
-/// Mixes `bytes` (and their length) into `h`, 8 bytes at a time.
-pub(crate) fn hash_bytes(mut h: u64, bytes: &[u8]) -> u64 {
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = mix(h, u64::from_le_bytes(w));
-    }
-    let mut w = [0u8; 8];
-    let rest = chunks.remainder();
-    if let Some(d) = w.get_mut(..rest.len()) {
-        d.copy_from_slice(rest);
-    }
-    h = mix(h, u64::from_le_bytes(w));
-    mix(h, bytes.len() as u64)
+/// Hashes `h` and `bytes` with SipHash-2-4 under a per-process random key.
+///
+/// The bytes are often the sender's (payload member names in the engine and in duplicate-key
+/// checks): with an unkeyed hash such as Fx, anyone can compute thousands of names with one
+/// hash, and every lookup would walk a chain of all of them (quadratic time on a receiving
+/// server). With a secret key, colliding names cannot be found. `mix` stays unkeyed: it only
+/// combines numbers the crate made (ids, states).
+pub(crate) fn hash_bytes(h: u64, bytes: &[u8]) -> u64 {
+    let (k0, k1) = sip_keys();
+    // `SipHasher` (2-4) is the only keyed SipHash in core; the deprecation points to
+    // `DefaultHasher`, which cannot be keyed by the caller.
+    #[allow(deprecated)]
+    let mut s = core::hash::SipHasher::new_with_keys(k0, k1);
+    s.write_u64(h);
+    s.write(bytes);
+    s.finish()
+}
+
+/// The process's SipHash key, drawn once from the system's random source. Without one (no
+/// `crypto.getRandomValues`: sealing fails too), a fixed key: lookups stay correct, only the
+/// flooding defence is lost.
+fn sip_keys() -> (u64, u64) {
+    static KEYS: std::sync::OnceLock<(u64, u64)> = std::sync::OnceLock::new();
+    *KEYS.get_or_init(|| {
+        let mut b = [0u8; 16];
+        if getrandom::fill(&mut b).is_err() {
+            return (0x736f_6d65_7073_6575, 0x646f_7261_6e64_6f6d);
+        }
+        let (lo, hi) = b.split_at(8);
+        let word = |s: &[u8]| s.try_into().map_or(0, u64::from_le_bytes);
+        (word(lo), word(hi))
+    })
 }
 
 #[cfg(test)]

@@ -39,13 +39,10 @@ pub(crate) struct DupCheck {
     spare: Vec<HashSet64>,
 }
 
-fn fnv(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+/// A key's hash: keyed (see `hashindex::hash_bytes`), so a sender cannot pick thousands of
+/// names that share one and make every insert scan them all.
+fn key_hash(bytes: &[u8]) -> u64 {
+    crate::hashindex::hash_bytes(0, bytes)
 }
 
 #[inline]
@@ -118,10 +115,10 @@ impl DupCheck {
         } else {
             let set = frame.set.get_or_insert_with(|| {
                 let mut s = spare.pop().unwrap_or_default();
-                s.extend(open.iter().map(|k| (fnv(bytes(k)), 0)));
+                s.extend(open.iter().map(|k| (key_hash(bytes(k)), 0)));
                 s
             });
-            set.insert(fnv(new), 0).is_some() && open.iter().any(same)
+            set.insert(key_hash(new), 0).is_some() && open.iter().any(same)
         };
         if duplicate {
             return false;
