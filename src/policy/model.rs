@@ -162,6 +162,8 @@ pub(crate) struct Doc {
     pub(crate) justification: Option<Vec<Seg>>,
 }
 
+/// The problems found so far. Its helpers are `#[inline(never)]`: each is called from many
+/// places in this cold code, and one copy apiece keeps the loader small.
 struct Ctx {
     problems: Vec<String>,
 }
@@ -177,6 +179,14 @@ impl Ctx {
         self.problems.push(format!("{at}: {what}"));
     }
 
+    /// A problem at member `key` of `at` (`{at}.{key}: {what}`), without formatting the
+    /// location into a temporary `String` at each call site.
+    #[inline(never)]
+    fn pm(&mut self, at: &str, key: &str, what: &dyn core::fmt::Display) {
+        self.problems.push(format!("{at}.{key}: {what}"));
+    }
+
+    #[inline(never)]
     fn fields(&mut self, at: &str, obj: &Object, allowed: &[&str]) {
         for k in obj.keys() {
             if !allowed.contains(&k) {
@@ -185,11 +195,12 @@ impl Ctx {
         }
     }
 
+    #[inline(never)]
     fn string(&mut self, at: &str, obj: &Object, key: &str, required: bool) -> Option<String> {
         match obj.get(key) {
             Some(Value::String(s)) => Some(s.clone()),
             Some(_) => {
-                self.p(&format!("{at}.{key}"), "must be a string");
+                self.pm(at, key, &"must be a string");
                 None
             }
             None => {
@@ -201,25 +212,24 @@ impl Ctx {
         }
     }
 
+    #[inline(never)]
     fn boolean(&mut self, at: &str, obj: &Object, key: &str) -> bool {
         match obj.get(key) {
             Some(Value::Bool(b)) => *b,
             Some(_) => {
-                self.p(&format!("{at}.{key}"), "must be true or false");
+                self.pm(at, key, &"must be true or false");
                 false
             }
             None => false,
         }
     }
 
+    #[inline(never)]
     fn uint(&mut self, at: &str, obj: &Object, key: &str, max: u64) -> Option<u64> {
         match obj.get(key).map(Value::as_u64) {
             Some(Some(n)) if n <= max => Some(n),
             Some(_) => {
-                self.p(
-                    &format!("{at}.{key}"),
-                    format_args!("must be an integer from 0 to {max}"),
-                );
+                self.pm(at, key, &format_args!("must be an integer from 0 to {max}"));
                 None
             }
             None => {
@@ -229,6 +239,7 @@ impl Ctx {
         }
     }
 
+    #[inline(never)]
     fn path(&mut self, at: &str, v: &Value) -> Option<Vec<Seg>> {
         match v {
             Value::String(s) => match path::parse(s) {
@@ -245,6 +256,7 @@ impl Ctx {
         }
     }
 
+    #[inline(never)]
     fn category(&mut self, at: &str, v: &Value) -> Option<usize> {
         let found = v
             .as_str()
@@ -297,7 +309,7 @@ fn transform(at: &str, v: &Value, ctx: &mut Ctx) -> Option<Transform> {
                 None => '*',
                 Some(Value::String(s)) if s.chars().count() == 1 => s.chars().next()?,
                 Some(_) => {
-                    ctx.p(&format!("{at}.char"), "must be a string of one character");
+                    ctx.pm(at, "char", &"must be a string of one character");
                     return None;
                 }
             };
@@ -326,7 +338,7 @@ fn transform(at: &str, v: &Value, ctx: &mut Ctx) -> Option<Transform> {
                 Some("month") => DatePart::Month,
                 Some("day") => DatePart::Day,
                 _ => {
-                    ctx.p(&format!("{at}.to"), "must be `year`, `month` or `day`");
+                    ctx.pm(at, "to", &"must be `year`, `month` or `day`");
                     return None;
                 }
             };
@@ -354,7 +366,7 @@ fn transform(at: &str, v: &Value, ctx: &mut Ctx) -> Option<Transform> {
             return None;
         }
         _ => {
-            ctx.p(&format!("{at}.op"), "unknown transform");
+            ctx.pm(at, "op", &"unknown transform");
             return None;
         }
     };
@@ -389,7 +401,7 @@ fn rule(at: &str, v: &Value, ctx: &mut Ctx) -> Option<RuleDef> {
     let required = ctx.boolean(at, o, "required");
     let subtree = ctx.boolean(at, o, "subtree");
     if o.get("note").is_some_and(|n| !n.is_string()) {
-        ctx.p(&format!("{at}.note"), "must be a string");
+        ctx.pm(at, "note", &"must be a string");
     }
     let types = match o.get("type") {
         None => Some(T_ANY),
@@ -410,9 +422,10 @@ fn rule(at: &str, v: &Value, ctx: &mut Ctx) -> Option<RuleDef> {
             if ok {
                 Some(norm_types(bits))
             } else {
-                ctx.p(
-                    &format!("{at}.type"),
-                    "must be a type name or a non-empty array of them",
+                ctx.pm(
+                    at,
+                    "type",
+                    &"must be a type name or a non-empty array of them",
                 );
                 None
             }

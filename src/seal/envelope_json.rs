@@ -18,18 +18,21 @@ fn malformed(msg: impl Into<String>) -> Error {
     Error::new(ErrorCode::MalformedEnvelope, msg)
 }
 
-fn decode_fixed<const N: usize>(v: Option<&Value>, at: &str) -> Result<[u8; N]> {
+/// Decodes `recipients[i].<field>`; the name is formatted only for an error, so the loop over
+/// stanzas allocates nothing on success.
+fn decode_fixed<const N: usize>(v: Option<&Value>, i: usize, field: &str) -> Result<[u8; N]> {
+    let fail = |what: &dyn core::fmt::Display| malformed(format!("recipients[{i}].{field} {what}"));
     let s = v
         .and_then(Value::as_str)
-        .ok_or_else(|| malformed(format!("{at} must be a string")))?;
+        .ok_or_else(|| fail(&"must be a string"))?;
     if s.len() > (N * 4).div_ceil(3) {
-        return Err(malformed(format!("{at} is longer than {N} bytes")));
+        return Err(fail(&format_args!("is longer than {N} bytes")));
     }
     base64url_decode(s)
         .and_then(|b| <[u8; N]>::try_from(b.as_slice()).ok())
         .ok_or_else(|| {
-            malformed(format!(
-                "{at} must be {N} bytes of unpadded, canonical base64url"
+            fail(&format_args!(
+                "must be {N} bytes of unpadded, canonical base64url"
             ))
         })
 }
@@ -116,27 +119,29 @@ fn parse_stanzas(v: Option<&Value>, header: &Header) -> Result<Vec<Stanza>> {
             header.recipients.len()
         )));
     }
-    items
-        .iter()
-        .zip(&header.recipients)
-        .enumerate()
-        .map(|(i, (item, kid))| {
-            let Value::Object(o): &Value = item else {
-                return Err(malformed(format!("recipients[{i}] must be an object")));
-            };
-            check_members(o, i)?;
-            if o.get("kid").and_then(Value::as_str) != Some(kid.as_str()) {
-                return Err(malformed(format!(
-                    "recipients[{i}].kid differs from header recipients[{i}]"
-                )));
-            }
-            Ok(Stanza {
-                kid: kid.clone(),
-                enc: decode_fixed::<ENC_LEN>(o.get("enc"), &format!("recipients[{i}].enc"))?,
-                ct: decode_fixed::<STANZA_CT_LEN>(o.get("ct"), &format!("recipients[{i}].ct"))?,
-            })
-        })
-        .collect()
+    // A plain loop, not `collect::<Result<Vec<_>>>()`: smaller wasm (no `GenericShunt` adapter).
+    let mut stanzas = Vec::with_capacity(items.len());
+    for (i, (item, kid)) in items.iter().zip(&header.recipients).enumerate() {
+        stanzas.push(parse_stanza(item, kid, i)?);
+    }
+    Ok(stanzas)
+}
+
+fn parse_stanza(item: &Value, kid: &str, i: usize) -> Result<Stanza> {
+    let Value::Object(o) = item else {
+        return Err(malformed(format!("recipients[{i}] must be an object")));
+    };
+    check_members(o, i)?;
+    if o.get("kid").and_then(Value::as_str) != Some(kid) {
+        return Err(malformed(format!(
+            "recipients[{i}].kid differs from header recipients[{i}]"
+        )));
+    }
+    Ok(Stanza {
+        kid: kid.to_owned(),
+        enc: decode_fixed::<ENC_LEN>(o.get("enc"), i, "enc")?,
+        ct: decode_fixed::<STANZA_CT_LEN>(o.get("ct"), i, "ct")?,
+    })
 }
 
 fn check_members(o: &Object, i: usize) -> Result<()> {

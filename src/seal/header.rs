@@ -41,6 +41,21 @@ fn malformed(msg: impl Into<String>) -> Error {
     Error::new(ErrorCode::MalformedEnvelope, msg)
 }
 
+// The limit errors, shared by `from_value` (checked before allocating) and `check`.
+fn too_many_recipients(n: usize) -> Error {
+    Error::new(
+        ErrorCode::LimitExceeded,
+        format!("{n} recipients, over the limit of {MAX_RECIPIENTS}"),
+    )
+}
+
+fn too_many_entries(n: usize) -> Error {
+    Error::new(
+        ErrorCode::LimitExceeded,
+        format!("metadata has {n} entries, over the limit of {MAX_METADATA_ENTRIES}"),
+    )
+}
+
 impl Header {
     /// The header as a JSON object (members as in docs/FORMAT.md).
     pub fn to_value(&self) -> Value {
@@ -114,13 +129,7 @@ impl Header {
             ));
         }
         if self.recipients.len() > MAX_RECIPIENTS {
-            return Err(Error::new(
-                ErrorCode::LimitExceeded,
-                format!(
-                    "{} recipients, over the limit of {MAX_RECIPIENTS}",
-                    self.recipients.len()
-                ),
-            ));
+            return Err(too_many_recipients(self.recipients.len()));
         }
         for (i, kid) in self.recipients.iter().enumerate() {
             if kid.len() != 43 || crate::keys::base64url_decode(kid).is_none() {
@@ -162,13 +171,7 @@ impl Header {
             ));
         }
         if self.metadata.len() > MAX_METADATA_ENTRIES {
-            return Err(Error::new(
-                ErrorCode::LimitExceeded,
-                format!(
-                    "metadata has {} entries, over the limit of {MAX_METADATA_ENTRIES}",
-                    self.metadata.len()
-                ),
-            ));
+            return Err(too_many_entries(self.metadata.len()));
         }
         let total: usize = self.metadata.iter().map(|(k, v)| k.len() + v.len()).sum();
         if total > MAX_METADATA_BYTES {
@@ -262,19 +265,19 @@ impl Header {
         let recipients = match m.get("recipients") {
             Some(Value::Array(a)) => {
                 if a.len() > MAX_RECIPIENTS {
-                    return Err(Error::new(
-                        ErrorCode::LimitExceeded,
-                        format!("{} recipients, over the limit of {MAX_RECIPIENTS}", a.len()),
-                    ));
+                    return Err(too_many_recipients(a.len()));
                 }
-                a.iter()
-                    .enumerate()
-                    .map(|(i, v)| {
-                        v.as_str().map(str::to_owned).ok_or_else(|| {
-                            malformed(format!("header: recipients[{i}] must be a string"))
-                        })
-                    })
-                    .collect::<Result<Vec<_>>>()?
+                // A plain loop, not `collect::<Result<Vec<_>>>()` (smaller wasm).
+                let mut kids = Vec::with_capacity(a.len());
+                for (i, v) in a.iter().enumerate() {
+                    let Some(kid) = v.as_str() else {
+                        return Err(malformed(format!(
+                            "header: recipients[{i}] must be a string"
+                        )));
+                    };
+                    kids.push(kid.to_owned());
+                }
+                kids
             }
             Some(_) => return Err(malformed("header: \"recipients\" must be an array")),
             None => return Err(malformed("header: missing member \"recipients\"")),
@@ -292,13 +295,7 @@ impl Header {
             None => Metadata::new(),
             Some(Value::Object(md)) => {
                 if md.len() > MAX_METADATA_ENTRIES {
-                    return Err(Error::new(
-                        ErrorCode::LimitExceeded,
-                        format!(
-                            "metadata has {} entries, over the limit of {MAX_METADATA_ENTRIES}",
-                            md.len()
-                        ),
-                    ));
+                    return Err(too_many_entries(md.len()));
                 }
                 // The members are sorted and unique, so each insert appends.
                 let mut out = Metadata::new();

@@ -138,10 +138,11 @@ pub(crate) fn prepare<R: CryptoRng>(
     let header_bytes = header.canonical_bytes()?;
     let mut key: ContentKey = Zeroizing::new([0u8; CONTENT_KEY_LEN]);
     rng.fill_bytes(key.as_mut());
-    let stanzas = recipients
-        .iter()
-        .map(|r| hpke_stanza::wrap(&key, r, &header_bytes, rng))
-        .collect::<Result<Vec<_>>>()?;
+    // A plain loop, not `collect::<Result<Vec<_>>>()`: smaller wasm (no `GenericShunt` adapter).
+    let mut stanzas = Vec::with_capacity(recipients.len());
+    for r in recipients {
+        stanzas.push(hpke_stanza::wrap(&key, r, &header_bytes, rng)?);
+    }
     Ok(Prepared {
         header,
         header_bytes,

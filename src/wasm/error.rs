@@ -4,8 +4,9 @@
 //! even without that wrapper (someone importing the raw glue) the object is a real `Error` with
 //! the same `code` and `details`.
 
+use super::input::set;
 use crate::{Error, ErrorCode};
-use js_sys::{Array, Reflect};
+use js_sys::Array;
 use wasm_bindgen::JsValue;
 
 /// What every export returns.
@@ -16,9 +17,8 @@ pub(crate) fn to_js(e: &Error) -> JsValue {
     let err = js_sys::Error::new(e.message());
     err.set_name("MinsealError");
     let details: Array = e.details().iter().map(|d| JsValue::from_str(d)).collect();
-    // Setting a property on a fresh ordinary object cannot fail.
-    let _ = Reflect::set(&err, &"code".into(), &e.code().as_str().into());
-    let _ = Reflect::set(&err, &"details".into(), &details);
+    set(&err, "code", &e.code().as_str().into());
+    set(&err, "details", &details);
     err.into()
 }
 

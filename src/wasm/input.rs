@@ -104,6 +104,14 @@ pub(crate) fn options(v: &JsValue, what: &str, known: &[&str]) -> JsResult<Optio
     Ok(Some(obj))
 }
 
+/// Sets member `k` of the fresh object `o`. One out-of-line copy: each inlined `Reflect::set`
+/// with its key conversion costs wasm at every call site. Setting a property on a fresh
+/// ordinary object cannot fail.
+#[inline(never)]
+pub(crate) fn set(o: &Object, k: &str, v: &JsValue) {
+    let _ = Reflect::set(o, &JsValue::from_str(k), v);
+}
+
 /// Member `name` of `obj`, `None` when absent or `undefined`.
 pub(crate) fn member(obj: Option<&Object>, name: &str) -> JsResult<Option<JsValue>> {
     let Some(obj) = obj else { return Ok(None) };

@@ -1,9 +1,9 @@
 //! Keys: recipients in every accepted shape, secret keys, generation, thumbprints.
 
 use super::error::{at, invalid_argument, js, JsResult};
-use super::input::{json_text, parse_own_json, string};
+use super::input::{json_text, parse_own_json, set, string};
 use crate::keys::{PublicKey, SecretKey};
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
 /// One recipient entry: a JWK / JWK Set object, or text (JWK, JWK Set, raw base64url).
@@ -43,9 +43,9 @@ pub fn generate_key_pair() -> JsResult<JsValue> {
     let sk = generate()?;
     let out = Object::new();
     let private = parse_own_json(&sk.to_jwk())?;
-    let _ = Reflect::set(&out, &"privateJwk".into(), &private);
-    let _ = Reflect::set(&out, &"publicJwk".into(), &public_jwk(sk.public_key())?);
-    let _ = Reflect::set(&out, &"kid".into(), &sk.kid().into());
+    set(&out, "privateJwk", &private);
+    set(&out, "publicJwk", &public_jwk(sk.public_key())?);
+    set(&out, "kid", &sk.kid().into());
     Ok(out.into())
 }
 

@@ -1,7 +1,7 @@
 //! `Policy`, `profiles`, `minimise`, `verify`, `minimiseAndSeal`, `openAndVerify`.
 
 use super::error::{invalid_argument, js, JsResult};
-use super::input::{self, json_bytes, parse_own_json};
+use super::input::{self, json_bytes, parse_own_json, set};
 use super::keys::{recipients, secret_key};
 use super::seal::{
     envelope_in, envelope_out, format, header_out, limits, params, payload_out, OPEN_LIMITS,
@@ -9,7 +9,7 @@ use super::seal::{
 };
 use crate::api;
 use crate::minimise::{self, MinimiseOptions, Verification};
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
 /// A compiled minimisation policy (built-in or parsed); reuse it across calls.
@@ -105,11 +105,11 @@ pub fn profiles() -> JsValue {
     let out = Array::new();
     for p in crate::policy::builtins() {
         let o = Object::new();
-        let _ = Reflect::set(&o, &"id".into(), &p.id.into());
-        let _ = Reflect::set(&o, &"version".into(), &p.version.into());
-        let _ = Reflect::set(&o, &"title".into(), &p.title.into());
-        let _ = Reflect::set(&o, &"basis".into(), &p.basis.into());
-        let _ = Reflect::set(&o, &"audience".into(), &p.audience.into());
+        set(&o, "id", &p.id.into());
+        set(&o, "version", &p.version.into());
+        set(&o, "title", &p.title.into());
+        set(&o, "basis", &p.basis.into());
+        set(&o, "audience", &p.audience.into());
         out.push(&o);
     }
     out.into()
@@ -137,10 +137,6 @@ fn minimise_options(opts: Option<&Object>) -> JsResult<MinimiseOptions> {
 
 fn text(bytes: Vec<u8>) -> JsResult<JsValue> {
     payload_out(bytes, false)
-}
-
-fn set(o: &Object, k: &str, v: &JsValue) {
-    let _ = Reflect::set(o, &JsValue::from_str(k), v);
 }
 
 /// Minimises `payload` under `policy`: `{ payload, receipt }`.

@@ -1,13 +1,13 @@
 //! `seal`, `open` and the envelope in its three JS forms.
 
 use super::error::{invalid_argument, js, JsResult};
-use super::input::{self, json_text, parse_own_json};
+use super::input::{self, json_text, parse_own_json, set};
 use super::keys::{recipients, secret_key};
 use super::policy::Policy;
 use crate::keys::PublicKey;
 use crate::seal::{self, Envelope, EnvelopeLimits, SealParams};
 use crate::{Error, ErrorCode};
-use js_sys::{Object, Reflect, Uint8Array};
+use js_sys::{Object, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 /// Keys of `SealOptions`.
@@ -204,12 +204,8 @@ pub fn open(envelope: JsValue, private_key: JsValue, options: JsValue) -> JsResu
     let sk = secret_key(&private_key)?;
     let opened = js(seal::open_with_limits(&env, &sk, &l))?;
     let out = Object::new();
-    let _ = Reflect::set(
-        &out,
-        &"payload".into(),
-        &payload_out(opened.payload, as_bytes)?,
-    );
-    let _ = Reflect::set(&out, &"header".into(), &header_out(&env)?);
+    set(&out, "payload", &payload_out(opened.payload, as_bytes)?);
+    set(&out, "header", &header_out(&env)?);
     Ok(out.into())
 }
 
@@ -241,9 +237,7 @@ fn seal_prepare_impl(
     }
     let parts = seal_parts(&to, &p, len as usize)?;
     let out = Object::new();
-    let set = |k: &str, v: &JsValue| {
-        let _ = Reflect::set(&out, &JsValue::from_str(k), v);
-    };
+    let set = |k: &str, v: &JsValue| set(&out, k, v);
     let (name, prefix) = match f {
         Format::Binary => (
             "binary",
