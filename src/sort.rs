@@ -27,6 +27,21 @@ pub(crate) fn sort_by<T>(v: &mut Vec<T>, cmp: impl Fn(&T, &T) -> Ordering) {
     );
 }
 
+/// `(key, value)` pairs sorted by key, each key once: of equal keys the one given last wins
+/// (objects and metadata built from entries, like repeated inserts).
+pub(crate) fn by_key_last_wins<V>(mut pairs: Vec<(String, V)>) -> Vec<(String, V)> {
+    sort_by(&mut pairs, |a, b| a.0.cmp(&b.0));
+    // After a stable sort, the last of equal keys is the one given last.
+    let mut out: Vec<(String, V)> = Vec::with_capacity(pairs.len());
+    for p in pairs {
+        match out.last_mut() {
+            Some(prev) if prev.0 == p.0 => *prev = p,
+            _ => out.push(p),
+        }
+    }
+    out
+}
+
 /// `0..len` stably sorted by `cmp` on the indices. `len` fits in `u32`: every caller sorts
 /// parts of one in-memory document, and a wasm address space is 32 bits.
 fn indices(len: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<u32> {

@@ -35,17 +35,10 @@ pub struct Object {
 
 impl Object {
     /// An object of `members`; of two equal keys the later one is kept.
-    pub fn new(mut members: Vec<(String, Value)>) -> Object {
-        crate::sort::sort_by(&mut members, |a, b| a.0.cmp(&b.0));
-        // After a stable sort, the last of equal keys is the one given last.
-        let mut out: Vec<(String, Value)> = Vec::with_capacity(members.len());
-        for m in members {
-            match out.last_mut() {
-                Some(prev) if prev.0 == m.0 => *prev = m,
-                _ => out.push(m),
-            }
+    pub fn new(members: Vec<(String, Value)>) -> Object {
+        Object {
+            members: crate::sort::by_key_last_wins(members),
         }
-        Object { members: out }
     }
 
     fn find(&self, key: &str) -> core::result::Result<usize, usize> {

@@ -57,19 +57,13 @@ impl Metadata {
 /// rather than inserting one by one, so building from many entries stays O(n log n).
 impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Metadata {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        let mut all: Vec<(String, String)> = iter
+        let all = iter
             .into_iter()
             .map(|(k, v)| (k.into(), v.into()))
             .collect();
-        crate::sort::sort_by(&mut all, |a, b| a.0.cmp(&b.0));
-        let mut entries: Vec<(String, String)> = Vec::with_capacity(all.len());
-        for e in all {
-            match entries.last_mut() {
-                Some(prev) if prev.0 == e.0 => *prev = e,
-                _ => entries.push(e),
-            }
+        Self {
+            entries: crate::sort::by_key_last_wins(all),
         }
-        Self { entries }
     }
 }
 
