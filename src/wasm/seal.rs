@@ -133,20 +133,27 @@ pub(crate) fn seal_bytes(payload: &[u8], to: &[PublicKey], p: &SealParams) -> Js
     js(seal::seal(payload, to, p))
 }
 
+/// The envelope form and `SealParams` of `SealOptions`, naming `policy` if given (`seal`,
+/// `sealAsync`'s preparation).
+fn sealing(options: &JsValue, policy: Option<&Policy>) -> JsResult<(Format, SealParams)> {
+    let opts = input::options(options, "options", SEAL_OPTIONS)?;
+    let f = format(opts.as_ref())?;
+    let mut p = params(opts.as_ref())?;
+    if let Some(policy) = policy {
+        p = p.with_policy(policy.inner().reference());
+    }
+    Ok((f, p))
+}
+
 fn seal_impl(
     payload: JsValue,
     to: JsValue,
     options: JsValue,
     policy: Option<&Policy>,
 ) -> JsResult<JsValue> {
-    let opts = input::options(&options, "options", SEAL_OPTIONS)?;
-    let f = format(opts.as_ref())?;
-    let mut p = params(opts.as_ref())?;
+    let (f, p) = sealing(&options, policy)?;
     let bytes = raw_payload(&payload)?;
     let to = recipients(&to)?;
-    if let Some(policy) = policy {
-        p = p.with_policy(policy.inner().reference());
-    }
     envelope_out(&seal_bytes(&bytes, &to, &p)?, f)
 }
 
@@ -228,13 +235,8 @@ fn seal_prepare_impl(
     options: JsValue,
     policy: Option<&Policy>,
 ) -> JsResult<JsValue> {
-    let opts = input::options(&options, "options", SEAL_OPTIONS)?;
-    let f = format(opts.as_ref())?;
-    let mut p = params(opts.as_ref())?;
+    let (f, p) = sealing(&options, policy)?;
     let to = recipients(&to)?;
-    if let Some(policy) = policy {
-        p = p.with_policy(policy.inner().reference());
-    }
     let parts = seal_parts(&to, &p, len as usize)?;
     let out = Object::new();
     let set = |k: &str, v: &JsValue| set(&out, k, v);
