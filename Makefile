@@ -19,11 +19,11 @@ pkg-testing: setup
 
 lint: setup
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --all-targets --all-features -- -D warnings
+	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
 	$(CARGO) deny check bans licenses sources
 
 test-rust: setup
-	$(CARGO) test --all-features
+	$(CARGO) test --workspace --all-features
 
 test-js: pkg pkg-testing
 	cd tests/js && $(NODE_TEST) node/

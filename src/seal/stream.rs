@@ -5,11 +5,10 @@
 
 use super::ContentKey;
 use crate::{Error, ErrorCode, Result};
-use aes_gcm::aead::{AeadInOut, KeyInit};
-use aes_gcm::{Aes256Gcm, Nonce, Tag};
+use minseal_aead::ChunkAead;
 
 /// AES-GCM tag length: each ciphertext chunk is its plaintext plus this.
-pub const TAG_LEN: usize = 16;
+pub const TAG_LEN: usize = minseal_aead::TAG_LEN;
 
 /// The 12-byte nonce of chunk `counter`.
 pub fn chunk_nonce(counter: u64, last: bool) -> [u8; 12] {
@@ -20,18 +19,13 @@ pub fn chunk_nonce(counter: u64, last: bool) -> [u8; 12] {
     n
 }
 
-fn cipher(key: &ContentKey) -> Result<Aes256Gcm> {
-    Aes256Gcm::new_from_slice(key.as_ref())
-        .map_err(|_| Error::new(ErrorCode::InvalidArgument, "content key length"))
-}
-
 fn too_many_chunks() -> Error {
     Error::new(ErrorCode::LimitExceeded, "payload has too many chunks")
 }
 
 /// Encrypts chunks in order.
 pub(crate) struct ChunkSealer {
-    aead: Aes256Gcm,
+    aead: ChunkAead,
     aad: Vec<u8>,
     counter: u64,
     finished: bool,
@@ -40,7 +34,7 @@ pub(crate) struct ChunkSealer {
 impl ChunkSealer {
     pub(crate) fn new(key: &ContentKey, header_bytes: &[u8]) -> Result<Self> {
         Ok(Self {
-            aead: cipher(key)?,
+            aead: ChunkAead::new(key),
             aad: header_bytes.to_vec(),
             counter: 0,
             finished: false,
@@ -61,14 +55,10 @@ impl ChunkSealer {
                 "the last chunk was already sealed",
             ));
         }
-        let nonce = Nonce::from(chunk_nonce(self.counter, last));
+        let nonce = chunk_nonce(self.counter, last);
         let tag = self
             .aead
-            .encrypt_inout_detached(
-                &nonce,
-                &self.aad,
-                buf.get_mut(start..).unwrap_or_default().into(),
-            )
+            .encrypt(&nonce, &self.aad, buf.get_mut(start..).unwrap_or_default())
             .map_err(|_| Error::new(ErrorCode::InvalidArgument, "chunk too large for AES-GCM"))?;
         buf.extend_from_slice(&tag);
         self.counter = self.counter.checked_add(1).ok_or_else(too_many_chunks)?;
@@ -79,7 +69,7 @@ impl ChunkSealer {
 
 /// Decrypts chunks in order.
 pub(crate) struct ChunkOpener {
-    aead: Aes256Gcm,
+    aead: ChunkAead,
     aad: Vec<u8>,
     counter: u64,
     finished: bool,
@@ -88,7 +78,7 @@ pub(crate) struct ChunkOpener {
 impl ChunkOpener {
     pub(crate) fn new(key: &ContentKey, header_bytes: &[u8]) -> Result<Self> {
         Ok(Self {
-            aead: cipher(key)?,
+            aead: ChunkAead::new(key),
             aad: header_bytes.to_vec(),
             counter: 0,
             finished: false,
@@ -128,22 +118,14 @@ impl ChunkOpener {
             ));
         };
         let (ct, tag) = chunk.split_at_mut(ct_len);
-        let tag = Tag::try_from(&*tag).map_err(|_| Error::decryption_failed())?;
-        let nonce = Nonce::from(chunk_nonce(self.counter, last));
-        if self
-            .aead
-            .decrypt_inout_detached(&nonce, &self.aad, ct.into(), &tag)
-            .is_err()
-        {
+        let tag: &[u8; TAG_LEN] = (&*tag).try_into().map_err(|_| Error::decryption_failed())?;
+        let nonce = chunk_nonce(self.counter, last);
+        if self.aead.decrypt(&nonce, &self.aad, ct, tag).is_err() {
             if last {
                 // Did the input stop at a chunk boundary before the final chunk? (aes-gcm
                 // verifies before decrypting, so `ct` is still the ciphertext here.)
-                let nonce = Nonce::from(chunk_nonce(self.counter, false));
-                if self
-                    .aead
-                    .decrypt_inout_detached(&nonce, &self.aad, ct.into(), &tag)
-                    .is_ok()
-                {
+                let nonce = chunk_nonce(self.counter, false);
+                if self.aead.decrypt(&nonce, &self.aad, ct, tag).is_ok() {
                     return Err(Error::new(
                         ErrorCode::Truncated,
                         format!(

@@ -1,0 +1,129 @@
+//! AES-256-GCM (the `aes-gcm` crate) behind a non-generic API, for minseal's payload chunks.
+//!
+//! Why a crate of its own: Rust compiles a generic function where it is instantiated, at *that*
+//! crate's opt-level. minseal's wasm build optimises minseal itself for size (`opt-level = "s"`),
+//! which would also apply to `AesGcm<Aes256>`'s CTR and GHASH loops instantiated there (sync
+//! `seal` of 1 MiB measured ~20 % slower). Instantiated here instead, they keep the release
+//! profile's `opt-level = 3` (docs/BENCHMARKS.md, "Package size").
+#![no_std]
+#![forbid(unsafe_code)]
+
+use aes_gcm::aead::{AeadInOut, KeyInit};
+use aes_gcm::{Aes256Gcm, Nonce, Tag};
+
+/// AES-GCM's tag length.
+pub const TAG_LEN: usize = 16;
+
+/// The payload was longer than AES-GCM allows, or the tag did not verify.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Failed;
+
+/// An AES-256-GCM key, expanded once; its key schedule and GHASH key are zeroized on drop
+/// (`aes-gcm`'s `zeroize` feature: `Aes256Gcm` is `ZeroizeOnDrop`, checked below).
+pub struct ChunkAead(Aes256Gcm);
+
+impl zeroize::ZeroizeOnDrop for ChunkAead {}
+
+/// Compiles only while the wrapped cipher wipes itself on drop.
+const _: fn() = || {
+    fn wipes_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+    wipes_on_drop::<Aes256Gcm>();
+};
+
+impl ChunkAead {
+    /// Expands a 256-bit key.
+    pub fn new(key: &[u8; 32]) -> Self {
+        Self(Aes256Gcm::new(key.into()))
+    }
+
+    /// Encrypts `buf` in place under `nonce` and `aad`; returns the tag.
+    #[inline(never)]
+    pub fn encrypt(
+        &self,
+        nonce: &[u8; 12],
+        aad: &[u8],
+        buf: &mut [u8],
+    ) -> Result<[u8; TAG_LEN], Failed> {
+        self.0
+            .encrypt_inout_detached(&Nonce::from(*nonce), aad, buf.into())
+            .map(Into::into)
+            .map_err(|_| Failed)
+    }
+
+    /// Verifies `tag` and, only if it verifies, decrypts `buf` in place (on failure `buf` is
+    /// left as it was).
+    #[inline(never)]
+    pub fn decrypt(
+        &self,
+        nonce: &[u8; 12],
+        aad: &[u8],
+        buf: &mut [u8],
+        tag: &[u8; TAG_LEN],
+    ) -> Result<(), Failed> {
+        self.0
+            .decrypt_inout_detached(&Nonce::from(*nonce), aad, buf.into(), &Tag::from(*tag))
+            .map_err(|_| Failed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h<const N: usize>(s: &str) -> [u8; N] {
+        hex::decode(s).unwrap().try_into().unwrap()
+    }
+
+    /// The GCM specification's (McGrew & Viega) test case 16: AES-256, 96-bit IV, with AAD.
+    #[test]
+    fn gcm_spec_test_case_16() {
+        let key = h::<32>("feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308");
+        let iv = h::<12>("cafebabefacedbaddecaf888");
+        let aad = hex::decode("feedfacedeadbeeffeedfacedeadbeefabaddad2").unwrap();
+        let pt = hex::decode(concat!(
+            "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72",
+            "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39"
+        ))
+        .unwrap();
+        let ct = hex::decode(concat!(
+            "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa",
+            "8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662"
+        ))
+        .unwrap();
+        let aead = ChunkAead::new(&key);
+        let mut buf = pt.clone();
+        let tag = aead.encrypt(&iv, &aad, &mut buf).unwrap();
+        assert_eq!(buf, ct);
+        assert_eq!(tag, h::<16>("76fc6ece0f4e1768cddf8853bb2d551b"));
+        aead.decrypt(&iv, &aad, &mut buf, &tag).unwrap();
+        assert_eq!(buf, pt);
+    }
+
+    /// Any change to ciphertext, tag, nonce or AAD fails, and leaves the buffer untouched.
+    #[test]
+    fn tampering_fails_without_touching_the_buffer() {
+        let aead = ChunkAead::new(&[7; 32]);
+        let (nonce, aad) = ([1; 12], b"header");
+        let mut ct = *b"sixteen byte msg and a bit more";
+        let tag = aead.encrypt(&nonce, aad, &mut ct).unwrap();
+        let mut flipped = ct;
+        flipped[3] ^= 1;
+        let mut buf = flipped;
+        assert_eq!(aead.decrypt(&nonce, aad, &mut buf, &tag), Err(Failed));
+        assert_eq!(buf, flipped);
+        let mut bad_tag = tag;
+        bad_tag[15] ^= 0x80;
+        for (n, a, t) in [
+            (nonce, &aad[..], bad_tag),
+            ([2; 12], &aad[..], tag),
+            (nonce, &b"headex"[..], tag),
+        ] {
+            let mut buf = ct;
+            assert_eq!(aead.decrypt(&n, a, &mut buf, &t), Err(Failed));
+            assert_eq!(buf, ct);
+        }
+        let mut buf = ct;
+        aead.decrypt(&nonce, aad, &mut buf, &tag).unwrap();
+        assert_eq!(&buf, b"sixteen byte msg and a bit more");
+    }
+}
