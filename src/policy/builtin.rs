@@ -10,6 +10,8 @@ macro_rules! policy {
     };
 }
 
+include!(concat!(env!("OUT_DIR"), "/builtin_meta.rs"));
+
 /// `(id, JSON source)` of every built-in profile, in display order.
 pub(crate) const PROFILES: &[(&str, &str)] = &[
     (
@@ -44,8 +46,25 @@ pub(crate) const PROFILES: &[(&str, &str)] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::PROFILES;
-    use crate::policy::Policy;
+    use super::{META, PROFILES};
+    use crate::policy::{builtins, Policy};
+
+    /// What `builtins()` lists without loading (build.rs's `META`) is what each profile says
+    /// once loaded, every profile is listed once, and each listed one loads.
+    #[test]
+    fn listed_metadata_equals_the_loaded_profiles() {
+        let list = builtins();
+        assert_eq!(list.len(), PROFILES.len());
+        assert_eq!(META.len(), PROFILES.len());
+        for (b, (id, _)) in list.iter().zip(PROFILES) {
+            assert_eq!(b.id, *id);
+            let p = Policy::builtin(id).unwrap();
+            assert_eq!(
+                [b.id, &b.version, &b.title, &b.basis, &b.audience],
+                [p.id(), p.version(), p.title(), p.basis(), p.audience()]
+            );
+        }
+    }
 
     /// The embedded (whitespace-stripped) profile is the same document as its source file.
     #[test]
