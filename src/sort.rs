@@ -6,7 +6,18 @@ use core::cmp::Ordering;
 
 /// Stably sorts `v` by `cmp` (equal elements keep their order).
 pub(crate) fn sort_by<T>(v: &mut Vec<T>, cmp: impl Fn(&T, &T) -> Ordering) {
-    if v.len() < 2 {
+    // Short lists (JSON objects, the policy compiler's per-state transitions, rule ids and
+    // state sets: most calls) by insertion in place, without the index and slot allocations
+    // below, which would cost more than the sorting. Swapping only strictly greater neighbours
+    // keeps it stable.
+    if v.len() <= 32 {
+        for j in 1..v.len() {
+            let mut k = j;
+            while k > 0 && cmp(&v[k - 1], &v[k]) == Ordering::Greater {
+                v.swap(k - 1, k);
+                k -= 1;
+            }
+        }
         return;
     }
     let order = {

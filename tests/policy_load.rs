@@ -144,3 +144,30 @@ fn transform_output_must_satisfy_every_matching_rule_type() {
                {"path":"$['odd key']","type":"number"}]}"#;
     minseal::policy::Policy::from_json(ok).unwrap();
 }
+
+/// Numbers anywhere in a policy must be integers below 2^53 in magnitude; each offending one is
+/// reported with its location (the all-valid case is checked without building locations).
+#[test]
+fn non_integer_numbers_are_reported_where_they_are() {
+    let src = with_rules(
+        r#"{"path":"$.a","transform":{"op":"replace","value":[1,{"x":2.5}]}},{"path":"$.b","transform":{"op":"replace","value":-9007199254740993}}"#,
+        "",
+    );
+    let p = problems(&src);
+    let msg = "numbers in a policy must be integers below 2^53 in magnitude";
+    for at in [
+        "$.rules[0].transform.value[1].x",
+        "$.rules[1].transform.value",
+    ] {
+        assert!(
+            p.iter().any(|d| d.contains(at) && d.contains(msg)),
+            "{at} not reported: {p:?}"
+        );
+    }
+    // Integers below 2^53 are fine, at any depth.
+    let ok = with_rules(
+        r#"{"path":"$.a","transform":{"op":"replace","value":[1,{"x":-9007199254740991}]}}"#,
+        "",
+    );
+    Policy::from_json(ok.as_bytes()).unwrap();
+}

@@ -186,19 +186,7 @@ impl Nfa {
             }
             i += 1;
         }
-        // Sets are small (a handful of NFA states): sort in place without the crate sort's
-        // index and slot allocations, which would dominate a policy load.
-        if set.len() <= 32 {
-            for j in 1..set.len() {
-                let mut k = j;
-                while k > 0 && set[k - 1] > set[k] {
-                    set.swap(k - 1, k);
-                    k -= 1;
-                }
-            }
-        } else {
-            crate::sort::sort_by(set, u32::cmp);
-        }
+        crate::sort::sort_by(set, u32::cmp);
         set.dedup();
     }
 }

@@ -269,17 +269,30 @@ impl Ctx {
 }
 
 /// Every number in a policy must be an integer below 2^53 (JCS here is integer-only).
+/// A number a policy may contain: an integer below 2^53 in magnitude.
+fn number_ok(v: &Value) -> bool {
+    v.as_u64().is_some_and(|u| u < 1 << 53)
+        || v.as_i64().is_some_and(|i| i.unsigned_abs() < 1 << 53)
+}
+
+/// Every number in `v` is [`number_ok`] (the common case, checked without building locations).
+fn numbers_ok(v: &Value) -> bool {
+    match v {
+        Value::Number(_) => number_ok(v),
+        Value::Array(a) => a.iter().all(numbers_ok),
+        Value::Object(o) => o.into_iter().all(|(_, x)| numbers_ok(x)),
+        _ => true,
+    }
+}
+
+/// Reports every number that is not [`number_ok`], with its location.
 fn check_numbers(v: &Value, at: &str, ctx: &mut Ctx) {
     match v {
-        Value::Number(_) => {
-            let ok = v.as_u64().is_some_and(|u| u < 1 << 53)
-                || v.as_i64().is_some_and(|i| i.unsigned_abs() < 1 << 53);
-            if !ok {
-                ctx.p(
-                    at,
-                    "numbers in a policy must be integers below 2^53 in magnitude",
-                );
-            }
+        Value::Number(_) if !number_ok(v) => {
+            ctx.p(
+                at,
+                "numbers in a policy must be integers below 2^53 in magnitude",
+            );
         }
         Value::Array(a) => {
             for (i, x) in a.iter().enumerate() {
@@ -468,7 +481,9 @@ pub(crate) fn read(doc: &Value) -> Result<Doc, Vec<String>> {
     let mut ctx = Ctx {
         problems: Vec::new(),
     };
-    check_numbers(doc, "$", &mut ctx);
+    if !numbers_ok(doc) {
+        check_numbers(doc, "$", &mut ctx);
+    }
     let Some(o) = doc.as_object() else {
         return Err(vec!["$: a policy must be a JSON object".into()]);
     };
