@@ -281,6 +281,33 @@ log(`minseal JS bench: node ${machine.node}, ${machine.cpu} × ${machine.cores}$
 if (msLoadError) log(msLoadError);
 else log(`pkg exports: ${Object.keys(ms).sort().join(', ')}`);
 
+// ---- cold start -------------------------------------------------------------------------------
+// Measured first, before this process has allocated and compiled for the size rounds, so the
+// children are not timed beside its garbage-collector and compiler threads on a 2-core machine
+// (session 2's full run reported 28.5 ms; lone `node coldstart.mjs` runs on a quiet machine
+// took ~18 ms in session 3).
+function coldOnce(which) {
+  const r = spawnSync(process.execPath, [join(HERE, 'coldstart.mjs'), which], { cwd: HERE, encoding: 'utf8' });
+  try { return JSON.parse(r.stdout.trim().split('\n').pop()); } catch { return { error: (r.stderr || 'no output').trim().split('\n')[0] }; }
+}
+const cold = {};
+{
+  // Alternate the two so that background load hits both alike; stop one after its first error.
+  const runs = { minseal: [], hpke: [] }, err = {};
+  for (let i = 0; i < COLD_N; i++) {
+    for (const which of ['hpke', 'minseal']) {
+      if (err[which]) continue;
+      const o = coldOnce(which);
+      if (o.error) err[which] = o.error; else runs[which].push(o);
+    }
+  }
+  for (const which of ['hpke', 'minseal']) {
+    cold[which] = err[which] ? { error: err[which] }
+      : { totalMs: median(runs[which].map((o) => o.totalMs)), importMs: median(runs[which].map((o) => o.importMs)), n: runs[which].length };
+  }
+}
+log(`cold start: hpke ${cold.hpke.error ?? cold.hpke.totalMs.toFixed(1) + ' ms'}, minseal ${cold.minseal.error ?? cold.minseal.totalMs.toFixed(1) + ' ms'}`);
+
 for (const size of SIZES) {
   const tg = performance.now();
   const { text, records } = makePayload(size);
@@ -304,29 +331,6 @@ for (const size of SIZES) {
   for (const c of live) results[c.id][size] = { ms: c.ms, mbs: size / 1e6 / (c.ms / 1e3), n: c.samples.length * c.k, verified: c.verified };
   log(`${sizeLabel(size)} (${records} records, minimised to ${Buffer.byteLength(picked)} B): ${((performance.now() - tg) / 1e3).toFixed(1)} s`);
 }
-
-// ---- cold start -------------------------------------------------------------------------------
-function coldOnce(which) {
-  const r = spawnSync(process.execPath, [join(HERE, 'coldstart.mjs'), which], { cwd: HERE, encoding: 'utf8' });
-  try { return JSON.parse(r.stdout.trim().split('\n').pop()); } catch { return { error: (r.stderr || 'no output').trim().split('\n')[0] }; }
-}
-const cold = {};
-{
-  // Alternate the two so that background load hits both alike; stop one after its first error.
-  const runs = { minseal: [], hpke: [] }, err = {};
-  for (let i = 0; i < COLD_N; i++) {
-    for (const which of ['hpke', 'minseal']) {
-      if (err[which]) continue;
-      const o = coldOnce(which);
-      if (o.error) err[which] = o.error; else runs[which].push(o);
-    }
-  }
-  for (const which of ['hpke', 'minseal']) {
-    cold[which] = err[which] ? { error: err[which] }
-      : { totalMs: median(runs[which].map((o) => o.totalMs)), importMs: median(runs[which].map((o) => o.importMs)), n: runs[which].length };
-  }
-}
-log(`cold start: hpke ${cold.hpke.error ?? cold.hpke.totalMs.toFixed(1) + ' ms'}, minseal ${cold.minseal.error ?? cold.minseal.totalMs.toFixed(1) + ' ms'}`);
 
 // ---- package size -----------------------------------------------------------------------------
 const pkgFiles = existsSync(PKG) ? readdirSync(PKG).filter((f) => /\.(wasm|js)$/.test(f)).sort() : [];
