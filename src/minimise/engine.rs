@@ -44,6 +44,37 @@ struct Paths {
     nodes: Vec<PNode>,
     names: Vec<u8>,
     heads: IdMap,
+    /// A direct-mapped cache in front of `heads`: node ids by an unkeyed hash of (parent,
+    /// name), each hit checked against the node itself. Records repeat the same member names,
+    /// so most lookups end here without the keyed hash; a collision (crafted or not) is only a
+    /// miss, never a wrong answer.
+    cache: Vec<u32>,
+}
+
+/// Slots in [`Paths::cache`] (a power of two).
+const PATH_CACHE: usize = 256;
+
+/// The unkeyed hash of (parent id, name) that picks a [`Paths::cache`] slot.
+#[inline]
+fn cache_slot(parent: u32, name: Option<&[u8]>) -> usize {
+    let mut h = mix(0, u64::from(parent));
+    match name {
+        None => h = mix(h, u64::MAX),
+        Some(n) => {
+            h = mix(h, n.len() as u64);
+            let mut chunks = n.chunks_exact(8);
+            for c in &mut chunks {
+                h = mix(h, c.try_into().map_or(0, u64::from_le_bytes));
+            }
+            let tail = chunks
+                .remainder()
+                .iter()
+                .rev()
+                .fold(0, |acc, &b| (acc << 8) | u64::from(b));
+            h = mix(h, tail);
+        }
+    }
+    (h >> 56) as usize & (PATH_CACHE - 1)
 }
 
 /// The hash of (parent id, name); `None` (`[*]`) hashes as no name can.
@@ -65,6 +96,7 @@ impl Paths {
             }],
             names: Vec::new(),
             heads: IdMap::default(),
+            cache: vec![NO_ID; PATH_CACHE],
         }
     }
 
@@ -75,6 +107,22 @@ impl Paths {
 
     /// The id of `parent` + one segment.
     fn child(&mut self, parent: u32, name: Option<&[u8]>) -> u32 {
+        let slot = cache_slot(parent, name);
+        let cached = self.cache.get(slot).copied().unwrap_or(NO_ID);
+        if let Some(n) = self.nodes.get(cached as usize) {
+            if n.parent == parent && self.name(n) == name {
+                return cached;
+            }
+        }
+        let id = self.lookup(parent, name);
+        if let Some(c) = self.cache.get_mut(slot) {
+            *c = id;
+        }
+        id
+    }
+
+    /// [`Self::child`] without the cache.
+    fn lookup(&mut self, parent: u32, name: Option<&[u8]>) -> u32 {
         let h = node_hash(parent, name);
         let head = self.heads.get(&h).copied().unwrap_or(NO_ID);
         let mut at = head;
