@@ -29,6 +29,15 @@ fn stop_mask(w: u64) -> u64 {
     (zero(quote) | zero(bslash) | w.wrapping_sub(ONES * 0x20) & !w) & HIGHS
 }
 
+/// The decoded bytes of an escaped string's content, in `scratch` (out of line: rare).
+#[inline(never)]
+fn unescaped<'s>(raw: &[u8], scratch: &'s mut Vec<u8>) -> &'s [u8] {
+    scratch.clear();
+    // The scanner validated the escapes; `unescape` cannot fail on them.
+    let _ = escape::unescape(raw, scratch);
+    scratch
+}
+
 /// A validated string token: the byte range of its content (quotes excluded).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Str {
@@ -216,6 +225,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Decoded bytes of a string token (borrowed when it has no escapes).
+    #[inline]
     pub(crate) fn decoded<'s>(&self, s: Str, scratch: &'s mut Vec<u8>) -> &'s [u8]
     where
         'a: 's,
@@ -224,10 +234,7 @@ impl<'a> Scanner<'a> {
         if !s.escaped {
             return raw;
         }
-        scratch.clear();
-        // The scanner validated the escapes; `unescape` cannot fail on them.
-        let _ = escape::unescape(raw, scratch);
-        scratch
+        unescaped(raw, scratch)
     }
 
     /// A number token (RFC 8259 grammar). Returns its range and whether it is an integer

@@ -344,9 +344,22 @@ impl<'a> Engine<'a> {
         });
     }
 
+    /// Validates and skips the value at the cursor; returns its leaves.
+    #[inline]
     fn skip(&mut self) -> Result<u64> {
-        self.s
-            .scan_value::<false>(&mut Vec::new(), &mut self.dup, &mut self.stack, self.depth)
+        self.s.skip_ws();
+        match self.s.peek() {
+            // A scalar: one token (most removed members), without the container machinery.
+            Some(b'"') => self.s.string().map(|_| 1),
+            Some(b'-' | b'0'..=b'9') => self.s.number().map(|_| 1),
+            Some(b't' | b'f' | b'n') => self.s.literal().map(|_| 1),
+            _ => self.s.scan_value::<false>(
+                &mut Vec::new(),
+                &mut self.dup,
+                &mut self.stack,
+                self.depth,
+            ),
+        }
     }
 
     fn skip_removed(&mut self, reason: RemovalReason) -> Result<bool> {
