@@ -142,31 +142,52 @@ impl<'a> Scanner<'a> {
         self.buf.get(start..end).unwrap_or_default()
     }
 
-    /// A string token starting at the current `"`.
+    /// A string token starting at the current `"`. The common case (no escape before the
+    /// closing quote) is inline; escapes and errors continue out of line.
     #[inline]
     pub(crate) fn string(&mut self) -> Result<Str> {
         let open = self.pos;
         self.expect(b'"', "expected a string")?;
         let start = self.pos;
-        let mut i = start;
+        let i = self.scan_plain(start);
+        if self.buf.get(i) == Some(&b'"') {
+            self.pos = i + 1;
+            return Ok(Str {
+                start,
+                end: i,
+                escaped: false,
+            });
+        }
+        self.string_rest(open, start, i)
+    }
+
+    /// The index of the first `"`, `\` or control byte at or after `i` (or the end).
+    #[inline]
+    fn scan_plain(&self, mut i: usize) -> usize {
+        // 8 bytes at a time (UTF-8 was validated up front, so only `"`, `\` and control
+        // bytes matter), then byte by byte for the tail.
+        while let Some(w) = self.buf.get(i..).and_then(|r| r.first_chunk::<8>()) {
+            let m = stop_mask(u64::from_le_bytes(*w));
+            if m != 0 {
+                return i + (m.trailing_zeros() / 8) as usize;
+            }
+            i += 8;
+        }
+        while let Some(&b) = self.buf.get(i) {
+            if STOP[usize::from(b)] {
+                break;
+            }
+            i += 1;
+        }
+        i
+    }
+
+    /// The rest of a string token from `i`, a stop byte (or the end) that is not the closing
+    /// quote of an escape-free string.
+    #[inline(never)]
+    fn string_rest(&mut self, open: usize, start: usize, mut i: usize) -> Result<Str> {
         let mut escaped = false;
         loop {
-            // 8 bytes at a time (UTF-8 was validated up front, so only `"`, `\` and control
-            // bytes matter), then byte by byte for the tail.
-            while let Some(w) = self.buf.get(i..).and_then(|r| r.first_chunk::<8>()) {
-                let m = stop_mask(u64::from_le_bytes(*w));
-                if m != 0 {
-                    i += (m.trailing_zeros() / 8) as usize;
-                    break;
-                }
-                i += 8;
-            }
-            while let Some(&b) = self.buf.get(i) {
-                if STOP[usize::from(b)] {
-                    break;
-                }
-                i += 1;
-            }
             match self.buf.get(i) {
                 None => return Err(self.err_at(open, "unterminated string")),
                 Some(b'"') => {
@@ -183,6 +204,7 @@ impl<'a> Scanner<'a> {
                 }
                 Some(_) => return Err(self.err_at(i, "control character in string")),
             }
+            i = self.scan_plain(i);
         }
     }
 
