@@ -466,7 +466,8 @@ impl<'a> Engine<'a> {
             Some(ds) if ds.forbidden => {
                 self.skip_removed(RemovalReason::Forbidden)?;
             }
-            Some(ds) if ds.forbid_below => {
+            // A scalar has nothing below it: only a container is walked.
+            Some(ds) if ds.forbid_below && matches!(self.s.peek(), Some(b'{' | b'[')) => {
                 let leaves = self.walk_forbidden(st)?;
                 if leaves > 0 {
                     self.remove(RemovalReason::NotAllowed, leaves);
