@@ -62,7 +62,7 @@ fn head(bytes: &[u8]) -> u64 {
 /// [`head`] of `buf[start..start + len]`, reading 8 bytes at once when the buffer has them
 /// (short keys are followed by at least their closing quote and `:`), masked to `len`.
 #[inline]
-fn head_at(buf: &[u8], start: usize, len: usize) -> u64 {
+pub(crate) fn head_at(buf: &[u8], start: usize, len: usize) -> u64 {
     if len < 8 {
         if let Some(w) = buf.get(start..).and_then(|r| r.first_chunk::<8>()) {
             return u64::from_le_bytes(*w) & ((1u64 << (8 * len)) - 1);

@@ -10,8 +10,8 @@ use super::receipt::RemovalReason;
 use super::transform;
 use crate::hashindex::{hash_bytes, mix, IdMap};
 use crate::json::scan::Str;
-use crate::json::{DupCheck, Scanner};
-use crate::policy::compile::DEAD;
+use crate::json::{head_at, DupCheck, Scanner};
+use crate::policy::compile::{DState, DEAD};
 use crate::policy::model::{
     Transform, T_ANY, T_ARRAY, T_BOOLEAN, T_INTEGER, T_NULL, T_NUMBER, T_OBJECT, T_STRING,
 };
@@ -191,6 +191,73 @@ impl Paths {
     }
 }
 
+/// One remembered automaton transition: state `st` and the member name at `start..start + len`
+/// of the input (first 8 bytes `head`) lead to `child`.
+#[derive(Clone, Copy)]
+struct Trans {
+    st: u32,
+    child: u32,
+    start: usize,
+    len: usize,
+    head: u64,
+}
+
+/// Slots in the transition cache (a power of two).
+const TRANS_CACHE: usize = 512;
+
+/// A direct-mapped cache of member-name transitions ([`DState::child`], a scan or binary search
+/// of the state's names), keyed by an unkeyed hash of (state, length, first 8 bytes). A hit is
+/// checked against the name itself, so a collision (crafted or not) is only a miss.
+struct TransCache {
+    slots: Vec<Trans>,
+}
+
+impl TransCache {
+    fn new() -> Self {
+        Self {
+            slots: vec![
+                Trans {
+                    st: u32::MAX,
+                    child: 0,
+                    start: 0,
+                    len: 0,
+                    head: 0,
+                };
+                TRANS_CACHE
+            ],
+        }
+    }
+
+    /// `ds.child(name)` for the unescaped key `k` (its raw bytes are its name) in state `st`.
+    #[inline(always)]
+    fn child(&mut self, buf: &[u8], ds: &DState, st: u32, start: usize, end: usize) -> u32 {
+        let name = buf.get(start..end).unwrap_or_default();
+        let len = name.len();
+        let head = head_at(buf, start, len);
+        let slot = (mix(mix(0, u64::from(st)), head ^ ((len as u64) << 56)) >> 55) as usize
+            & (TRANS_CACHE - 1);
+        if let Some(t) = self.slots.get_mut(slot) {
+            if t.st == st
+                && t.len == len
+                && t.head == head
+                && (len <= 8 || buf.get(t.start..t.start + len) == Some(name))
+            {
+                return t.child;
+            }
+            let child = ds.child(name);
+            *t = Trans {
+                st,
+                child,
+                start,
+                len,
+                head,
+            };
+            return child;
+        }
+        ds.child(name)
+    }
+}
+
 #[derive(Clone, Copy)]
 pub(crate) struct Event {
     pub(crate) path: u32,
@@ -231,6 +298,7 @@ pub(crate) struct Engine<'a> {
     path: Vec<(PathSeg, u32)>,
     depth: usize,
     paths: Paths,
+    trans: TransCache,
     events: Vec<Event>,
     transformed: Vec<(u32, &'static str, u64)>,
     /// Path id -> index in `transformed`.
@@ -267,6 +335,7 @@ impl<'a> Engine<'a> {
             path: Vec::new(),
             depth: 0,
             paths: Paths::new(),
+            trans: TransCache::new(),
             events: Vec::new(),
             transformed: Vec::new(),
             transformed_at: IdMap::default(),
@@ -302,6 +371,15 @@ impl<'a> Engine<'a> {
             missing: e.missing.into_sorted(),
             not_transformed: e.not_transformed.into_sorted(),
         })
+    }
+
+    /// The state a member with key `k` leads to from state `st` (`ds`).
+    #[inline(always)]
+    fn member_state(&mut self, ds: &DState, st: u32, k: Str) -> u32 {
+        if k.escaped {
+            return ds.child(self.s.decoded(k, &mut self.scratch));
+        }
+        self.trans.child(self.s.buf, ds, st, k.start, k.end)
     }
 
     /// Interns the current path (collapsed: indices are `[*]`); levels already interned are
@@ -510,7 +588,7 @@ impl<'a> Engine<'a> {
                 let child = if open == b'{' {
                     let k = self.s.key(&mut self.dup, &mut self.scratch)?;
                     self.path.push((PathSeg::Key(k), NO_ID));
-                    ds.child(self.s.decoded(k, &mut self.scratch))
+                    self.member_state(ds, st, k)
                 } else {
                     self.path.push((PathSeg::Index, NO_ID));
                     ds.other
@@ -633,7 +711,7 @@ impl<'a> Engine<'a> {
                 let (child, key) = if OPEN == b'{' {
                     let k = self.s.key(&mut self.dup, &mut self.scratch)?;
                     self.path.push((PathSeg::Key(k), NO_ID));
-                    (ds.child(self.s.decoded(k, &mut self.scratch)), Some(k))
+                    (self.member_state(ds, st, k), Some(k))
                 } else {
                     self.path.push((PathSeg::Index, NO_ID));
                     (ds.other, None)
