@@ -104,7 +104,8 @@ impl DupCheck {
 
     /// Records a key of the innermost object; `false` if it was already there.
     /// `raw` is the key's byte range in `buf`; `decoded` is given when the key has escapes.
-    #[inline]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    #[cfg_attr(target_arch = "wasm32", inline)]
     pub(crate) fn insert(
         &mut self,
         buf: &[u8],
