@@ -103,9 +103,17 @@ fn main() {
         .ok()
         .and_then(|v| v.parse::<u32>().ok())
     {
-        let policy = Policy::from_json(POLICY.as_bytes()).expect("bench policy");
+        // MINSEAL_PROFILE_INPUT=<file> and MINSEAL_PROFILE_POLICY=<built-in id>: profile another
+        // payload and policy (e.g. the JS bench's, written by benches/js/payloads.mjs).
+        let policy = match std::env::var("MINSEAL_PROFILE_POLICY") {
+            Ok(id) => Policy::builtin(&id).expect("built-in policy"),
+            Err(_) => Policy::from_json(POLICY.as_bytes()).expect("bench policy"),
+        };
         let opts = MinimiseOptions::default();
-        let input = payload(1 << 20);
+        let input = match std::env::var("MINSEAL_PROFILE_INPUT") {
+            Ok(f) => std::fs::read(f).expect("profile input"),
+            Err(_) => payload(1 << 20),
+        };
         let mut total = 0;
         for _ in 0..n {
             total += minimise(&policy, black_box(&input), &opts)

@@ -240,3 +240,60 @@ fn json_errors_pass_through() {
         ErrorCode::TooDeep
     );
 }
+
+/// Many distinct member names, in two different automaton states, with escaped twins: more
+/// names than the engine's transition and path caches hold, so slots are evicted and shared,
+/// and every hit must still be the right name in the right state.
+#[test]
+fn many_names_through_the_engine_caches() {
+    let kept: Vec<String> = (0..20).map(|i| format!("k{}", i * 37)).collect();
+    let rules: Vec<String> = kept
+        .iter()
+        .map(|k| format!(r#"{{"path":"$.a[*].{k}"}},{{"path":"$.b.{k}x"}}"#))
+        .collect();
+    let p = policy(&rules.join(","), r#","forbidden":["$..password"]"#);
+    let names: Vec<String> = (0..1500).map(|i| format!("k{i}")).collect();
+    let member = |n: &String, v: usize| format!(r#""{n}":{v}"#);
+    let obj: Vec<String> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| member(n, i))
+        .collect();
+    let objx: Vec<String> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| member(&format!("{n}x"), i))
+        .collect();
+    // The same names escaped (`\u006b` is `k`): decoded, they are the same names.
+    let escaped: Vec<String> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| format!(r#""\u006b{}":{i}"#, &n[1..]))
+        .collect();
+    let input = format!(
+        r#"{{"a":[{{{o}}},{{{e}}},{{{o}}}],"b":{{{x}}}}}"#,
+        o = obj.join(","),
+        e = escaped.join(","),
+        x = objx.join(",")
+    );
+    let want_a: Vec<String> = kept
+        .iter()
+        .map(|k| member(k, k[1..].parse().unwrap()))
+        .collect();
+    let want_b: Vec<String> = kept
+        .iter()
+        .map(|k| member(&format!("{k}x"), k[1..].parse().unwrap()))
+        .collect();
+    // Kept members are copied as written: the escaped key stays escaped.
+    let want_e: Vec<String> = kept
+        .iter()
+        .map(|k| format!(r#""\u006b{}":{}"#, &k[1..], &k[1..]))
+        .collect();
+    let a = want_a.join(",");
+    let want = format!(
+        r#"{{"a":[{{{a}}},{{{}}},{{{a}}}],"b":{{{}}}}}"#,
+        want_e.join(","),
+        want_b.join(",")
+    );
+    assert_eq!(run(&p, &input), want);
+}

@@ -27,6 +27,9 @@ struct Frame {
     start: usize,
     owned_start: usize,
     set: Option<HashSet64>,
+    /// One bit per key of this object (from its length and first 8 bytes): a key whose bit is
+    /// clear cannot equal any key seen, so the list is not scanned.
+    bloom: u64,
 }
 
 /// A stack of open objects and the keys seen in each.
@@ -56,6 +59,25 @@ fn head(bytes: &[u8]) -> u64 {
     }
 }
 
+/// [`head`] of `buf[start..start + len]`, reading 8 bytes at once when the buffer has them
+/// (short keys are followed by at least their closing quote and `:`), masked to `len`.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+#[cfg_attr(target_arch = "wasm32", inline)]
+pub(crate) fn head_at(buf: &[u8], start: usize, len: usize) -> u64 {
+    if len < 8 {
+        if let Some(w) = buf.get(start..).and_then(|r| r.first_chunk::<8>()) {
+            return u64::from_le_bytes(*w) & ((1u64 << (8 * len)) - 1);
+        }
+    }
+    head(buf.get(start..start + len).unwrap_or_default())
+}
+
+/// The key's bit in [`Frame::bloom`].
+#[inline]
+fn bloom_bit(head: u64, len: usize) -> u64 {
+    1u64 << ((head ^ len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58)
+}
+
 impl DupCheck {
     /// An object opens.
     #[inline]
@@ -64,6 +86,7 @@ impl DupCheck {
             start: self.keys.len(),
             owned_start: self.owned.len(),
             set: None,
+            bloom: 0,
         });
     }
 
@@ -82,7 +105,8 @@ impl DupCheck {
 
     /// Records a key of the innermost object; `false` if it was already there.
     /// `raw` is the key's byte range in `buf`; `decoded` is given when the key has escapes.
-    #[inline]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    #[cfg_attr(target_arch = "wasm32", inline)]
     pub(crate) fn insert(
         &mut self,
         buf: &[u8],
@@ -103,7 +127,11 @@ impl DupCheck {
             return true;
         };
         let len = new.len();
-        let h = head(new);
+        let h = match decoded {
+            Some(d) => head(d),
+            None => head_at(buf, raw.0, len),
+        };
+        let bit = bloom_bit(h, len);
         let bytes = |k: &Key| {
             let src = if k.owned { &owned[..] } else { buf };
             src.get(k.start..k.end).unwrap_or_default()
@@ -111,7 +139,9 @@ impl DupCheck {
         let same = |k: &Key| k.head == h && k.end - k.start == len && (len <= 8 || bytes(k) == new);
         let open = keys.get(frame.start..).unwrap_or_default();
         let duplicate = if open.len() < LINEAR_MAX && frame.set.is_none() {
-            open.iter().any(same)
+            let seen = frame.bloom & bit != 0;
+            frame.bloom |= bit;
+            seen && open.iter().any(same)
         } else {
             let set = frame.set.get_or_insert_with(|| {
                 let mut s = spare.pop().unwrap_or_default();
@@ -143,5 +173,52 @@ impl DupCheck {
         };
         self.keys.push(key);
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{head, head_at, DupCheck};
+
+    #[test]
+    fn head_at_equals_head() {
+        let buf = b"abcdefghijklmnopq\"";
+        for start in 0..buf.len() {
+            for len in 0..=buf.len() - start {
+                assert_eq!(
+                    head_at(buf, start, len),
+                    head(&buf[start..start + len]),
+                    "{start} {len}"
+                );
+            }
+        }
+    }
+
+    /// Keys that share a Bloom bit, a length or a head are still told apart exactly.
+    #[test]
+    fn finds_duplicates_among_similar_keys() {
+        let names: Vec<String> = (0..40).map(|i| format!("k{i}")).collect();
+        let half = names.join(",");
+        let text = format!("{half},{half}");
+        let mut starts = Vec::new();
+        let mut at = 0;
+        for name in &names {
+            starts.push(at);
+            at += name.len() + 1;
+        }
+        let second = half.len() + 1;
+        for n in 1..names.len() {
+            for probe in 0..names.len() {
+                let mut d = DupCheck::default();
+                d.begin();
+                for (name, &a) in names[..n].iter().zip(&starts) {
+                    assert!(d.insert(text.as_bytes(), (a, a + name.len()), None));
+                }
+                let a = second + starts[probe];
+                let fresh = d.insert(text.as_bytes(), (a, a + names[probe].len()), None);
+                assert_eq!(fresh, probe >= n, "{n} {probe}");
+                d.end();
+            }
+        }
     }
 }

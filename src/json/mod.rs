@@ -10,7 +10,7 @@ pub(crate) mod escape;
 pub(crate) mod scan;
 pub mod value;
 
-pub(crate) use dup::DupCheck;
+pub(crate) use dup::{head_at, DupCheck};
 pub(crate) use scan::Scanner;
 pub use value::{Object, Value};
 
@@ -48,21 +48,30 @@ impl Limits {
 /// Checks size and UTF-8 up front (one fast pass); every later step may then treat strings as
 /// `str` without re-checking.
 pub(crate) fn precheck(input: &[u8], limits: &Limits) -> Result<()> {
-    if input.len() > limits.max_bytes {
-        return Err(Error::new(
-            ErrorCode::TooLarge,
-            format!(
-                "input of {} bytes exceeds the limit of {} bytes (at byte {})",
-                input.len(),
-                limits.max_bytes,
-                limits.max_bytes
-            ),
-        ));
-    }
+    check_size(input.len(), limits)?;
     if let Err(e) = core::str::from_utf8(input) {
         return Err(Error::new(
             ErrorCode::InvalidUtf8,
             format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+        ));
+    }
+    Ok(())
+}
+
+/// [`precheck`] of text already known to be UTF-8 (a `str`): the size check alone.
+#[cfg_attr(not(feature = "wasm"), allow(dead_code))]
+pub(crate) fn precheck_str(input: &str, limits: &Limits) -> Result<()> {
+    check_size(input.len(), limits)
+}
+
+fn check_size(len: usize, limits: &Limits) -> Result<()> {
+    if len > limits.max_bytes {
+        return Err(Error::new(
+            ErrorCode::TooLarge,
+            format!(
+                "input of {} bytes exceeds the limit of {} bytes (at byte {})",
+                len, limits.max_bytes, limits.max_bytes
+            ),
         ));
     }
     Ok(())

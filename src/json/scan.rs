@@ -29,6 +29,15 @@ fn stop_mask(w: u64) -> u64 {
     (zero(quote) | zero(bslash) | w.wrapping_sub(ONES * 0x20) & !w) & HIGHS
 }
 
+/// The decoded bytes of an escaped string's content, in `scratch` (out of line: rare).
+#[inline(never)]
+fn unescaped<'s>(raw: &[u8], scratch: &'s mut Vec<u8>) -> &'s [u8] {
+    scratch.clear();
+    // The scanner validated the escapes; `unescape` cannot fail on them.
+    let _ = escape::unescape(raw, scratch);
+    scratch
+}
+
 /// A validated string token: the byte range of its content (quotes excluded).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Str {
@@ -133,31 +142,53 @@ impl<'a> Scanner<'a> {
         self.buf.get(start..end).unwrap_or_default()
     }
 
-    /// A string token starting at the current `"`.
-    #[inline]
+    /// A string token starting at the current `"`. The common case (no escape before the
+    /// closing quote) is inline; escapes and errors continue out of line.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    #[cfg_attr(target_arch = "wasm32", inline)]
     pub(crate) fn string(&mut self) -> Result<Str> {
         let open = self.pos;
         self.expect(b'"', "expected a string")?;
         let start = self.pos;
-        let mut i = start;
+        let i = self.scan_plain(start);
+        if self.buf.get(i) == Some(&b'"') {
+            self.pos = i + 1;
+            return Ok(Str {
+                start,
+                end: i,
+                escaped: false,
+            });
+        }
+        self.string_rest(open, start, i)
+    }
+
+    /// The index of the first `"`, `\` or control byte at or after `i` (or the end).
+    #[inline]
+    fn scan_plain(&self, mut i: usize) -> usize {
+        // 8 bytes at a time (UTF-8 was validated up front, so only `"`, `\` and control
+        // bytes matter), then byte by byte for the tail.
+        while let Some(w) = self.buf.get(i..).and_then(|r| r.first_chunk::<8>()) {
+            let m = stop_mask(u64::from_le_bytes(*w));
+            if m != 0 {
+                return i + (m.trailing_zeros() / 8) as usize;
+            }
+            i += 8;
+        }
+        while let Some(&b) = self.buf.get(i) {
+            if STOP[usize::from(b)] {
+                break;
+            }
+            i += 1;
+        }
+        i
+    }
+
+    /// The rest of a string token from `i`, a stop byte (or the end) that is not the closing
+    /// quote of an escape-free string.
+    #[inline(never)]
+    fn string_rest(&mut self, open: usize, start: usize, mut i: usize) -> Result<Str> {
         let mut escaped = false;
         loop {
-            // 8 bytes at a time (UTF-8 was validated up front, so only `"`, `\` and control
-            // bytes matter), then byte by byte for the tail.
-            while let Some(w) = self.buf.get(i..).and_then(|r| r.first_chunk::<8>()) {
-                let m = stop_mask(u64::from_le_bytes(*w));
-                if m != 0 {
-                    i += (m.trailing_zeros() / 8) as usize;
-                    break;
-                }
-                i += 8;
-            }
-            while let Some(&b) = self.buf.get(i) {
-                if STOP[usize::from(b)] {
-                    break;
-                }
-                i += 1;
-            }
             match self.buf.get(i) {
                 None => return Err(self.err_at(open, "unterminated string")),
                 Some(b'"') => {
@@ -174,6 +205,7 @@ impl<'a> Scanner<'a> {
                 }
                 Some(_) => return Err(self.err_at(i, "control character in string")),
             }
+            i = self.scan_plain(i);
         }
     }
 
@@ -216,6 +248,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Decoded bytes of a string token (borrowed when it has no escapes).
+    #[inline]
     pub(crate) fn decoded<'s>(&self, s: Str, scratch: &'s mut Vec<u8>) -> &'s [u8]
     where
         'a: 's,
@@ -224,10 +257,7 @@ impl<'a> Scanner<'a> {
         if !s.escaped {
             return raw;
         }
-        scratch.clear();
-        // The scanner validated the escapes; `unescape` cannot fail on them.
-        let _ = escape::unescape(raw, scratch);
-        scratch
+        unescaped(raw, scratch)
     }
 
     /// A number token (RFC 8259 grammar). Returns its range and whether it is an integer

@@ -99,14 +99,31 @@ fn check_key(opts: &MinimiseOptions) -> Result<Option<&[u8]>> {
     }
 }
 
+/// The payload as given: bytes (checked for UTF-8 first) or text (UTF-8 already).
+#[derive(Clone, Copy)]
+enum Payload<'a> {
+    Bytes(&'a [u8]),
+    #[cfg_attr(not(feature = "wasm"), allow(dead_code))]
+    Text(&'a str),
+}
+
 fn run(
     policy: &Policy,
-    payload: &[u8],
+    payload: Payload<'_>,
     opts: &MinimiseOptions,
     key: Option<&[u8]>,
     verify: bool,
 ) -> Result<Outcome> {
-    crate::json::precheck(payload, &opts.limits)?;
+    let payload = match payload {
+        Payload::Bytes(b) => {
+            crate::json::precheck(b, &opts.limits)?;
+            b
+        }
+        Payload::Text(s) => {
+            crate::json::precheck_str(s, &opts.limits)?;
+            s.as_bytes()
+        }
+    };
     Engine::run(&policy.inner, payload, opts.limits.depth(), key, verify)
 }
 
@@ -163,6 +180,25 @@ fn removed_entries(o: &Outcome) -> Vec<RemovedEntry> {
 /// `forbidden_field` (strict mode, every forbidden path in `details`); `missing_required`
 /// (every missing path in `details`).
 pub fn minimise(policy: &Policy, payload: &[u8], opts: &MinimiseOptions) -> Result<Minimised> {
+    minimise_payload(policy, Payload::Bytes(payload), opts)
+}
+
+/// [`minimise`] of text: the same result, without the UTF-8 check a `str` does not need (the
+/// wasm binding's string input).
+#[cfg(feature = "wasm")]
+pub(crate) fn minimise_str(
+    policy: &Policy,
+    payload: &str,
+    opts: &MinimiseOptions,
+) -> Result<Minimised> {
+    minimise_payload(policy, Payload::Text(payload), opts)
+}
+
+fn minimise_payload(
+    policy: &Policy,
+    payload: Payload<'_>,
+    opts: &MinimiseOptions,
+) -> Result<Minimised> {
     let key = check_key(opts)?;
     if policy.uses_hash() && key.is_none() {
         return Err(Error::new(
@@ -239,7 +275,7 @@ pub fn minimise(policy: &Policy, payload: &[u8], opts: &MinimiseOptions) -> Resu
 /// output form conforms, any other value cannot.
 pub fn verify(policy: &Policy, payload: &[u8], opts: &MinimiseOptions) -> Result<Verification> {
     check_key(opts)?;
-    let o = run(policy, payload, opts, None, true)?;
+    let o = run(policy, Payload::Bytes(payload), opts, None, true)?;
     let mut violations = Vec::new();
     for e in removed_entries(&o) {
         let kind = match e.reason {

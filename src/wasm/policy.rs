@@ -144,8 +144,15 @@ fn text(bytes: Vec<u8>) -> JsResult<JsValue> {
 pub fn minimise(payload: JsValue, policy: &Policy, options: JsValue) -> JsResult<JsValue> {
     let opts = input::options(&options, "options", MINIMISE_OPTIONS)?;
     let mo = minimise_options(opts.as_ref())?;
-    let bytes = json_bytes(&payload, "payload")?;
-    let m = js(minimise::minimise(&policy.inner, &bytes, &mo))?;
+    // A JS string is UTF-8 once in wasm: no second check of it.
+    let m = match input::string(&payload) {
+        Some(text) => js(minimise::minimise_str(&policy.inner, &text, &mo))?,
+        None => js(minimise::minimise(
+            &policy.inner,
+            &json_bytes(&payload, "payload")?,
+            &mo,
+        ))?,
+    };
     let out = Object::new();
     set(&out, "payload", &text(m.payload)?);
     set(&out, "receipt", &parse_own_json(&m.receipt.to_json())?);
