@@ -61,8 +61,7 @@ fn head(bytes: &[u8]) -> u64 {
 
 /// [`head`] of `buf[start..start + len]`, reading 8 bytes at once when the buffer has them
 /// (short keys are followed by at least their closing quote and `:`), masked to `len`.
-#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-#[cfg_attr(target_arch = "wasm32", inline)]
+#[inline(always)]
 pub(crate) fn head_at(buf: &[u8], start: usize, len: usize) -> u64 {
     if len < 8 {
         if let Some(w) = buf.get(start..).and_then(|r| r.first_chunk::<8>()) {
@@ -105,8 +104,7 @@ impl DupCheck {
 
     /// Records a key of the innermost object; `false` if it was already there.
     /// `raw` is the key's byte range in `buf`; `decoded` is given when the key has escapes.
-    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    #[cfg_attr(target_arch = "wasm32", inline)]
+    #[inline(always)]
     pub(crate) fn insert(
         &mut self,
         buf: &[u8],

@@ -144,8 +144,7 @@ impl<'a> Scanner<'a> {
 
     /// A string token starting at the current `"`. The common case (no escape before the
     /// closing quote) is inline; escapes and errors continue out of line.
-    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    #[cfg_attr(target_arch = "wasm32", inline)]
+    #[inline(always)]
     pub(crate) fn string(&mut self) -> Result<Str> {
         let open = self.pos;
         self.expect(b'"', "expected a string")?;

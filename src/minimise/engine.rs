@@ -229,10 +229,9 @@ impl TransCache {
     }
 
     /// `ds.child(name)` for the unescaped key `k` (its raw bytes are its name) in state `st`.
-    // Forced inline natively (1.2 M Ir less per MiB); plain `inline` in wasm, where it made
-    // no measurable difference and 0.4 KiB of gzip.
-    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    #[cfg_attr(target_arch = "wasm32", inline)]
+    // Forced inline (natively 1.2 M Ir less per MiB; in wasm, where minseal is built at
+    // opt-level "s", forcing this and the other hot key-path helpers: minimise 5-6 % faster).
+    #[inline(always)]
     fn child(&mut self, buf: &[u8], ds: &DState, st: u32, start: usize, end: usize) -> u32 {
         let name = buf.get(start..end).unwrap_or_default();
         let len = name.len();
@@ -377,10 +376,9 @@ impl<'a> Engine<'a> {
     }
 
     /// The state a member with key `k` leads to from state `st` (`ds`).
-    // Forced inline natively (1.2 M Ir less per MiB); plain `inline` in wasm, where it made
-    // no measurable difference and 0.4 KiB of gzip.
-    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    #[cfg_attr(target_arch = "wasm32", inline)]
+    // Forced inline (natively 1.2 M Ir less per MiB; in wasm, where minseal is built at
+    // opt-level "s", forcing this and the other hot key-path helpers: minimise 5-6 % faster).
+    #[inline(always)]
     fn member_state(&mut self, ds: &DState, st: u32, k: Str) -> u32 {
         if k.escaped {
             return ds.child(self.s.decoded(k, &mut self.scratch));
