@@ -1,6 +1,7 @@
 //! The crate's one sort. Each `slice::sort*` instantiation costs several KiB of wasm (driftsort
 //! and its small-sorts per element type); this sorts `u32` indices with a `dyn` comparator, so
-//! the sort code exists once however many element types the crate orders.
+//! the sort code exists once however many element types the crate orders. Lists of up to 32
+//! elements (most calls) take a few-line insertion sort per element type instead, in place.
 
 use core::cmp::Ordering;
 
