@@ -10,7 +10,7 @@ use super::receipt::RemovalReason;
 use super::transform;
 use crate::hashindex::{hash_bytes, mix, IdMap};
 use crate::json::scan::Str;
-use crate::json::{head_at, DupCheck, Scanner};
+use crate::json::{eq_bytes, head_at, DupCheck, Scanner};
 use crate::policy::compile::{DState, DEAD};
 use crate::policy::model::{
     Transform, T_ANY, T_ARRAY, T_BOOLEAN, T_INTEGER, T_NULL, T_NUMBER, T_OBJECT, T_STRING,
@@ -100,6 +100,16 @@ impl Paths {
         }
     }
 
+    /// Whether node `n` is (`parent`, `name`).
+    #[inline]
+    fn is(&self, n: &PNode, parent: u32, name: Option<&[u8]>) -> bool {
+        n.parent == parent
+            && match (self.name(n), name) {
+                (Some(a), Some(b)) => eq_bytes(a, b),
+                (a, b) => a.is_none() && b.is_none(),
+            }
+    }
+
     fn name(&self, n: &PNode) -> Option<&[u8]> {
         n.name
             .map(|(a, b)| self.names.get(a as usize..b as usize).unwrap_or_default())
@@ -110,7 +120,7 @@ impl Paths {
         let slot = cache_slot(parent, name);
         let cached = self.cache.get(slot).copied().unwrap_or(NO_ID);
         if let Some(n) = self.nodes.get(cached as usize) {
-            if n.parent == parent && self.name(n) == name {
+            if self.is(n, parent, name) {
                 return cached;
             }
         }
@@ -127,7 +137,7 @@ impl Paths {
         let head = self.heads.get(&h).copied().unwrap_or(NO_ID);
         let mut at = head;
         while let Some(n) = self.nodes.get(at as usize) {
-            if n.parent == parent && self.name(n) == name {
+            if self.is(n, parent, name) {
                 return at;
             }
             at = n.next;
@@ -253,7 +263,10 @@ impl TransCache {
             if t.st == st
                 && t.len == len
                 && t.head == head
-                && (len <= 8 || buf.get(t.start..t.start + len) == Some(name))
+                && (len <= 8
+                    || buf
+                        .get(t.start..t.start + len)
+                        .is_some_and(|c| eq_bytes(c, name)))
             {
                 t.start = start;
                 return (t.child, slot as u32);
