@@ -71,6 +71,32 @@ pub(crate) fn head_at(buf: &[u8], start: usize, len: usize) -> u64 {
     head(buf.get(start..start + len).unwrap_or_default())
 }
 
+/// `a == b`, 8 bytes at a time (overlapping at the end): names are short, and `memcmp` is a
+/// call (in wasm, a byte loop).
+#[inline]
+pub(crate) fn eq_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n < 8 {
+        return a == b;
+    }
+    let word = |s: &[u8], i: usize| {
+        s.get(i..)
+            .and_then(|r| r.first_chunk::<8>())
+            .map(|w| u64::from_le_bytes(*w))
+    };
+    let mut i = 0;
+    while i + 8 < n {
+        if word(a, i) != word(b, i) {
+            return false;
+        }
+        i += 8;
+    }
+    word(a, n - 8) == word(b, n - 8)
+}
+
 /// The key's bit in [`Frame::bloom`].
 #[inline]
 fn bloom_bit(head: u64, len: usize) -> u64 {
@@ -134,7 +160,9 @@ impl DupCheck {
             let src = if k.owned { &owned[..] } else { buf };
             src.get(k.start..k.end).unwrap_or_default()
         };
-        let same = |k: &Key| k.head == h && k.end - k.start == len && (len <= 8 || bytes(k) == new);
+        let same = |k: &Key| {
+            k.head == h && k.end - k.start == len && (len <= 8 || eq_bytes(bytes(k), new))
+        };
         let open = keys.get(frame.start..).unwrap_or_default();
         let duplicate = if open.len() < LINEAR_MAX && frame.set.is_none() {
             let seen = frame.bloom & bit != 0;
@@ -176,7 +204,22 @@ impl DupCheck {
 
 #[cfg(test)]
 mod tests {
-    use super::{head, head_at, DupCheck};
+    use super::{eq_bytes, head, head_at, DupCheck};
+
+    #[test]
+    fn eq_bytes_is_slice_equality() {
+        let a = b"abcdefghijklmnopqrstuvwxyz0123456789";
+        for n in 0..=a.len() {
+            let x = &a[..n];
+            assert!(eq_bytes(x, x));
+            for i in 0..n {
+                let mut y = x.to_vec();
+                y[i] ^= 1;
+                assert!(!eq_bytes(x, &y), "{n} {i}");
+            }
+            assert!(!eq_bytes(x, &a[..(n + 1).min(a.len())]) || n == a.len());
+        }
+    }
 
     #[test]
     fn head_at_equals_head() {

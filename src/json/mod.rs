@@ -10,7 +10,7 @@ pub(crate) mod escape;
 pub(crate) mod scan;
 pub mod value;
 
-pub(crate) use dup::{head_at, DupCheck};
+pub(crate) use dup::{eq_bytes, head_at, DupCheck};
 pub(crate) use scan::Scanner;
 pub use value::{Object, Value};
 

@@ -320,7 +320,14 @@ impl<'a> Scanner<'a> {
     }
 
     /// An object member's key and the `:` after it; checks duplicates.
-    #[inline]
+    // Forced inline in native release builds (1.4-1.7 % fewer instructions per call). Not in
+    // wasm (size), nor in debug builds, where the inlined locals would add ~1 KiB to every
+    // level of the engine's recursion (512 levels overflowed a test thread's 2 MiB stack).
+    #[cfg_attr(
+        all(not(target_arch = "wasm32"), not(debug_assertions)),
+        inline(always)
+    )]
+    #[cfg_attr(any(target_arch = "wasm32", debug_assertions), inline)]
     pub(crate) fn key(&mut self, dup: &mut DupCheck, scratch: &mut Vec<u8>) -> Result<Str> {
         self.skip_ws();
         let at = self.pos;

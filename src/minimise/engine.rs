@@ -10,7 +10,7 @@ use super::receipt::RemovalReason;
 use super::transform;
 use crate::hashindex::{hash_bytes, mix, IdMap};
 use crate::json::scan::Str;
-use crate::json::{head_at, DupCheck, Scanner};
+use crate::json::{eq_bytes, head_at, DupCheck, Scanner};
 use crate::policy::compile::{DState, DEAD};
 use crate::policy::model::{
     Transform, T_ANY, T_ARRAY, T_BOOLEAN, T_INTEGER, T_NULL, T_NUMBER, T_OBJECT, T_STRING,
@@ -100,6 +100,16 @@ impl Paths {
         }
     }
 
+    /// Whether node `n` is (`parent`, `name`).
+    #[inline]
+    fn is(&self, n: &PNode, parent: u32, name: Option<&[u8]>) -> bool {
+        n.parent == parent
+            && match (self.name(n), name) {
+                (Some(a), Some(b)) => eq_bytes(a, b),
+                (a, b) => a.is_none() && b.is_none(),
+            }
+    }
+
     fn name(&self, n: &PNode) -> Option<&[u8]> {
         n.name
             .map(|(a, b)| self.names.get(a as usize..b as usize).unwrap_or_default())
@@ -110,7 +120,7 @@ impl Paths {
         let slot = cache_slot(parent, name);
         let cached = self.cache.get(slot).copied().unwrap_or(NO_ID);
         if let Some(n) = self.nodes.get(cached as usize) {
-            if n.parent == parent && self.name(n) == name {
+            if self.is(n, parent, name) {
                 return cached;
             }
         }
@@ -127,7 +137,7 @@ impl Paths {
         let head = self.heads.get(&h).copied().unwrap_or(NO_ID);
         let mut at = head;
         while let Some(n) = self.nodes.get(at as usize) {
-            if n.parent == parent && self.name(n) == name {
+            if self.is(n, parent, name) {
                 return at;
             }
             at = n.next;
@@ -192,7 +202,8 @@ impl Paths {
 }
 
 /// One remembered automaton transition: state `st` and the member name at `start..start + len`
-/// of the input (first 8 bytes `head`) lead to `child`.
+/// of the input (first 8 bytes `head`) lead to `child`. `start` is the last key that used the
+/// slot, so a path level can tell that the slot still holds its name.
 #[derive(Clone, Copy)]
 struct Trans {
     st: u32,
@@ -200,7 +211,14 @@ struct Trans {
     start: usize,
     len: usize,
     head: u64,
+    /// The path id of this name under path `ppath` (both `NO_ID` until known): records repeat
+    /// their members under the same parent path, so most removals need no `Paths` lookup.
+    ppath: u32,
+    path: u32,
 }
+
+/// No transition cache slot (an escaped key).
+const NO_SLOT: u32 = u32::MAX;
 
 /// Slots in the transition cache (a power of two).
 const TRANS_CACHE: usize = 512;
@@ -222,17 +240,20 @@ impl TransCache {
                     start: 0,
                     len: 0,
                     head: 0,
+                    ppath: NO_ID,
+                    path: NO_ID,
                 };
                 TRANS_CACHE
             ],
         }
     }
 
-    /// `ds.child(name)` for the unescaped key `k` (its raw bytes are its name) in state `st`.
+    /// `ds.child(name)` for the unescaped key `k` (its raw bytes are its name) in state `st`,
+    /// and the slot that now holds it.
     // Forced inline (natively 1.2 M Ir less per MiB; in wasm, where minseal is built at
     // opt-level "s", forcing this and the other hot key-path helpers: minimise 5-6 % faster).
     #[inline(always)]
-    fn child(&mut self, buf: &[u8], ds: &DState, st: u32, start: usize, end: usize) -> u32 {
+    fn child(&mut self, buf: &[u8], ds: &DState, st: u32, start: usize, end: usize) -> (u32, u32) {
         let name = buf.get(start..end).unwrap_or_default();
         let len = name.len();
         let head = head_at(buf, start, len);
@@ -242,9 +263,13 @@ impl TransCache {
             if t.st == st
                 && t.len == len
                 && t.head == head
-                && (len <= 8 || buf.get(t.start..t.start + len) == Some(name))
+                && (len <= 8
+                    || buf
+                        .get(t.start..t.start + len)
+                        .is_some_and(|c| eq_bytes(c, name)))
             {
-                return t.child;
+                t.start = start;
+                return (t.child, slot as u32);
             }
             let child = ds.child(name);
             *t = Trans {
@@ -253,11 +278,44 @@ impl TransCache {
                 start,
                 len,
                 head,
+                ppath: NO_ID,
+                path: NO_ID,
             };
-            return child;
+            return (child, slot as u32);
         }
-        ds.child(name)
+        (ds.child(name), NO_SLOT)
     }
+
+    /// The path id remembered in `slot` for its name under `parent`, else `NO_ID`.
+    #[inline]
+    fn path(&self, slot: u32, parent: u32) -> u32 {
+        match self.slots.get(slot as usize) {
+            Some(t) if t.ppath == parent => t.path,
+            _ => NO_ID,
+        }
+    }
+
+    /// Remembers `id` as the path of the key at `start` under `parent`, if `slot` still holds
+    /// that key's name (each key of the input passes through the cache once, so its start
+    /// identifies it).
+    #[inline]
+    fn remember(&mut self, slot: u32, start: usize, parent: u32, id: u32) {
+        if let Some(t) = self.slots.get_mut(slot as usize) {
+            if t.start == start {
+                t.ppath = parent;
+                t.path = id;
+            }
+        }
+    }
+}
+
+/// One level of the current path: its segment, its interned id once known (`NO_ID` before),
+/// and for a member the transition cache slot of its name.
+#[derive(Clone, Copy)]
+struct Level {
+    seg: PathSeg,
+    id: u32,
+    slot: u32,
 }
 
 #[derive(Clone, Copy)]
@@ -297,7 +355,9 @@ pub(crate) struct Engine<'a> {
     stack: Vec<u8>,
     scratch: Vec<u8>,
     /// The current path: one segment per level, with its interned id once known.
-    path: Vec<(PathSeg, u32)>,
+    path: Vec<Level>,
+    /// (array path id, its `[*]` id) of the last array whose elements' path was interned.
+    index_memo: (u32, u32),
     depth: usize,
     paths: Paths,
     trans: TransCache,
@@ -335,6 +395,7 @@ impl<'a> Engine<'a> {
             stack: Vec::new(),
             scratch: Vec::new(),
             path: Vec::new(),
+            index_memo: (NO_ID, NO_ID),
             depth: 0,
             paths: Paths::new(),
             trans: TransCache::new(),
@@ -375,38 +436,74 @@ impl<'a> Engine<'a> {
         })
     }
 
-    /// The state a member with key `k` leads to from state `st` (`ds`).
+    /// The state a member with key `k` leads to from state `st` (`ds`); pushes its path level.
     // Forced inline (natively 1.2 M Ir less per MiB; in wasm, where minseal is built at
     // opt-level "s", forcing this and the other hot key-path helpers: minimise 5-6 % faster).
     #[inline(always)]
     fn member_state(&mut self, ds: &DState, st: u32, k: Str) -> u32 {
-        if k.escaped {
-            return ds.child(self.s.decoded(k, &mut self.scratch));
-        }
-        self.trans.child(self.s.buf, ds, st, k.start, k.end)
+        let (child, slot) = if k.escaped {
+            (ds.child(self.s.decoded(k, &mut self.scratch)), NO_SLOT)
+        } else {
+            self.trans.child(self.s.buf, ds, st, k.start, k.end)
+        };
+        let parent = self.path.last().map_or(0, |l| l.id);
+        self.path.push(Level {
+            seg: PathSeg::Key(k),
+            id: self.trans.path(slot, parent),
+            slot,
+        });
+        child
+    }
+
+    /// Pushes an array element's level; `id` is the previous element's (the same `[*]`).
+    #[inline]
+    fn push_index(&mut self, id: u32) {
+        self.path.push(Level {
+            seg: PathSeg::Index,
+            id,
+            slot: NO_SLOT,
+        });
+    }
+
+    /// Pops a level; returns its id.
+    #[inline]
+    fn pop_level(&mut self) -> u32 {
+        self.path.pop().map_or(NO_ID, |l| l.id)
     }
 
     /// Interns the current path (collapsed: indices are `[*]`); levels already interned are
     /// reused, so this is one hash lookup per new level.
+    #[inline]
     fn path_id(&mut self) -> u32 {
-        let known = self.path.iter().rposition(|&(_, id)| id != NO_ID);
+        // Mostly known already (the transition cache remembers member paths).
+        match self.path.last() {
+            Some(l) if l.id != NO_ID => l.id,
+            _ => self.intern_path(),
+        }
+    }
+
+    /// [`Self::path_id`] when the last level's id is not known yet.
+    fn intern_path(&mut self) -> u32 {
+        let known = self.path.iter().rposition(|l| l.id != NO_ID);
         let (mut id, from) = match known {
-            Some(i) => (self.path.get(i).map_or(0, |e| e.1), i + 1),
+            Some(i) => (self.path.get(i).map_or(0, |l| l.id), i + 1),
             None => (0, 0),
         };
         for i in from..self.path.len() {
-            let Some(&(seg, _)) = self.path.get(i) else {
+            let Some(&l) = self.path.get(i) else {
                 break;
             };
-            id = match seg {
+            id = match l.seg {
                 PathSeg::Index => self.paths.child(id, None),
                 PathSeg::Key(k) => {
                     let name = self.s.decoded(k, &mut self.scratch);
-                    self.paths.child(id, Some(name))
+                    let c = self.paths.child(id, Some(name));
+                    self.trans.remember(l.slot, k.start, id, c);
+                    c
                 }
             };
             if let Some(e) = self.path.get_mut(i) {
-                e.1 = id;
+                e.id = id;
             }
         }
         id
@@ -583,6 +680,7 @@ impl<'a> Engine<'a> {
             self.dup.begin();
         }
         let mut leaves = 0;
+        let mut index = NO_ID;
         self.s.skip_ws();
         if self.s.peek() == Some(close) {
             self.s.pos += 1;
@@ -591,10 +689,9 @@ impl<'a> Engine<'a> {
             loop {
                 let child = if open == b'{' {
                     let k = self.s.key(&mut self.dup, &mut self.scratch)?;
-                    self.path.push((PathSeg::Key(k), NO_ID));
                     self.member_state(ds, st, k)
                 } else {
-                    self.path.push((PathSeg::Index, NO_ID));
+                    self.push_index(index);
                     ds.other
                 };
                 self.s.skip_ws();
@@ -605,7 +702,7 @@ impl<'a> Engine<'a> {
                     Some(c) if c.forbid_below => leaves += self.walk_forbidden(child)?,
                     _ => leaves += self.skip()?,
                 }
-                self.path.pop();
+                index = self.pop_level();
                 if self.s.comma_or_close(close)? {
                     break;
                 }
@@ -707,6 +804,12 @@ impl<'a> Engine<'a> {
         }
         let mut any = false;
         let mut n = 0u64;
+        // `[*]`'s id under this array's path, if the last array walked had the same path.
+        let mut index = match self.path.last() {
+            Some(l) if OPEN == b'[' && l.id == self.index_memo.0 => self.index_memo.1,
+            None if OPEN == b'[' && self.index_memo.0 == 0 => self.index_memo.1,
+            _ => NO_ID,
+        };
         self.s.skip_ws();
         if self.s.peek() == Some(close) {
             self.s.pos += 1;
@@ -714,10 +817,9 @@ impl<'a> Engine<'a> {
             loop {
                 let (child, key) = if OPEN == b'{' {
                     let k = self.s.key(&mut self.dup, &mut self.scratch)?;
-                    self.path.push((PathSeg::Key(k), NO_ID));
                     (self.member_state(ds, st, k), Some(k))
                 } else {
-                    self.path.push((PathSeg::Index, NO_ID));
+                    self.push_index(index);
                     (ds.other, None)
                 };
                 if sub
@@ -745,7 +847,8 @@ impl<'a> Engine<'a> {
                     // Nothing here can be kept: nothing is written for it.
                     self.hopeless(child)?;
                 }
-                self.path.pop();
+                // In an array: the next element's `[*]` has the same id.
+                index = self.pop_level();
                 n += 1;
                 if self.s.comma_or_close(close)? {
                     break;
@@ -754,6 +857,8 @@ impl<'a> Engine<'a> {
         }
         if OPEN == b'{' {
             self.dup.end();
+        } else if index != NO_ID {
+            self.index_memo = (self.path.last().map_or(0, |l| l.id), index);
         }
         self.depth -= 1;
         if n == 0 {

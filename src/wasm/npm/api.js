@@ -62,8 +62,17 @@ function policyOf(p) {
 
 export const version = guard(core.version);
 export const profiles = guard(core.profiles);
-export const minimise = guard((payload, policy, options) =>
-  core.minimise(payload, policyOf(policy), options));
+// In Node, a payload that is not ASCII comes back as UTF-16LE bytes (a copy here), not
+// UTF-8: Node's UTF-8 decoders are ~10x slower once a non-ASCII byte occurs (src/wasm/policy.rs).
+// (Node itself, not a bundler's Buffer polyfill, whose UTF-16 decoding is a slow JS loop.)
+const NodeBuffer = globalThis.Buffer;
+const utf16 = typeof globalThis.process?.versions?.node === 'string' && typeof NodeBuffer?.from === 'function';
+export const minimise = guard((payload, policy, options) => {
+  const r = core.minimise(payload, policyOf(policy), options, utf16);
+  const p = r.payload;
+  if (typeof p !== 'string') r.payload = NodeBuffer.from(p.buffer, p.byteOffset, p.byteLength).toString('utf16le');
+  return r;
+});
 export const verify = guard((payload, policy, options) =>
   core.verify(payload, policyOf(policy), options));
 export const seal = guard((payload, recipients, options) => {

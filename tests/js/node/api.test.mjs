@@ -64,6 +64,26 @@ test('minimise matches the fixture, for every input kind', () => {
   assert.ok(v.violations.every((x) => typeof x.path === 'string' && typeof x.kind === 'string'));
 });
 
+// In Node a non-ASCII payload crosses from wasm as UTF-16LE bytes (api.js), an ASCII one as
+// UTF-8: both give the same string as the plain UTF-8 path of the core export.
+test('minimise payloads with non-ASCII text: the same string either way', async () => {
+  const core = await import('../../../pkg/minseal_core.js');
+  const pol = m.Policy.builtin('2ap/art7-order');
+  const obj = JSON.parse(order);
+  const texts = ['ascii only', 'Zoë, Łucja, Sørensen', 'é', '’quotes’', 'emoji 😀 and 𝄞 (surrogate pairs)',
+    'mixed \u00e9 escape é' , '€'.repeat(20) + 'x'.repeat(9) + 'ü', '\u2028 \"q\" \\'];
+  for (const t of texts) {
+    const input = JSON.stringify({ ...obj, case_reference: t });
+    const r = m.minimise(input, pol);
+    assert.equal(typeof r.payload, 'string');
+    const plain = core.minimise(input, pol, undefined);
+    assert.equal(r.payload, plain.payload);
+    assert.ok(r.payload.includes(JSON.stringify(t)), t);
+    assert.deepEqual(r.receipt, plain.receipt);
+    assert.deepEqual(r.receipt.payload, { sha256: createHash('sha256').update(r.payload).digest('hex'), bytes: Buffer.byteLength(r.payload) });
+  }
+});
+
 test('keys: generate, publicKey, thumbprint', () => {
   const kp = m.generateKeyPair();
   assert.deepEqual(Object.keys(kp).sort(), ['kid', 'privateJwk', 'publicJwk']);
