@@ -92,6 +92,23 @@ fn v6_net(a: Ipv6Addr, len: u8) -> Ipv6Addr {
 // `Ipv4Addr`/`Ipv6Addr` formatting (through `Formatter`, with its padding buffers) is ~2.5 KB of
 // wasm (docs/BENCHMARKS.md, "Package size"). A test compares the two on many addresses.
 
+/// `addr/len`. Written through `format!`, i.e. a call through the `Display` vtable, like std's
+/// formatting was: wasm-opt inlines a function with one direct caller, and the transforms are
+/// inlined into the engine's hot `Engine::value`, which this cold code would then grow by ~1 KB.
+struct Net(IpAddr, u8);
+
+impl core::fmt::Display for Net {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let mut out = String::with_capacity(43);
+        match self.0 {
+            IpAddr::V4(a) => push_v4(&mut out, a),
+            IpAddr::V6(a) => push_v6(&mut out, a),
+        }
+        push_len(&mut out, self.1);
+        f.write_str(&out)
+    }
+}
+
 /// `n` in decimal.
 fn push_dec(out: &mut String, n: u32) {
     if n >= 10 {
@@ -181,29 +198,24 @@ fn truncate_ip(s: &str, v4: u8, v6: u8) -> Result<String, &'static str> {
         None => (s, None),
     };
     let ip: IpAddr = addr.parse().map_err(|_| "not an IP address")?;
-    Ok(match ip {
+    let net = match ip {
         IpAddr::V4(a) => {
             if given.is_some_and(|g| g > 32) {
                 return Err("invalid prefix length");
             }
             // An `addr/len` already coarser than the target stays at its own length.
             let len = given.map_or(v4, |g| g.min(v4));
-            let mut out = String::with_capacity(18);
-            push_v4(&mut out, v4_net(a, len));
-            push_len(&mut out, len);
-            out
+            Net(IpAddr::V4(v4_net(a, len)), len)
         }
         IpAddr::V6(a) => {
             if given.is_some_and(|g| g > 128) {
                 return Err("invalid prefix length");
             }
             let len = given.map_or(v6, |g| g.min(v6));
-            let mut out = String::with_capacity(43);
-            push_v6(&mut out, v6_net(a, len));
-            push_len(&mut out, len);
-            out
+            Net(IpAddr::V6(v6_net(a, len)), len)
         }
-    })
+    };
+    Ok(format!("{net}"))
 }
 
 fn num(b: &[u8], from: usize, n: usize) -> Option<u32> {
