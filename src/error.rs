@@ -140,7 +140,11 @@ impl fmt::Display for ErrorCode {
 ///
 /// The message and details never contain payload values or key material: only paths,
 /// positions, names and counts.
-#[derive(Clone, Debug, PartialEq, Eq)]
+// `Debug` is derived except in wasm, where nothing prints it but `io::Error::other` (the
+// in-memory `open` runs through the streaming `Opener`) keeps a `dyn Error` vtable: the derived
+// one pulls in `str`'s escaping `Debug` and its Unicode tables (see `impl Debug` below).
+#[derive(Clone, PartialEq, Eq)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(Debug))]
 pub struct Error {
     code: ErrorCode,
     message: String,
@@ -197,6 +201,14 @@ impl fmt::Display for Error {
             write!(f, ": {}", self.details.join("; "))?;
         }
         Ok(())
+    }
+}
+
+/// wasm only: the code and the `Display` form, unescaped (docs/BENCHMARKS.md, "Package size").
+#[cfg(target_arch = "wasm32")]
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Error({}: {})", self.code, self)
     }
 }
 

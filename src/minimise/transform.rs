@@ -88,6 +88,98 @@ fn v6_net(a: Ipv6Addr, len: u8) -> Ipv6Addr {
     Ipv6Addr::from(u128::from(a) & m)
 }
 
+// The network address is written as std's `Display` writes it, by the few lines below: std's
+// `Ipv4Addr`/`Ipv6Addr` formatting (through `Formatter`, with its padding buffers) is ~2.5 KB of
+// wasm (docs/BENCHMARKS.md, "Package size"). A test compares the two on many addresses.
+
+/// `addr/len`. Written through `format!`, i.e. a call through the `Display` vtable, like std's
+/// formatting was: wasm-opt inlines a function with one direct caller, and the transforms are
+/// inlined into the engine's hot `Engine::value`, which this cold code would then grow by ~1 KB.
+struct Net(IpAddr, u8);
+
+impl core::fmt::Display for Net {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let mut out = String::with_capacity(43);
+        match self.0 {
+            IpAddr::V4(a) => push_v4(&mut out, a),
+            IpAddr::V6(a) => push_v6(&mut out, a),
+        }
+        push_len(&mut out, self.1);
+        f.write_str(&out)
+    }
+}
+
+/// `n` in decimal.
+fn push_dec(out: &mut String, n: u32) {
+    if n >= 10 {
+        push_dec(out, n / 10);
+    }
+    out.push(char::from(b'0' + (n % 10) as u8));
+}
+
+/// `n` in lowercase hex without leading zeros (`{:x}`).
+fn push_hex(out: &mut String, n: u16) {
+    if n >= 16 {
+        push_hex(out, n >> 4);
+    }
+    out.push(char::from_digit(u32::from(n & 15), 16).unwrap_or('0'));
+}
+
+/// `/len`.
+fn push_len(out: &mut String, len: u8) {
+    out.push('/');
+    push_dec(out, u32::from(len));
+}
+
+/// Dotted decimal, as `Ipv4Addr`'s `Display`.
+fn push_v4(out: &mut String, a: Ipv4Addr) {
+    for (i, o) in a.octets().into_iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        push_dec(out, u32::from(o));
+    }
+}
+
+/// As `Ipv6Addr`'s `Display` (RFC 5952): an IPv4-mapped address as `::ffff:` and dotted
+/// decimal; else lowercase hex groups, the first longest run of two or more zero groups as `::`.
+fn push_v6(out: &mut String, a: Ipv6Addr) {
+    if let Some(v4) = a.to_ipv4_mapped() {
+        out.push_str("::ffff:");
+        return push_v4(out, v4);
+    }
+    let g = a.segments();
+    let (mut best, mut best_len, mut start, mut len) = (0, 0, 0, 0);
+    for (i, &s) in g.iter().enumerate() {
+        if s == 0 {
+            if len == 0 {
+                start = i;
+            }
+            len += 1;
+            if len > best_len {
+                (best, best_len) = (start, len);
+            }
+        } else {
+            len = 0;
+        }
+    }
+    let groups = |out: &mut String, gs: &[u16]| {
+        for (i, &s) in gs.iter().enumerate() {
+            if i > 0 {
+                out.push(':');
+            }
+            push_hex(out, s);
+        }
+    };
+    if best_len > 1 {
+        groups(out, g.get(..best).unwrap_or_default());
+        out.push_str("::");
+        groups(out, g.get(best + best_len..).unwrap_or_default());
+    } else {
+        groups(out, &g);
+    }
+}
+
 fn truncate_ip(s: &str, v4: u8, v6: u8) -> Result<String, &'static str> {
     let (addr, given) = match s.split_once('/') {
         Some((a, l)) => {
@@ -106,23 +198,24 @@ fn truncate_ip(s: &str, v4: u8, v6: u8) -> Result<String, &'static str> {
         None => (s, None),
     };
     let ip: IpAddr = addr.parse().map_err(|_| "not an IP address")?;
-    Ok(match ip {
+    let net = match ip {
         IpAddr::V4(a) => {
             if given.is_some_and(|g| g > 32) {
                 return Err("invalid prefix length");
             }
             // An `addr/len` already coarser than the target stays at its own length.
             let len = given.map_or(v4, |g| g.min(v4));
-            format!("{}/{}", v4_net(a, len), len)
+            Net(IpAddr::V4(v4_net(a, len)), len)
         }
         IpAddr::V6(a) => {
             if given.is_some_and(|g| g > 128) {
                 return Err("invalid prefix length");
             }
             let len = given.map_or(v6, |g| g.min(v6));
-            format!("{}/{}", v6_net(a, len), len)
+            Net(IpAddr::V6(v6_net(a, len)), len)
         }
-    })
+    };
+    Ok(format!("{net}"))
 }
 
 fn num(b: &[u8], from: usize, n: usize) -> Option<u32> {
@@ -228,6 +321,59 @@ mod tests {
             );
         }
         r
+    }
+
+    /// The hand-written address formatting writes what std's `Display` writes.
+    #[test]
+    fn ip_text_as_std() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let check6 = |a: Ipv6Addr| {
+            let mut out = String::new();
+            push_v6(&mut out, a);
+            assert_eq!(out, a.to_string());
+        };
+        for i in 0..200_000u32 {
+            let r = u128::from(next()) << 64 | u128::from(next());
+            // Zero groups by a random mask, so runs of every length and place occur.
+            let mask = next();
+            let mut g = Ipv6Addr::from(r).segments();
+            for (k, s) in g.iter_mut().enumerate() {
+                if mask >> k & 1 == 1 || (i % 3 == 0 && mask >> (k + 8) & 1 == 1) {
+                    *s = 0;
+                }
+                if i % 7 == 0 && mask >> (k + 16) & 1 == 1 {
+                    *s &= 0xf;
+                }
+            }
+            let a = Ipv6Addr::from(g);
+            check6(a);
+            check6(v6_net(a, (mask >> 32) as u8 % 129));
+            let v4 = Ipv4Addr::from(next() as u32 & (next() as u32));
+            check6(v4.to_ipv6_mapped());
+            check6(v4.to_ipv6_compatible());
+            let mut out = String::new();
+            push_v4(&mut out, v4);
+            assert_eq!(out, v4.to_string());
+        }
+        for a in [
+            Ipv6Addr::UNSPECIFIED,
+            Ipv6Addr::LOCALHOST,
+            Ipv6Addr::from(u128::MAX),
+        ] {
+            check6(a);
+        }
+        let mut out = String::new();
+        for n in [0u8, 7, 10, 99, 100, 128, 255] {
+            out.clear();
+            push_len(&mut out, n);
+            assert_eq!(out, format!("/{n}"));
+        }
     }
 
     #[test]

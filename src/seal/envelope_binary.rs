@@ -24,7 +24,7 @@ fn io_err(e: std::io::Error, what: &str) -> Error {
             format!("the envelope ends inside the {what}"),
         )
     } else {
-        Error::new(ErrorCode::Io, format!("reading the {what}: {}", e.kind()))
+        super::io::io_error(&format_args!("reading the {what}"), &e)
     }
 }
 
@@ -46,7 +46,7 @@ pub(crate) fn write_preamble<W: Write>(
         pre.extend_from_slice(&s.ct);
     }
     out.write_all(&pre)
-        .map_err(|e| Error::new(ErrorCode::Io, format!("writing the envelope: {}", e.kind())))
+        .map_err(|e| super::io::io_error(&"writing the envelope", &e))
 }
 
 /// Reads and checks everything before the first chunk, refusing what `limits` does not allow

@@ -14,7 +14,22 @@ use std::io::{self, Read, Write};
 use zeroize::{Zeroize, Zeroizing};
 
 fn write_err(e: io::Error) -> Error {
-    Error::new(ErrorCode::Io, format!("writing the envelope: {}", e.kind()))
+    io_error(&"writing the envelope", &e)
+}
+
+/// An `io::Error` that is not a carried minseal error: `{what}: {kind}`. In wasm the envelope
+/// is only ever read from a slice and written into a `Vec`, where no such error occurs, and the
+/// kind's name is left out (`{what}: failed`): std's table of kind names is ~1.5 KB of wasm
+/// (docs/BENCHMARKS.md, "Package size").
+pub(crate) fn io_error(what: &dyn core::fmt::Display, e: &io::Error) -> Error {
+    #[cfg(not(target_arch = "wasm32"))]
+    let kind = e.kind();
+    #[cfg(target_arch = "wasm32")]
+    let kind = {
+        let _ = e;
+        "failed"
+    };
+    Error::new(ErrorCode::Io, format!("{what}: {kind}"))
 }
 
 /// Turns a minseal error into an `io::Error` that carries it (see [`error_from_io`]).
@@ -25,7 +40,7 @@ fn to_io(e: Error) -> io::Error {
 /// Recovers the minseal [`Error`] carried by an `io::Error` from [`Sealer`] or [`Opener`];
 /// any other I/O error becomes [`ErrorCode::Io`].
 pub fn error_from_io(e: &io::Error) -> Error {
-    carried(e).unwrap_or_else(|| Error::new(ErrorCode::Io, format!("I/O error: {}", e.kind())))
+    carried(e).unwrap_or_else(|| io_error(&"I/O error", e))
 }
 
 fn carried(e: &io::Error) -> Option<Error> {
@@ -289,11 +304,7 @@ impl<R: Read> Opener<R> {
                 Ok(0) => break,
                 Ok(n) => filled += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    return Err(carried(&e).unwrap_or_else(|| {
-                        Error::new(ErrorCode::Io, format!("reading chunk: {}", e.kind()))
-                    }))
-                }
+                Err(e) => return Err(carried(&e).unwrap_or_else(|| io_error(&"reading chunk", &e))),
             }
         }
         let last = filled < want;
@@ -351,8 +362,7 @@ impl<R: Read> Opener<R> {
             }
             if self.out_start == self.out_end {
                 if self.chunks.finished() {
-                    out.flush()
-                        .map_err(|e| Error::new(ErrorCode::Io, format!("writing: {}", e.kind())))?;
+                    out.flush().map_err(|e| io_error(&"writing", &e))?;
                     return Ok(total);
                 }
                 if let Err(e) = self.next_chunk() {
@@ -363,8 +373,7 @@ impl<R: Read> Opener<R> {
                 continue;
             }
             let chunk = self.buf.get(self.out_start..self.out_end).unwrap_or(&[]);
-            out.write_all(chunk)
-                .map_err(|e| Error::new(ErrorCode::Io, format!("writing: {}", e.kind())))?;
+            out.write_all(chunk).map_err(|e| io_error(&"writing", &e))?;
             total += chunk.len() as u64;
             self.out_start = self.out_end;
         }
