@@ -1,19 +1,23 @@
 // Types for the `minseal` package. The same declarations serve the browser/bundler entry
 // (index.js) and the Node entry (node.js). docs/JS-API.md is the contract.
 
-/** Loads the wasm module; required once in browsers before any other call (a no-op in Node). */
+/**
+ * Loads the wasm module; required once in browsers before any other call (a no-op in Node).
+ * Rejects with `unsupported_host` in an engine without WebAssembly SIMD (before Chrome 91,
+ * Firefox 89, Safari 16.4).
+ */
 export function init(input?: URL | string | Response | BufferSource): Promise<void>;
 /** The library version (the crate's). */
 export function version(): string;
 
-/** Stable error codes (`ErrorCode::as_str` in the Rust core). */
+/** Stable error codes (`ErrorCode::as_str` in the Rust core; `unsupported_host` from `init` only). */
 export type ErrorCode =
   | 'invalid_json' | 'invalid_utf8' | 'duplicate_key' | 'too_deep' | 'too_large'
   | 'limit_exceeded' | 'invalid_policy' | 'unknown_policy' | 'missing_required'
   | 'forbidden_field' | 'transform_failed' | 'hash_key_required' | 'does_not_conform'
   | 'invalid_key' | 'malformed_envelope' | 'unsupported_version' | 'unsupported_suite'
   | 'no_matching_recipient' | 'decryption_failed' | 'truncated' | 'invalid_argument'
-  | 'randomness_unavailable' | 'io';
+  | 'randomness_unavailable' | 'io' | 'unsupported_host';
 
 /** Every failure of every export: a real `Error` with a stable `code` and `details`. */
 export class MinsealError extends Error {
