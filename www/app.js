@@ -49,7 +49,9 @@ async function start() {
   } catch (err) {
     const msg = $('load-error');
     msg.hidden = false;
-    msg.textContent = `The minseal package could not be loaded (${errorParts(err).message}). Build it with scripts/build-wasm and serve the page with scripts/serve.mjs.`;
+    msg.textContent = err?.code === 'unsupported_host'
+      ? `minseal cannot run in this browser: ${errorParts(err).message}.`
+      : `The minseal package could not be loaded (${errorParts(err).message}). Build it with scripts/build-wasm and serve the page with scripts/serve.mjs.`;
     $('version').textContent = '(not loaded)';
     return;
   }
