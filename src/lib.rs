@@ -24,6 +24,8 @@ pub mod policy;
 pub mod policy_ref;
 pub mod seal;
 mod sort;
+#[cfg(any(feature = "wasm", test))]
+mod utf16;
 
 pub use error::{Error, ErrorCode, Result};
 pub use policy_ref::PolicyRef;

@@ -139,49 +139,6 @@ fn text(bytes: Vec<u8>) -> JsResult<JsValue> {
     payload_out(bytes, false)
 }
 
-/// `s` in UTF-16LE: ASCII 8 bytes at a time (each byte spread to 2), other characters one by
-/// one. Called once per `minimise`: not inlined.
-#[inline(never)]
-fn utf16le(s: &str) -> Vec<u8> {
-    // Bytes b0..b3 of `v` to b0 0 b1 0 b2 0 b3 0.
-    let spread = |v: u64| {
-        let v = (v | (v << 16)) & 0x0000_ffff_0000_ffff;
-        (v | (v << 8)) & 0x00ff_00ff_00ff_00ff
-    };
-    let b = s.as_bytes();
-    // At most one UTF-16 unit per UTF-8 byte.
-    let mut out = vec![0u8; 2 * b.len()];
-    let (mut i, mut j) = (0, 0);
-    while i < b.len() {
-        if let (Some(w), Some(d)) = (
-            b.get(i..).and_then(|r| r.first_chunk::<8>()),
-            out.get_mut(j..).and_then(|r| r.first_chunk_mut::<16>()),
-        ) {
-            let x = u64::from_le_bytes(*w);
-            if x & 0x8080_8080_8080_8080 == 0 {
-                let (lo, hi) = d.split_at_mut(8);
-                lo.copy_from_slice(&spread(x & 0xffff_ffff).to_le_bytes());
-                hi.copy_from_slice(&spread(x >> 32).to_le_bytes());
-                i += 8;
-                j += 16;
-                continue;
-            }
-        }
-        let Some(c) = s.get(i..).and_then(|r| r.chars().next()) else {
-            break;
-        };
-        for u in c.encode_utf16(&mut [0; 2]) {
-            if let Some(d) = out.get_mut(j..j + 2) {
-                d.copy_from_slice(&u.to_le_bytes());
-            }
-            j += 2;
-        }
-        i += c.len_utf8();
-    }
-    out.truncate(j);
-    out
-}
-
 /// The minimised payload for JS: a string, or with `utf16` and any non-ASCII byte, a
 /// `Uint8Array` of its UTF-16LE bytes for api.js to turn into a string. Node's UTF-8
 /// decoders (`TextDecoder`, `Buffer`) leave their fast path at the first non-ASCII byte: 36 KB
@@ -189,7 +146,7 @@ fn utf16le(s: &str) -> Vec<u8> {
 fn text_out(bytes: Vec<u8>, utf16: bool) -> JsResult<JsValue> {
     if utf16 && !bytes.is_ascii() {
         if let Ok(s) = core::str::from_utf8(&bytes) {
-            return Ok(js_sys::Uint8Array::from(utf16le(s).as_slice()).into());
+            return Ok(js_sys::Uint8Array::from(crate::utf16::utf16le(s).as_slice()).into());
         }
     }
     text(bytes)
