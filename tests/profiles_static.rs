@@ -602,26 +602,15 @@ fn audience_projections_follow_the_treaty() {
 
 #[test]
 fn builtin_table_matches_the_policy_files() {
-    let src = read(&Path::new(ROOT).join("src/policy/builtin.rs"));
-    // Entries are `("id", policy!("<file stem>"))`; build.rs embeds policies/<stem>.json.
-    let mut entries = Vec::new();
-    let mut rest = src.as_str();
-    while let Some(i) = rest.find("policy!(\"") {
-        let before = &rest[..i];
-        let q_end = before.rfind('"').expect("id string before policy!");
-        let q_start = before[..q_end].rfind('"').unwrap();
-        let id = &before[q_start + 1..q_end];
-        let after = &rest[i + "policy!(\"".len()..];
-        let end = after.find('"').unwrap();
-        entries.push((id.to_string(), after[..end].to_string()));
-        rest = &after[end..];
-    }
-    assert_eq!(entries.len(), EXPECTED.len());
-    for ((id, stem), (eid, estem, _)) in entries.iter().zip(EXPECTED) {
-        assert_eq!(id, eid, "order and ids of builtin.rs");
-        assert_eq!(stem, estem);
-        let p = parse(&Path::new(ROOT).join(format!("policies/{stem}.json")));
-        assert_eq!(p["id"].as_str(), Some(id.as_str()), "{stem}");
+    // The library's list (src/policy/builtin_data.rs, generated from policies/*.json): the
+    // expected ids in the expected order, each the id of policies/<stem>.json.
+    let list = minseal::policy::builtins();
+    assert_eq!(list.len(), EXPECTED.len());
+    for (b, (eid, estem, _)) in list.iter().zip(EXPECTED) {
+        assert_eq!(b.id, *eid, "order and ids of the built-in profiles");
+        let p = parse(&Path::new(ROOT).join(format!("policies/{estem}.json")));
+        assert_eq!(p["id"].as_str(), Some(b.id), "{estem}");
+        assert_eq!(p["version"].as_str(), Some(b.version.as_str()), "{estem}");
     }
 }
 

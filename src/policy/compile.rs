@@ -224,77 +224,72 @@ pub(crate) fn compile(doc: &Doc) -> Result<Automaton, String> {
 
     let names = nfa.rank_names();
 
-    // Subset construction. For each DFA state (a closed set of NFA states), every name any
-    // member has a transition on gets its own successor; all other names and array elements
-    // share `other` (wildcards and `..` loops only). Transitions are gathered once per state
-    // and grouped by name id, so the work is linear in the edges, not names × edges.
-    // A state's id is its index in `sets`, found by hash through `ids`.
-    let set_hash = |t: &[u32]| {
-        let h = t.len() as u64;
-        t.iter().fold(h, |h, &q| crate::hashindex::mix(h, q.into()))
-    };
-    let mut ids = HashIndex::default();
-    let mut sets: Vec<Vec<u32>> = vec![vec![]];
-    ids.push(set_hash(&[])); // DEAD
+    // Subset construction: each DFA state is a closed set of NFA states ([`Subsets`]).
+    let mut dfa = Subsets::default();
+    dfa.intern(&[]); // DEAD
     let mut root = vec![0];
     nfa.close(&mut root);
-    ids.push(set_hash(&root));
-    sets.push(root);
+    dfa.intern(&root);
     let mut states = Vec::new();
     let mut edges: Vec<u64> = Vec::new();
     let mut k = 0;
-    while k < sets.len() {
-        if sets.len() > MAX_STATES {
+    while k < dfa.sets.len() {
+        if dfa.sets.len() > MAX_STATES {
             return Err("the policy's paths are too complex to compile".into());
         }
-        let set = sets[k].clone();
-        // Looks a closed set up by slice, so only a new state allocates.
-        let mut intern = |t: &[u32], sets: &mut Vec<Vec<u32>>| -> u32 {
-            let h = set_hash(t);
-            if let Some(id) = ids.find(h, |i| sets.get(i).is_some_and(|s| s == t)) {
-                return id as u32;
-            }
-            sets.push(t.to_vec());
-            ids.push(h) as u32
-        };
-        // What every step leads to, whatever the name: wildcards, and `..` states loop.
-        let mut base = Vec::new();
-        edges.clear();
-        for &q in &set {
-            let st = &nfa.s[q as usize];
-            base.extend(st.wild);
-            if st.loops {
-                base.push(q);
-            }
-            edges.extend(
-                st.named
-                    .iter()
-                    .map(|&(n, t)| u64::from(n) << 32 | u64::from(t)),
-            );
-        }
-        let mut other_set = base.clone();
-        nfa.close(&mut other_set);
-        let other = intern(&other_set, &mut sets);
-        crate::sort::sort_by(&mut edges, u64::cmp);
-        let mut named: Vec<(Arc<[u8]>, u32)> = Vec::new();
-        let mut t = Vec::new();
-        let mut i = 0;
-        while let Some(&e) = edges.get(i) {
-            let n = (e >> 32) as u32;
-            t.clear();
-            t.extend_from_slice(&base);
-            while let Some(&e) = edges.get(i).filter(|&&e| (e >> 32) as u32 == n) {
-                t.push(e as u32);
-                i += 1;
-            }
-            nfa.close(&mut t);
-            if t != other_set {
-                // Ids are ranks in byte order, so `named` comes out sorted by name; the names
-                // are shared, not copied, between states.
-                named.push((names[n as usize].clone(), intern(&t, &mut sets)));
-            }
-        }
+        let set = dfa.sets[k].clone();
+        states.push(dfa.state(&nfa, &names, doc, &set, &mut edges)?);
+        k += 1;
+    }
+    propagate_reach(&mut states);
+    Ok(Automaton { states, start: 1 })
+}
 
+/// A state's named transitions: `(name, successor)`, sorted by name.
+type Named = Vec<(Arc<[u8]>, u32)>;
+
+/// The DFA states found so far (closed NFA state sets), each id its index in `sets`, found by
+/// hash through `ids`.
+///
+/// Its methods stay out of line (`#[inline(never)]` here, and `scripts/build-wasm` tells
+/// wasm-opt not to inline them either): V8 runs wasm first in baseline code and recompiles a
+/// function with TurboFan, on a background thread, once that function has run enough code.
+/// Inlined into one 13 KiB loading function, the subset construction made V8 recompile all of
+/// it during the first `Policy.builtin` of a fresh process: ~35 ms of CPU, which a loaded
+/// machine takes from the cold start (docs/BENCHMARKS.md, "Session 5: cold start").
+#[derive(Default)]
+struct Subsets {
+    ids: HashIndex,
+    sets: Vec<Vec<u32>>,
+}
+
+impl Subsets {
+    /// The id of closed set `t`, added if new (looked up by slice, so only a new state
+    /// allocates).
+    #[inline(never)]
+    fn intern(&mut self, t: &[u32]) -> u32 {
+        let h = t.len() as u64;
+        let h = t.iter().fold(h, |h, &q| crate::hashindex::mix(h, q.into()));
+        let sets = &self.sets;
+        if let Some(id) = self.ids.find(h, |i| sets.get(i).is_some_and(|s| s == t)) {
+            return id as u32;
+        }
+        self.sets.push(t.to_vec());
+        self.ids.push(h) as u32
+    }
+
+    /// DFA state `set` (closed): its transitions, found by [`Subsets::successors`], and what
+    /// its NFA states say.
+    #[inline(never)]
+    fn state(
+        &mut self,
+        nfa: &Nfa,
+        names: &[Arc<[u8]>],
+        doc: &Doc,
+        set: &[u32],
+        edges: &mut Vec<u64>,
+    ) -> Result<DState, String> {
+        let (other, named) = self.successors(nfa, names, set, edges);
         let mut rules: Vec<u16> = set
             .iter()
             .flat_map(|&q| nfa.s[q as usize].rules.iter().copied())
@@ -302,7 +297,7 @@ pub(crate) fn compile(doc: &Doc) -> Result<Automaton, String> {
         crate::sort::sort_by(&mut rules, u16::cmp);
         let matched = (!rules.is_empty()).then(|| merge(&doc.rules, &rules, &doc.allow));
         check_transform_output(&doc.rules, &rules, matched.as_ref())?;
-        states.push(DState {
+        Ok(DState {
             named: named.into(),
             other,
             matched,
@@ -317,19 +312,74 @@ pub(crate) fn compile(doc: &Doc) -> Result<Automaton, String> {
                 .collect(),
             can_keep: matched.is_some(),
             forbid_below: set.iter().any(|&q| nfa.s[q as usize].forbidden),
-        });
-        k += 1;
+        })
     }
-    propagate_reach(&mut states);
-    Ok(Automaton { states, start: 1 })
+
+    /// The transitions of state `set`: `other` (wildcards and `..` loops only: every name no
+    /// member has a transition on, and array elements) and one successor per name some member
+    /// has a transition on, sorted by name. Transitions are gathered once per state and
+    /// grouped by name id, so the work is linear in the edges, not names × edges.
+    #[inline(never)]
+    fn successors(
+        &mut self,
+        nfa: &Nfa,
+        names: &[Arc<[u8]>],
+        set: &[u32],
+        edges: &mut Vec<u64>,
+    ) -> (u32, Named) {
+        // What every step leads to, whatever the name: wildcards, and `..` states loop.
+        let mut base = Vec::new();
+        edges.clear();
+        for &q in set {
+            let st = &nfa.s[q as usize];
+            base.extend(st.wild);
+            if st.loops {
+                base.push(q);
+            }
+            edges.extend(
+                st.named
+                    .iter()
+                    .map(|&(n, t)| u64::from(n) << 32 | u64::from(t)),
+            );
+        }
+        let mut other_set = base.clone();
+        nfa.close(&mut other_set);
+        let other = self.intern(&other_set);
+        crate::sort::sort_by(edges, u64::cmp);
+        let mut named: Named = Vec::new();
+        let mut t = Vec::new();
+        let mut i = 0;
+        while let Some(&e) = edges.get(i) {
+            let n = (e >> 32) as u32;
+            t.clear();
+            t.extend_from_slice(&base);
+            while let Some(&e) = edges.get(i).filter(|&&e| (e >> 32) as u32 == n) {
+                t.push(e as u32);
+                i += 1;
+            }
+            nfa.close(&mut t);
+            if t != other_set {
+                // Ids are ranks in byte order, so `named` comes out sorted by name; the names
+                // are shared, not copied, between states.
+                if let Some(name) = names.get(n as usize) {
+                    named.push((name.clone(), self.intern(&t)));
+                }
+            }
+        }
+        (other, named)
+    }
 }
 
 /// Closes `can_keep` and `forbid_below` over the transitions (a fixpoint: a state has the flag
-/// if any successor has it).
+/// if any successor has it). States are numbered in the order the subset construction found
+/// them, so successors mostly come later: visiting them last to first carries the flags back
+/// in about one pass, plus one that changes nothing (first to last took a pass per level of
+/// the automaton, ~10 for the built-in profiles: work V8 runs in its baseline code on the first
+/// `Policy.builtin` of a fresh process).
 fn propagate_reach(states: &mut [DState]) {
     loop {
         let mut changed = false;
-        for i in 0..states.len() {
+        for i in (0..states.len()).rev() {
             let Some(ds) = states.get(i) else { continue };
             let succ = ds
                 .named
