@@ -217,15 +217,34 @@ struct Trans {
     path: u32,
 }
 
+impl Trans {
+    /// Whether this entry is state `st` and `name` (first 8 bytes `head`) of `buf`.
+    #[inline(always)]
+    fn holds(&self, buf: &[u8], st: u32, name: &[u8], head: u64) -> bool {
+        let len = name.len();
+        self.st == st
+            && self.len == len
+            && self.head == head
+            && (len <= 8
+                || buf
+                    .get(self.start..self.start + len)
+                    .is_some_and(|c| eq_bytes(c, name)))
+    }
+}
+
 /// No transition cache slot (an escaped key).
 const NO_SLOT: u32 = u32::MAX;
 
-/// Slots in the transition cache (a power of two).
+/// Slots in the transition cache (a power of two): 256 sets of 2 ways.
 const TRANS_CACHE: usize = 512;
 
-/// A direct-mapped cache of member-name transitions ([`DState::child`], a scan or binary search
-/// of the state's names), keyed by an unkeyed hash of (state, length, first 8 bytes). A hit is
-/// checked against the name itself, so a collision (crafted or not) is only a miss.
+/// A two-way set-associative cache of member-name transitions ([`DState::child`], a scan or
+/// binary search of the state's names), keyed by an unkeyed hash of (state, length, first 8
+/// bytes). A hit is checked against the name itself, so a collision (crafted or not) is only a
+/// miss. Two ways, because a slot also carries the name's remembered path id: with one way,
+/// two hot names sharing a slot (on the bench payload `plan.id` and `addresses[*].street`)
+/// evicted each other in every record and lost their path ids with it (~1 M Ir per MiB in
+/// `Paths` lookups).
 struct TransCache {
     slots: Vec<Trans>,
 }
@@ -257,33 +276,38 @@ impl TransCache {
         let name = buf.get(start..end).unwrap_or_default();
         let len = name.len();
         let head = head_at(buf, start, len);
-        let slot = (mix(mix(0, u64::from(st)), head ^ ((len as u64) << 56)) >> 55) as usize
-            & (TRANS_CACHE - 1);
-        if let Some(t) = self.slots.get_mut(slot) {
-            if t.st == st
-                && t.len == len
-                && t.head == head
-                && (len <= 8
-                    || buf
-                        .get(t.start..t.start + len)
-                        .is_some_and(|c| eq_bytes(c, name)))
-            {
-                t.start = start;
-                return (t.child, slot as u32);
-            }
-            let child = ds.child(name);
-            *t = Trans {
-                st,
-                child,
-                start,
-                len,
-                head,
-                ppath: NO_ID,
-                path: NO_ID,
-            };
-            return (child, slot as u32);
+        // The set's first way (an even slot); the second is the next one.
+        let set = (mix(mix(0, u64::from(st)), head ^ ((len as u64) << 56)) >> 55) as usize
+            & (TRANS_CACHE - 2);
+        let Some([a, b]) = self.slots.get_mut(set..set + 2) else {
+            return (ds.child(name), NO_SLOT);
+        };
+        if a.holds(buf, st, name, head) {
+            a.start = start;
+            return (a.child, set as u32);
         }
-        (ds.child(name), NO_SLOT)
+        if b.holds(buf, st, name, head) {
+            b.start = start;
+            return (b.child, set as u32 + 1);
+        }
+        // Refill the least recently used way: `start` is the last key that used each, and
+        // keys come in input order.
+        let (t, slot) = if a.start <= b.start {
+            (a, set)
+        } else {
+            (b, set + 1)
+        };
+        let child = ds.child(name);
+        *t = Trans {
+            st,
+            child,
+            start,
+            len,
+            head,
+            ppath: NO_ID,
+            path: NO_ID,
+        };
+        (child, slot as u32)
     }
 
     /// The path id remembered in `slot` for its name under `parent`, else `NO_ID`.
