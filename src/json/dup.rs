@@ -23,10 +23,14 @@ struct Key {
 /// Key hashes seen (the crate's one map type; the values are unused).
 type HashSet64 = IdMap;
 
+// Small and plain (32 bytes, no `Option<HashMap>`): one is pushed per object opened, and the
+// 56-byte frame with the set inside was pushed through an out-of-line `Vec::push` whose copy
+// stalled (~3.8 % of a native bench call in `perf`).
 struct Frame {
     start: usize,
     owned_start: usize,
-    set: Option<HashSet64>,
+    /// This object switched to a hash set: the last of `DupCheck::sets`.
+    has_set: bool,
     /// One bit per key of this object (from its length and first 8 bytes): a key whose bit is
     /// clear cannot equal any key seen, so the list is not scanned.
     bloom: u64,
@@ -38,6 +42,9 @@ pub(crate) struct DupCheck {
     keys: Vec<Key>,
     owned: Vec<u8>,
     frames: Vec<Frame>,
+    /// The hash sets of the open objects that have one, innermost last (an object gets one
+    /// only while it is the innermost, so they nest like the frames).
+    sets: Vec<HashSet64>,
     /// Emptied hash sets of closed large objects, for reuse.
     spare: Vec<HashSet64>,
 }
@@ -110,7 +117,7 @@ impl DupCheck {
         self.frames.push(Frame {
             start: self.keys.len(),
             owned_start: self.owned.len(),
-            set: None,
+            has_set: false,
             bloom: 0,
         });
     }
@@ -121,9 +128,11 @@ impl DupCheck {
         if let Some(f) = self.frames.pop() {
             self.keys.truncate(f.start);
             self.owned.truncate(f.owned_start);
-            if let Some(mut set) = f.set {
-                set.clear();
-                self.spare.push(set);
+            if f.has_set {
+                if let Some(mut set) = self.sets.pop() {
+                    set.clear();
+                    self.spare.push(set);
+                }
             }
         }
     }
@@ -145,6 +154,7 @@ impl DupCheck {
             keys,
             owned,
             frames,
+            sets,
             spare,
         } = self;
         let Some(frame) = frames.last_mut() else {
@@ -164,17 +174,21 @@ impl DupCheck {
             k.head == h && k.end - k.start == len && (len <= 8 || eq_bytes(bytes(k), new))
         };
         let open = keys.get(frame.start..).unwrap_or_default();
-        let duplicate = if open.len() < LINEAR_MAX && frame.set.is_none() {
+        let duplicate = if open.len() < LINEAR_MAX && !frame.has_set {
             let seen = frame.bloom & bit != 0;
             frame.bloom |= bit;
             seen && open.iter().any(same)
         } else {
-            let set = frame.set.get_or_insert_with(|| {
+            if !frame.has_set {
                 let mut s = spare.pop().unwrap_or_default();
                 s.extend(open.iter().map(|k| (key_hash(bytes(k)), 0)));
-                s
-            });
-            set.insert(key_hash(new), 0).is_some() && open.iter().any(same)
+                sets.push(s);
+                frame.has_set = true;
+            }
+            match sets.last_mut() {
+                Some(set) => set.insert(key_hash(new), 0).is_some() && open.iter().any(same),
+                None => open.iter().any(same),
+            }
         };
         if duplicate {
             return false;
