@@ -16,6 +16,23 @@ static STOP: [bool; 256] = {
     t
 };
 
+/// Hex digit values; 0xff for bytes that are not hex digits.
+static HEX: [u8; 256] = {
+    let mut t = [0xffu8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
@@ -209,6 +226,19 @@ impl<'a> Scanner<'a> {
     }
 
     fn hex4(&self, at: usize) -> Result<u32> {
+        // The common case in one step: four valid digits (a table lookup each, no per-digit
+        // branch); any invalid or missing digit goes through the loop below, which names it.
+        if let Some(&[a, b, c, d]) = self.buf.get(at..).and_then(|r| r.first_chunk::<4>()) {
+            let v = [a, b, c, d]
+                .iter()
+                .fold(0u32, |acc, &x| (acc << 8) | u32::from(HEX[usize::from(x)]));
+            if v & 0xf0f0_f0f0 == 0 {
+                return Ok((v >> 12 & 0xf000)
+                    | (v >> 8 & 0x0f00)
+                    | (v >> 4 & 0x00f0)
+                    | (v & 0x000f));
+            }
+        }
         let mut v = 0u32;
         for k in 0..4 {
             let d = self
@@ -469,7 +499,40 @@ impl<'a> Scanner<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{stop_mask, STOP};
+    use super::{stop_mask, Scanner, STOP};
+
+    /// `hex4`'s table path gives the digits' value, and every invalid digit the loop's error
+    /// at its position.
+    #[test]
+    fn hex4_matches_to_digit() {
+        let alphabet = b"0123456789abcdefABCDEFgG/:@`xX \"";
+        for &a in alphabet {
+            for &b in alphabet {
+                for (i, d) in [[a, b, b'7', b'F'], [b'0', b'c', a, b]].iter().enumerate() {
+                    let mut buf = b"\\u".to_vec();
+                    buf.extend_from_slice(d);
+                    let want = d
+                        .iter()
+                        .try_fold(0u32, |v, &c| char::from(c).to_digit(16).map(|x| v * 16 + x));
+                    let s = Scanner::new(&buf, 8);
+                    match (s.hex4(2), want) {
+                        (Ok(v), Some(w)) => assert_eq!(v, w, "{i} {d:?}"),
+                        (Err(e), None) => {
+                            let at = 2 + d.iter().position(|&c| !c.is_ascii_hexdigit()).unwrap();
+                            assert!(
+                                e.message().contains(&format!("byte {at}:")),
+                                "{}",
+                                e.message()
+                            );
+                        }
+                        (got, want) => panic!("{d:?}: {got:?} vs {want:?}"),
+                    }
+                }
+            }
+        }
+        // Too few bytes left: the loop's error at the end.
+        assert!(Scanner::new(b"\\u12", 8).hex4(2).is_err());
+    }
 
     /// The SWAR mask finds exactly the first stop byte, for every byte value at every
     /// position, after any mix of ordinary bytes (ASCII and UTF-8 continuation/lead bytes).
