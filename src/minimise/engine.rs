@@ -342,6 +342,16 @@ struct Level {
     slot: u32,
 }
 
+/// The index of `r` in an entry of [`Outcome::removed`].
+pub(crate) fn reason_slot(r: RemovalReason) -> usize {
+    match r {
+        RemovalReason::NotAllowed => 0,
+        RemovalReason::Forbidden => 1,
+        RemovalReason::Sensitive => 2,
+        RemovalReason::TypeMismatch => 3,
+    }
+}
+
 #[derive(Clone, Copy)]
 pub(crate) struct Event {
     pub(crate) path: u32,
@@ -360,7 +370,8 @@ struct Frame {
 pub(crate) struct Outcome {
     pub(crate) payload: Vec<u8>,
     pub(crate) paths: Vec<String>,
-    pub(crate) events: Vec<Event>,
+    /// Removals by path id (one entry per path) and reason ([`reason_slot`]): (count, leaves).
+    pub(crate) removed: Vec<[(u64, u64); 4]>,
     /// (path id, op, count), each path id once.
     pub(crate) transformed: Vec<(u32, &'static str, u64)>,
     pub(crate) kept: u64,
@@ -385,7 +396,15 @@ pub(crate) struct Engine<'a> {
     depth: usize,
     paths: Paths,
     trans: TransCache,
+    /// Removals that a container still open may yet merge into its own (see `settled`).
     events: Vec<Event>,
+    /// Removals no container can merge any more, summed by path id and reason.
+    removed: Vec<[(u64, u64); 4]>,
+    /// The innermost open container is kept (its rule keeps it, or a member was kept): it
+    /// cannot collapse, nor can any container around it, so a `not_allowed` removal in it is
+    /// final and is summed into `removed` at once instead of becoming an event (on the bench
+    /// payload every removal: no event list growing to 27 000 entries and read back).
+    settled: bool,
     transformed: Vec<(u32, &'static str, u64)>,
     /// Path id -> index in `transformed`.
     transformed_at: IdMap,
@@ -428,6 +447,8 @@ impl<'a> Engine<'a> {
             paths: Paths::new(),
             trans: TransCache::new(),
             events: Vec::new(),
+            removed: Vec::new(),
+            settled: false,
             transformed: Vec::new(),
             transformed_at: IdMap::default(),
             kept: 0,
@@ -452,10 +473,15 @@ impl<'a> Engine<'a> {
                 _ => b"null",
             });
         }
+        // The removals still pending (under containers that collapsed, or a removed root).
+        e.removed.resize(e.paths.nodes.len(), [(0, 0); 4]);
+        for ev in core::mem::take(&mut e.events) {
+            e.tally(ev);
+        }
         Ok(Outcome {
             payload: e.out,
             paths: e.paths.texts(),
-            events: e.events,
+            removed: e.removed,
             transformed: e.transformed,
             kept: e.kept,
             transformed_leaves: e.transformed_leaves,
@@ -544,11 +570,35 @@ impl<'a> Engine<'a> {
 
     fn remove(&mut self, reason: RemovalReason, leaves: u64) {
         let path = self.path_id();
-        self.events.push(Event {
+        let e = Event {
             path,
             reason,
             leaves,
-        });
+        };
+        // Only `not_allowed` entries are merged by `collapse`, and only in a container that
+        // keeps nothing; the rest are final.
+        if self.settled || reason != RemovalReason::NotAllowed {
+            self.tally(e);
+        } else {
+            self.events.push(e);
+        }
+    }
+
+    /// Adds one final removal to `removed`.
+    #[inline]
+    fn tally(&mut self, e: Event) {
+        let at = e.path as usize;
+        if at >= self.removed.len() {
+            self.removed.resize(at + 1, [(0, 0); 4]);
+        }
+        if let Some(s) = self
+            .removed
+            .get_mut(at)
+            .and_then(|a| a.get_mut(reason_slot(e.reason)))
+        {
+            s.0 += 1;
+            s.1 += e.leaves;
+        }
     }
 
     /// Validates and skips the value at the cursor; returns its leaves.
@@ -828,6 +878,8 @@ impl<'a> Engine<'a> {
         }
         let out_mark = self.out.len();
         let ev_mark = self.events.len();
+        let outer_settled = self.settled;
+        self.settled = keep;
         self.s.pos += 1;
         self.out.push(OPEN);
         self.depth += 1;
@@ -872,6 +924,7 @@ impl<'a> Engine<'a> {
                     }
                     if self.value(child, sub)? {
                         any = true;
+                        self.settled = true;
                     } else {
                         self.out.truncate(mark);
                     }
@@ -887,6 +940,8 @@ impl<'a> Engine<'a> {
                 }
             }
         }
+        // What follows is recorded (if at all) in the parent's container.
+        self.settled = outer_settled;
         if OPEN == b'{' {
             self.dup.end();
         } else if index != NO_ID {

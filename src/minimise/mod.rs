@@ -129,29 +129,14 @@ fn run(
 
 /// Removed entries merged by (path, reason), sorted by path then reason.
 fn removed_entries(o: &Outcome) -> Vec<RemovedEntry> {
-    // Path ids are dense: one (count, leaves) slot per (path, reason), no hashing per event.
+    // Path ids are dense: the engine summed its removals by (path, reason) already.
     const REASONS: [RemovalReason; 4] = [
         RemovalReason::NotAllowed,
         RemovalReason::Forbidden,
         RemovalReason::Sensitive,
         RemovalReason::TypeMismatch,
     ];
-    let slot = |r: RemovalReason| match r {
-        RemovalReason::NotAllowed => 0,
-        RemovalReason::Forbidden => 1,
-        RemovalReason::Sensitive => 2,
-        RemovalReason::TypeMismatch => 3,
-    };
-    let mut agg: Vec<[(u64, u64); 4]> = vec![[(0, 0); 4]; o.paths.len()];
-    for e in &o.events {
-        if let Some(s) = agg
-            .get_mut(e.path as usize)
-            .and_then(|a| a.get_mut(slot(e.reason)))
-        {
-            s.0 += 1;
-            s.1 += e.leaves;
-        }
-    }
+    let agg = &o.removed;
     let mut v: Vec<RemovedEntry> = Vec::new();
     for (p, a) in agg.iter().enumerate() {
         for (&reason, &(count, leaves)) in REASONS.iter().zip(a.iter()) {
