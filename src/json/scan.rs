@@ -46,6 +46,15 @@ fn stop_mask(w: u64) -> u64 {
     (zero(quote) | zero(bslash) | w.wrapping_sub(ONES * 0x20) & !w) & HIGHS
 }
 
+/// [`stop_mask`], and bytes >= 0x80 too (exactly: the high bit is the byte's own), so the
+/// fast path of a string also stops at non-ASCII text, which [`Scanner::string_rest`] checks
+/// is UTF-8. The first flagged byte is still exact: `stop_mask` flags nothing before its own
+/// first stop byte.
+#[inline]
+fn plain_mask(w: u64) -> u64 {
+    stop_mask(w) | (w & HIGHS)
+}
+
 /// The decoded bytes of an escaped string's content, in `scratch` (out of line: rare).
 #[inline(never)]
 fn unescaped<'s>(raw: &[u8], scratch: &'s mut Vec<u8>) -> &'s [u8] {
@@ -178,11 +187,29 @@ impl<'a> Scanner<'a> {
         self.string_rest(open, start, i)
     }
 
-    /// The index of the first `"`, `\` or control byte at or after `i` (or the end).
+    /// The index of the first `"`, `\`, control or non-ASCII byte at or after `i` (or the
+    /// end).
     #[inline]
     fn scan_plain(&self, mut i: usize) -> usize {
-        // 8 bytes at a time (UTF-8 was validated up front, so only `"`, `\` and control
-        // bytes matter), then byte by byte for the tail.
+        // 8 bytes at a time, then byte by byte for the tail.
+        while let Some(w) = self.buf.get(i..).and_then(|r| r.first_chunk::<8>()) {
+            let m = plain_mask(u64::from_le_bytes(*w));
+            if m != 0 {
+                return i + (m.trailing_zeros() / 8) as usize;
+            }
+            i += 8;
+        }
+        while let Some(&b) = self.buf.get(i) {
+            if STOP[usize::from(b)] || b >= 0x80 {
+                break;
+            }
+            i += 1;
+        }
+        i
+    }
+
+    /// The index of the first `"`, `\` or control byte at or after `i` (or the end).
+    fn scan_to_stop(&self, mut i: usize) -> usize {
         while let Some(w) = self.buf.get(i..).and_then(|r| r.first_chunk::<8>()) {
             let m = stop_mask(u64::from_le_bytes(*w));
             if m != 0 {
@@ -218,6 +245,19 @@ impl<'a> Scanner<'a> {
                 Some(b'\\') => {
                     escaped = true;
                     i = self.escape(i)?;
+                }
+                Some(&b) if b >= 0x80 => {
+                    // Non-ASCII text up to the next `"`, `\` or control byte: both ends are
+                    // ASCII, so the run is UTF-8 if the whole input is. This check is what lets
+                    // `minimise` skip the separate UTF-8 pass over the input: on any error it
+                    // checks the input first (`minimise::run`), so this message is never seen
+                    // for bytes; every other caller checked UTF-8 before.
+                    let j = self.scan_to_stop(i);
+                    if core::str::from_utf8(self.slice(i, j)).is_err() {
+                        return Err(self.err_at(i, "invalid UTF-8 in string"));
+                    }
+                    i = j;
+                    continue;
                 }
                 Some(_) => return Err(self.err_at(i, "control character in string")),
             }
@@ -499,7 +539,27 @@ impl<'a> Scanner<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{stop_mask, Scanner, STOP};
+    use super::{plain_mask, stop_mask, Scanner, STOP};
+
+    /// The same for `plain_mask`, which also stops at the first non-ASCII byte.
+    #[test]
+    fn plain_mask_finds_the_first_stop_or_non_ascii_byte() {
+        for fill in [b'a', 0x20, 0x7f, b'!', b'#', b'[', 0x80, 0xc3] {
+            for pos in 0..8 {
+                for b in 0..=255u8 {
+                    let mut w = [fill; 8];
+                    w[pos] = b;
+                    for later in w.iter_mut().skip(pos + 1).step_by(2) {
+                        *later = 0x00;
+                    }
+                    let m = plain_mask(u64::from_le_bytes(w));
+                    let want = w.iter().position(|&c| STOP[usize::from(c)] || c >= 0x80);
+                    let got = (m != 0).then(|| (m.trailing_zeros() / 8) as usize);
+                    assert_eq!(got, want, "fill {fill:#x} pos {pos} byte {b:#x}");
+                }
+            }
+        }
+    }
 
     /// `hex4`'s table path gives the digits' value, and every invalid digit the loop's error
     /// at its position.
