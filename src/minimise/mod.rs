@@ -319,7 +319,9 @@ mod tests {
         .expect("policy");
         let doc: &[u8] = br#"{"a":[{"k":"x\u00e9y","r":{"password":"p","q":[1,"s"]}}],"keep":{"w":["v",{"z":"t"}]},"drop":{"d":"e"},"n":[true]}"#;
         let opts = MinimiseOptions::default();
-        let bad: [&[u8]; 6] = [
+        let bad: [&[u8]; 8] = [
+            b"\xc3\xa9\xff",
+            b"\xc3\xa9\xe2\x82",
             b"\xff",
             b"\x80",
             b"\xc3",
@@ -327,7 +329,12 @@ mod tests {
             b"\xed\xa0\x80",
             b"\xf4\x90\x80\x80",
         ];
-        let good: [&[u8]; 3] = ["é".as_bytes(), "–".as_bytes(), "😀".as_bytes()];
+        let good: [&[u8]; 4] = [
+            "é".as_bytes(),
+            "–".as_bytes(),
+            "😀".as_bytes(),
+            "éü€".as_bytes(),
+        ];
         for at in 0..=doc.len() {
             for ins in bad.iter().chain(good.iter()) {
                 let mut input = doc[..at].to_vec();
