@@ -216,7 +216,14 @@ impl<'a> Scanner<'a> {
 
     /// The index of the first `"`, `\`, control or non-ASCII byte at or after `i` (or the
     /// end).
-    #[inline]
+    // Forced inline natively in release builds: the call was ~6 % of a native bench call in
+    // `perf` (every string, most of them short). Not in wasm (size), nor in debug builds (stack
+    // use of the engine's recursion, as for `key`).
+    #[cfg_attr(
+        all(not(target_arch = "wasm32"), not(debug_assertions)),
+        inline(always)
+    )]
+    #[cfg_attr(any(target_arch = "wasm32", debug_assertions), inline)]
     fn scan_plain(&self, mut i: usize) -> usize {
         // 8 bytes at a time, then byte by byte for the tail.
         while let Some(w) = self.buf.get(i..).and_then(|r| r.first_chunk::<8>()) {
