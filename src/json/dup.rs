@@ -45,6 +45,10 @@ pub(crate) struct DupCheck {
     /// The hash sets of the open objects that have one, innermost last (an object gets one
     /// only while it is the innermost, so they nest like the frames).
     sets: Vec<HashSet64>,
+    /// The first 8 bytes (zero-padded, little-endian) of the key last given to `insert`
+    /// (decoded): the engine's transition cache keys on them too, and reads them here instead
+    /// of loading them again.
+    last_head: u64,
     /// Emptied hash sets of closed large objects, for reuse.
     spare: Vec<HashSet64>,
 }
@@ -122,6 +126,12 @@ impl DupCheck {
         });
     }
 
+    /// [`Self::last_head`].
+    #[inline]
+    pub(crate) fn last_head(&self) -> u64 {
+        self.last_head
+    }
+
     /// The innermost object closes.
     #[inline]
     pub(crate) fn end(&mut self) {
@@ -150,20 +160,23 @@ impl DupCheck {
             Some(d) => d,
             None => buf.get(raw.0..raw.1).unwrap_or_default(),
         };
+        let len = new.len();
+        let h = match decoded {
+            Some(d) => head(d),
+            None => head_at(buf, raw.0, len),
+        };
+        // Set first, for every key: the engine's transition cache reads it.
+        self.last_head = h;
         let Self {
             keys,
             owned,
             frames,
             sets,
             spare,
+            ..
         } = self;
         let Some(frame) = frames.last_mut() else {
             return true;
-        };
-        let len = new.len();
-        let h = match decoded {
-            Some(d) => head(d),
-            None => head_at(buf, raw.0, len),
         };
         let bit = bloom_bit(h, len);
         let bytes = |k: &Key| {

@@ -10,7 +10,7 @@ use super::receipt::RemovalReason;
 use super::transform;
 use crate::hashindex::{hash_bytes, mix, IdMap};
 use crate::json::scan::Str;
-use crate::json::{eq_bytes, head_at, DupCheck, Scanner};
+use crate::json::{eq_bytes, DupCheck, Scanner};
 use crate::policy::compile::{DState, DEAD};
 use crate::policy::model::{
     Transform, T_ANY, T_ARRAY, T_BOOLEAN, T_INTEGER, T_NULL, T_NUMBER, T_OBJECT, T_STRING,
@@ -267,15 +267,21 @@ impl TransCache {
         }
     }
 
-    /// `ds.child(name)` for the unescaped key `k` (its raw bytes are its name) in state `st`,
-    /// and the slot that now holds it.
+    /// `ds.child(name)` for the unescaped key `k` (its raw bytes are its name; `head`, its
+    /// first 8 bytes as `head_at` gives them) in state `st`, and the slot that now holds it.
     // Forced inline (natively 1.2 M Ir less per MiB; in wasm, where minseal is built at
     // opt-level "s", forcing this and the other hot key-path helpers: minimise 5-6 % faster).
     #[inline(always)]
-    fn child(&mut self, buf: &[u8], ds: &DState, st: u32, start: usize, end: usize) -> (u32, u32) {
+    fn child(
+        &mut self,
+        buf: &[u8],
+        ds: &DState,
+        st: u32,
+        (start, end): (usize, usize),
+        head: u64,
+    ) -> (u32, u32) {
         let name = buf.get(start..end).unwrap_or_default();
         let len = name.len();
-        let head = head_at(buf, start, len);
         // The set's first way (an even slot); the second is the next one.
         let set = (mix(mix(0, u64::from(st)), head ^ ((len as u64) << 56)) >> 55) as usize
             & (TRANS_CACHE - 2);
@@ -498,7 +504,13 @@ impl<'a> Engine<'a> {
         let (child, slot) = if k.escaped {
             (ds.child(self.s.decoded(k, &mut self.scratch)), NO_SLOT)
         } else {
-            self.trans.child(self.s.buf, ds, st, k.start, k.end)
+            // The duplicate check just read the key's first 8 bytes (`Scanner::key`).
+            let head = self.dup.last_head();
+            debug_assert_eq!(
+                head,
+                crate::json::head_at(self.s.buf, k.start, k.end - k.start)
+            );
+            self.trans.child(self.s.buf, ds, st, (k.start, k.end), head)
         };
         let parent = self.path.last().map_or(0, |l| l.id);
         self.path.push(Level {
