@@ -599,9 +599,27 @@ impl<'a> Engine<'a> {
     /// Adds one final removal to `removed`.
     #[inline]
     fn tally(&mut self, e: Event) {
+        match self
+            .removed
+            .get_mut(e.path as usize)
+            .and_then(|a| a.get_mut(reason_slot(e.reason)))
+        {
+            Some(s) => {
+                s.0 += 1;
+                s.1 += e.leaves;
+            }
+            None => self.tally_new(e),
+        }
+    }
+
+    /// [`Self::tally`] of a path id `removed` has no entry for yet (out of line: rare).
+    #[cold]
+    #[inline(never)]
+    fn tally_new(&mut self, e: Event) {
         let at = e.path as usize;
         if at >= self.removed.len() {
-            self.removed.resize(at + 1, [(0, 0); 4]);
+            // Room for a few more paths at once.
+            self.removed.resize(at + 16, [(0, 0); 4]);
         }
         if let Some(s) = self
             .removed
