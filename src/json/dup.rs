@@ -108,6 +108,20 @@ pub(crate) fn eq_bytes(a: &[u8], b: &[u8]) -> bool {
     word(a, n - 8) == word(b, n - 8)
 }
 
+/// The bytes of key `k` (in `owned` or the input `buf`).
+#[inline]
+fn bytes<'b>(k: &Key, owned: &'b [u8], buf: &'b [u8]) -> &'b [u8] {
+    let src = if k.owned { owned } else { buf };
+    src.get(k.start..k.end).unwrap_or_default()
+}
+
+/// Whether key `k` is `new` (first 8 bytes `h`).
+#[inline]
+fn same(k: &Key, owned: &[u8], buf: &[u8], new: &[u8], h: u64) -> bool {
+    let len = new.len();
+    k.head == h && k.end - k.start == len && (len <= 8 || eq_bytes(bytes(k, owned, buf), new))
+}
+
 /// The key's bit in [`Frame::bloom`].
 #[inline]
 fn bloom_bit(head: u64, len: usize) -> u64 {
@@ -130,6 +144,36 @@ impl DupCheck {
     #[inline]
     pub(crate) fn last_head(&self) -> u64 {
         self.last_head
+    }
+
+    /// [`Self::insert`]'s check in an object with a hash set, or that gets one now (more than
+    /// `LINEAR_MAX` keys). Out of line: rare, and `insert` is forced inline.
+    #[cold]
+    #[inline(never)]
+    fn large_duplicate(&mut self, buf: &[u8], new: &[u8], h: u64) -> bool {
+        let Self {
+            keys,
+            owned,
+            frames,
+            sets,
+            spare,
+            ..
+        } = self;
+        let Some(frame) = frames.last_mut() else {
+            return false;
+        };
+        let open = keys.get(frame.start..).unwrap_or_default();
+        let same = |k: &Key| same(k, owned, buf, new, h);
+        if !frame.has_set {
+            let mut s = spare.pop().unwrap_or_default();
+            s.extend(open.iter().map(|k| (key_hash(bytes(k, owned, buf)), 0)));
+            sets.push(s);
+            frame.has_set = true;
+        }
+        match sets.last_mut() {
+            Some(set) => set.insert(key_hash(new), 0).is_some() && open.iter().any(same),
+            None => open.iter().any(same),
+        }
     }
 
     /// The innermost object closes.
@@ -181,37 +225,19 @@ impl DupCheck {
             keys,
             owned,
             frames,
-            sets,
-            spare,
             ..
         } = self;
         let Some(frame) = frames.last_mut() else {
             return true;
         };
-        let bit = bloom_bit(h, len);
-        let bytes = |k: &Key| {
-            let src = if k.owned { &owned[..] } else { buf };
-            src.get(k.start..k.end).unwrap_or_default()
-        };
-        let same = |k: &Key| {
-            k.head == h && k.end - k.start == len && (len <= 8 || eq_bytes(bytes(k), new))
-        };
         let open = keys.get(frame.start..).unwrap_or_default();
         let duplicate = if open.len() < LINEAR_MAX && !frame.has_set {
+            let bit = bloom_bit(h, len);
             let seen = frame.bloom & bit != 0;
             frame.bloom |= bit;
-            seen && open.iter().any(same)
+            seen && open.iter().any(|k| same(k, owned, buf, new, h))
         } else {
-            if !frame.has_set {
-                let mut s = spare.pop().unwrap_or_default();
-                s.extend(open.iter().map(|k| (key_hash(bytes(k)), 0)));
-                sets.push(s);
-                frame.has_set = true;
-            }
-            match sets.last_mut() {
-                Some(set) => set.insert(key_hash(new), 0).is_some() && open.iter().any(same),
-                None => open.iter().any(same),
-            }
+            self.large_duplicate(buf, new, h)
         };
         if duplicate {
             return false;
