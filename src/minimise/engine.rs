@@ -298,22 +298,37 @@ impl TransCache {
         }
         // Refill the least recently used way: `start` is the last key that used each, and
         // keys come in input order.
-        let (t, slot) = if a.start <= b.start {
-            (a, set)
-        } else {
-            (b, set + 1)
-        };
+        let slot = if a.start <= b.start { set } else { set + 1 };
+        self.refill(slot, ds, st, name, start, head)
+    }
+
+    /// [`Self::child`] on a miss: looks the name up and puts it in `slot` (out of line: once
+    /// the records' names are in, misses are rare, and `child` is forced inline).
+    #[cold]
+    #[inline(never)]
+    fn refill(
+        &mut self,
+        slot: usize,
+        ds: &DState,
+        st: u32,
+        name: &[u8],
+        start: usize,
+        head: u64,
+    ) -> (u32, u32) {
         let child = ds.child(name);
-        *t = Trans {
-            st,
-            child,
-            start,
-            len,
-            head,
-            ppath: NO_ID,
-            path: NO_ID,
-        };
-        (child, slot as u32)
+        if let Some(t) = self.slots.get_mut(slot) {
+            *t = Trans {
+                st,
+                child,
+                start,
+                len: name.len(),
+                head,
+                ppath: NO_ID,
+                path: NO_ID,
+            };
+            return (child, slot as u32);
+        }
+        (child, NO_SLOT)
     }
 
     /// The path id remembered in `slot` for its name under `parent`, else `NO_ID`.
