@@ -646,10 +646,12 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// Validates and skips the value at the cursor; returns its leaves.
+    /// Validates and skips the value at the cursor; returns its leaves. Every caller has
+    /// skipped the whitespace before the value already (`value`, `hopeless`, `walk_forbidden`),
+    /// so this does not again (one `skip_ws` per removed value less).
     #[inline]
     fn skip(&mut self) -> Result<u64> {
-        self.s.skip_ws();
+        debug_assert!(!matches!(self.s.peek(), Some(b' ' | b'\n' | b'\r' | b'\t')));
         match self.s.peek() {
             // A scalar: one token (most removed members), without the container machinery.
             Some(b'"') => self.s.string().map(|_| 1),
