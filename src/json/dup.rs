@@ -23,10 +23,14 @@ struct Key {
 /// Key hashes seen (the crate's one map type; the values are unused).
 type HashSet64 = IdMap;
 
+// Small and plain (32 bytes, no `Option<HashMap>`): one is pushed per object opened, and the
+// 56-byte frame with the set inside was pushed through an out-of-line `Vec::push` whose copy
+// stalled (~3.8 % of a native bench call in `perf`).
 struct Frame {
     start: usize,
     owned_start: usize,
-    set: Option<HashSet64>,
+    /// This object switched to a hash set: the last of `DupCheck::sets`.
+    has_set: bool,
     /// One bit per key of this object (from its length and first 8 bytes): a key whose bit is
     /// clear cannot equal any key seen, so the list is not scanned.
     bloom: u64,
@@ -38,6 +42,13 @@ pub(crate) struct DupCheck {
     keys: Vec<Key>,
     owned: Vec<u8>,
     frames: Vec<Frame>,
+    /// The hash sets of the open objects that have one, innermost last (an object gets one
+    /// only while it is the innermost, so they nest like the frames).
+    sets: Vec<HashSet64>,
+    /// The first 8 bytes (zero-padded, little-endian) of the key last given to `insert`
+    /// (decoded): the engine's transition cache keys on them too, and reads them here instead
+    /// of loading them again.
+    last_head: u64,
     /// Emptied hash sets of closed large objects, for reuse.
     spare: Vec<HashSet64>,
 }
@@ -97,6 +108,20 @@ pub(crate) fn eq_bytes(a: &[u8], b: &[u8]) -> bool {
     word(a, n - 8) == word(b, n - 8)
 }
 
+/// The bytes of key `k` (in `owned` or the input `buf`).
+#[inline]
+fn bytes<'b>(k: &Key, owned: &'b [u8], buf: &'b [u8]) -> &'b [u8] {
+    let src = if k.owned { owned } else { buf };
+    src.get(k.start..k.end).unwrap_or_default()
+}
+
+/// Whether key `k` is `new` (first 8 bytes `h`).
+#[inline]
+fn same(k: &Key, owned: &[u8], buf: &[u8], new: &[u8], h: u64) -> bool {
+    let len = new.len();
+    k.head == h && k.end - k.start == len && (len <= 8 || eq_bytes(bytes(k, owned, buf), new))
+}
+
 /// The key's bit in [`Frame::bloom`].
 #[inline]
 fn bloom_bit(head: u64, len: usize) -> u64 {
@@ -110,21 +135,69 @@ impl DupCheck {
         self.frames.push(Frame {
             start: self.keys.len(),
             owned_start: self.owned.len(),
-            set: None,
+            has_set: false,
             bloom: 0,
         });
     }
 
-    /// The innermost object closes.
+    /// [`Self::last_head`].
     #[inline]
+    pub(crate) fn last_head(&self) -> u64 {
+        self.last_head
+    }
+
+    /// [`Self::insert`]'s check in an object with a hash set, or that gets one now (more than
+    /// `LINEAR_MAX` keys). Out of line: rare, and `insert` is forced inline.
+    #[cold]
+    #[inline(never)]
+    fn large_duplicate(&mut self, buf: &[u8], new: &[u8], h: u64) -> bool {
+        let Self {
+            keys,
+            owned,
+            frames,
+            sets,
+            spare,
+            ..
+        } = self;
+        let Some(frame) = frames.last_mut() else {
+            return false;
+        };
+        let open = keys.get(frame.start..).unwrap_or_default();
+        let same = |k: &Key| same(k, owned, buf, new, h);
+        if !frame.has_set {
+            let mut s = spare.pop().unwrap_or_default();
+            s.extend(open.iter().map(|k| (key_hash(bytes(k, owned, buf)), 0)));
+            sets.push(s);
+            frame.has_set = true;
+        }
+        match sets.last_mut() {
+            Some(set) => set.insert(key_hash(new), 0).is_some() && open.iter().any(same),
+            None => open.iter().any(same),
+        }
+    }
+
+    /// The innermost object closes.
+    // Forced inline (every object closes through here; the call was ~0.6 % of a native bench
+    // call), its rare hash-set case out of line.
+    #[inline(always)]
     pub(crate) fn end(&mut self) {
         if let Some(f) = self.frames.pop() {
             self.keys.truncate(f.start);
             self.owned.truncate(f.owned_start);
-            if let Some(mut set) = f.set {
-                set.clear();
-                self.spare.push(set);
+            if f.has_set {
+                self.release_set();
             }
+        }
+    }
+
+    /// The innermost object's hash set goes back to `spare` (out of line: only objects of
+    /// more than `LINEAR_MAX` keys have one, and `end` is forced inline).
+    #[cold]
+    #[inline(never)]
+    fn release_set(&mut self) {
+        if let Some(mut set) = self.sets.pop() {
+            set.clear();
+            self.spare.push(set);
         }
     }
 
@@ -141,40 +214,30 @@ impl DupCheck {
             Some(d) => d,
             None => buf.get(raw.0..raw.1).unwrap_or_default(),
         };
-        let Self {
-            keys,
-            owned,
-            frames,
-            spare,
-        } = self;
-        let Some(frame) = frames.last_mut() else {
-            return true;
-        };
         let len = new.len();
         let h = match decoded {
             Some(d) => head(d),
             None => head_at(buf, raw.0, len),
         };
-        let bit = bloom_bit(h, len);
-        let bytes = |k: &Key| {
-            let src = if k.owned { &owned[..] } else { buf };
-            src.get(k.start..k.end).unwrap_or_default()
-        };
-        let same = |k: &Key| {
-            k.head == h && k.end - k.start == len && (len <= 8 || eq_bytes(bytes(k), new))
+        // Set first, for every key: the engine's transition cache reads it.
+        self.last_head = h;
+        let Self {
+            keys,
+            owned,
+            frames,
+            ..
+        } = self;
+        let Some(frame) = frames.last_mut() else {
+            return true;
         };
         let open = keys.get(frame.start..).unwrap_or_default();
-        let duplicate = if open.len() < LINEAR_MAX && frame.set.is_none() {
+        let duplicate = if open.len() < LINEAR_MAX && !frame.has_set {
+            let bit = bloom_bit(h, len);
             let seen = frame.bloom & bit != 0;
             frame.bloom |= bit;
-            seen && open.iter().any(same)
+            seen && open.iter().any(|k| same(k, owned, buf, new, h))
         } else {
-            let set = frame.set.get_or_insert_with(|| {
-                let mut s = spare.pop().unwrap_or_default();
-                s.extend(open.iter().map(|k| (key_hash(bytes(k)), 0)));
-                s
-            });
-            set.insert(key_hash(new), 0).is_some() && open.iter().any(same)
+            self.large_duplicate(buf, new, h)
         };
         if duplicate {
             return false;

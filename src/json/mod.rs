@@ -49,13 +49,20 @@ impl Limits {
 /// `str` without re-checking.
 pub(crate) fn precheck(input: &[u8], limits: &Limits) -> Result<()> {
     check_size(input.len(), limits)?;
-    if let Err(e) = core::str::from_utf8(input) {
-        return Err(Error::new(
+    match utf8_error(input) {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// The `invalid_utf8` error of `input`, if it is not UTF-8.
+pub(crate) fn utf8_error(input: &[u8]) -> Option<Error> {
+    core::str::from_utf8(input).err().map(|e| {
+        Error::new(
             ErrorCode::InvalidUtf8,
             format!("invalid UTF-8 at byte {}", e.valid_up_to()),
-        ));
-    }
-    Ok(())
+        )
+    })
 }
 
 /// [`precheck`] of text already known to be UTF-8 (a `str`): the size check alone.
@@ -64,7 +71,7 @@ pub(crate) fn precheck_str(input: &str, limits: &Limits) -> Result<()> {
     check_size(input.len(), limits)
 }
 
-fn check_size(len: usize, limits: &Limits) -> Result<()> {
+pub(crate) fn check_size(len: usize, limits: &Limits) -> Result<()> {
     if len > limits.max_bytes {
         return Err(Error::new(
             ErrorCode::TooLarge,

@@ -16,6 +16,23 @@ static STOP: [bool; 256] = {
     t
 };
 
+/// Hex digit values; 0xff for bytes that are not hex digits.
+static HEX: [u8; 256] = {
+    let mut t = [0xffu8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
@@ -27,6 +44,42 @@ fn stop_mask(w: u64) -> u64 {
     let bslash = w ^ (ONES * u64::from(b'\\'));
     let zero = |x: u64| x.wrapping_sub(ONES) & !x;
     (zero(quote) | zero(bslash) | w.wrapping_sub(ONES * 0x20) & !w) & HIGHS
+}
+
+/// [`stop_mask`], and bytes >= 0x80 too (exactly: the high bit is the byte's own), so the
+/// fast path of a string also stops at non-ASCII text, which [`Scanner::string_rest`] checks
+/// is UTF-8. The first flagged byte is still exact: `stop_mask` flags nothing before its own
+/// first stop byte.
+#[inline]
+fn plain_mask(w: u64) -> u64 {
+    stop_mask(w) | (w & HIGHS)
+}
+
+/// The length of the UTF-8 character at `buf[i]` (a byte >= 0x80), or `None` if the bytes
+/// there are not one (the same acceptance as `core::str::from_utf8`: no overlong forms, no
+/// surrogates, nothing above U+10FFFF).
+#[inline]
+fn utf8_char(buf: &[u8], i: usize) -> Option<usize> {
+    let (n, lo, hi) = match *buf.get(i)? {
+        0xc2..=0xdf => (2, 0x80, 0xbf),
+        0xe0 => (3, 0xa0, 0xbf),
+        0xe1..=0xec | 0xee..=0xef => (3, 0x80, 0xbf),
+        0xed => (3, 0x80, 0x9f),
+        0xf0 => (4, 0x90, 0xbf),
+        0xf1..=0xf3 => (4, 0x80, 0xbf),
+        0xf4 => (4, 0x80, 0x8f),
+        _ => return None,
+    };
+    let second = *buf.get(i + 1)?;
+    if !(lo..=hi).contains(&second) {
+        return None;
+    }
+    for k in 2..n {
+        if !(0x80..=0xbf).contains(buf.get(i + k)?) {
+            return None;
+        }
+    }
+    Some(n)
 }
 
 /// The decoded bytes of an escaped string's content, in `scratch` (out of line: rare).
@@ -161,11 +214,36 @@ impl<'a> Scanner<'a> {
         self.string_rest(open, start, i)
     }
 
-    /// The index of the first `"`, `\` or control byte at or after `i` (or the end).
-    #[inline]
+    /// The index of the first `"`, `\`, control or non-ASCII byte at or after `i` (or the
+    /// end).
+    // Forced inline natively in release builds: the call was ~6 % of a native bench call in
+    // `perf` (every string, most of them short). Not in wasm (size), nor in debug builds (stack
+    // use of the engine's recursion, as for `key`).
+    #[cfg_attr(
+        all(not(target_arch = "wasm32"), not(debug_assertions)),
+        inline(always)
+    )]
+    #[cfg_attr(any(target_arch = "wasm32", debug_assertions), inline)]
     fn scan_plain(&self, mut i: usize) -> usize {
-        // 8 bytes at a time (UTF-8 was validated up front, so only `"`, `\` and control
-        // bytes matter), then byte by byte for the tail.
+        // 8 bytes at a time, then byte by byte for the tail.
+        while let Some(w) = self.buf.get(i..).and_then(|r| r.first_chunk::<8>()) {
+            let m = plain_mask(u64::from_le_bytes(*w));
+            if m != 0 {
+                return i + (m.trailing_zeros() / 8) as usize;
+            }
+            i += 8;
+        }
+        while let Some(&b) = self.buf.get(i) {
+            if STOP[usize::from(b)] || b >= 0x80 {
+                break;
+            }
+            i += 1;
+        }
+        i
+    }
+
+    /// The index of the first `"`, `\` or control byte at or after `i` (or the end).
+    fn scan_to_stop(&self, mut i: usize) -> usize {
         while let Some(w) = self.buf.get(i..).and_then(|r| r.first_chunk::<8>()) {
             let m = stop_mask(u64::from_le_bytes(*w));
             if m != 0 {
@@ -202,6 +280,28 @@ impl<'a> Scanner<'a> {
                     escaped = true;
                     i = self.escape(i)?;
                 }
+                Some(&b) if b >= 0x80 => {
+                    // Non-ASCII text must be UTF-8. This check is what lets `minimise` skip a
+                    // separate UTF-8 pass over the input: on any error it checks the input
+                    // first (`minimise::run`), so this message is never seen for bytes; every
+                    // other caller checked UTF-8 before. One character inline (a lone `é` or
+                    // `–` in ASCII text: `from_utf8` calls cost ~3 % of a bench call); more
+                    // non-ASCII after it: the run up to the next `"`, `\` or control byte in
+                    // one `from_utf8` (both ends are ASCII, so the run is UTF-8 if the whole
+                    // input is).
+                    i = match utf8_char(self.buf, i) {
+                        Some(n) => i + n,
+                        None => return Err(self.err_at(i, "invalid UTF-8 in string")),
+                    };
+                    if self.buf.get(i).is_some_and(|&c| c >= 0x80) {
+                        let j = self.scan_to_stop(i);
+                        if core::str::from_utf8(self.slice(i, j)).is_err() {
+                            return Err(self.err_at(i, "invalid UTF-8 in string"));
+                        }
+                        i = j;
+                        continue;
+                    }
+                }
                 Some(_) => return Err(self.err_at(i, "control character in string")),
             }
             i = self.scan_plain(i);
@@ -209,6 +309,19 @@ impl<'a> Scanner<'a> {
     }
 
     fn hex4(&self, at: usize) -> Result<u32> {
+        // The common case in one step: four valid digits (a table lookup each, no per-digit
+        // branch); any invalid or missing digit goes through the loop below, which names it.
+        if let Some(&[a, b, c, d]) = self.buf.get(at..).and_then(|r| r.first_chunk::<4>()) {
+            let v = [a, b, c, d]
+                .iter()
+                .fold(0u32, |acc, &x| (acc << 8) | u32::from(HEX[usize::from(x)]));
+            if v & 0xf0f0_f0f0 == 0 {
+                return Ok((v >> 12 & 0xf000)
+                    | (v >> 8 & 0x0f00)
+                    | (v >> 4 & 0x00f0)
+                    | (v & 0x000f));
+            }
+        }
         let mut v = 0u32;
         for k in 0..4 {
             let d = self
@@ -469,7 +582,82 @@ impl<'a> Scanner<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{stop_mask, STOP};
+    use super::{plain_mask, stop_mask, utf8_char, Scanner, STOP};
+
+    /// `utf8_char` accepts exactly what `from_utf8` accepts as one character: every lead byte,
+    /// followed by every edge of the continuation ranges it uses (and the bytes either side).
+    #[test]
+    fn utf8_char_agrees_with_from_utf8() {
+        let edges = [0x00u8, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xff];
+        for a in 0x80..=0xffu8 {
+            for b in edges {
+                for c in edges {
+                    for d in edges {
+                        let w = [a, b, c, d];
+                        let want = (2..=4)
+                            .find(|&n| core::str::from_utf8(&w[..n]).is_ok())
+                            .filter(|_| core::str::from_utf8(&w[..1]).is_err());
+                        assert_eq!(utf8_char(&w, 0), want, "{w:x?}");
+                    }
+                }
+            }
+        }
+        assert_eq!(utf8_char(b"\xc3", 0), None);
+        assert_eq!(utf8_char(b"\xe2\x80", 0), None);
+    }
+
+    /// The same for `plain_mask`, which also stops at the first non-ASCII byte.
+    #[test]
+    fn plain_mask_finds_the_first_stop_or_non_ascii_byte() {
+        for fill in [b'a', 0x20, 0x7f, b'!', b'#', b'[', 0x80, 0xc3] {
+            for pos in 0..8 {
+                for b in 0..=255u8 {
+                    let mut w = [fill; 8];
+                    w[pos] = b;
+                    for later in w.iter_mut().skip(pos + 1).step_by(2) {
+                        *later = 0x00;
+                    }
+                    let m = plain_mask(u64::from_le_bytes(w));
+                    let want = w.iter().position(|&c| STOP[usize::from(c)] || c >= 0x80);
+                    let got = (m != 0).then(|| (m.trailing_zeros() / 8) as usize);
+                    assert_eq!(got, want, "fill {fill:#x} pos {pos} byte {b:#x}");
+                }
+            }
+        }
+    }
+
+    /// `hex4`'s table path gives the digits' value, and every invalid digit the loop's error
+    /// at its position.
+    #[test]
+    fn hex4_matches_to_digit() {
+        let alphabet = b"0123456789abcdefABCDEFgG/:@`xX \"";
+        for &a in alphabet {
+            for &b in alphabet {
+                for (i, d) in [[a, b, b'7', b'F'], [b'0', b'c', a, b]].iter().enumerate() {
+                    let mut buf = b"\\u".to_vec();
+                    buf.extend_from_slice(d);
+                    let want = d
+                        .iter()
+                        .try_fold(0u32, |v, &c| char::from(c).to_digit(16).map(|x| v * 16 + x));
+                    let s = Scanner::new(&buf, 8);
+                    match (s.hex4(2), want) {
+                        (Ok(v), Some(w)) => assert_eq!(v, w, "{i} {d:?}"),
+                        (Err(e), None) => {
+                            let at = 2 + d.iter().position(|&c| !c.is_ascii_hexdigit()).unwrap();
+                            assert!(
+                                e.message().contains(&format!("byte {at}:")),
+                                "{}",
+                                e.message()
+                            );
+                        }
+                        (got, want) => panic!("{d:?}: {got:?} vs {want:?}"),
+                    }
+                }
+            }
+        }
+        // Too few bytes left: the loop's error at the end.
+        assert!(Scanner::new(b"\\u12", 8).hex4(2).is_err());
+    }
 
     /// The SWAR mask finds exactly the first stop byte, for every byte value at every
     /// position, after any mix of ordinary bytes (ASCII and UTF-8 continuation/lead bytes).

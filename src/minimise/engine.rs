@@ -10,7 +10,7 @@ use super::receipt::RemovalReason;
 use super::transform;
 use crate::hashindex::{hash_bytes, mix, IdMap};
 use crate::json::scan::Str;
-use crate::json::{eq_bytes, head_at, DupCheck, Scanner};
+use crate::json::{eq_bytes, DupCheck, Scanner};
 use crate::policy::compile::{DState, DEAD};
 use crate::policy::model::{
     Transform, T_ANY, T_ARRAY, T_BOOLEAN, T_INTEGER, T_NULL, T_NUMBER, T_OBJECT, T_STRING,
@@ -217,15 +217,34 @@ struct Trans {
     path: u32,
 }
 
+impl Trans {
+    /// Whether this entry is state `st` and `name` (first 8 bytes `head`) of `buf`.
+    #[inline(always)]
+    fn holds(&self, buf: &[u8], st: u32, name: &[u8], head: u64) -> bool {
+        let len = name.len();
+        self.st == st
+            && self.len == len
+            && self.head == head
+            && (len <= 8
+                || buf
+                    .get(self.start..self.start + len)
+                    .is_some_and(|c| eq_bytes(c, name)))
+    }
+}
+
 /// No transition cache slot (an escaped key).
 const NO_SLOT: u32 = u32::MAX;
 
-/// Slots in the transition cache (a power of two).
+/// Slots in the transition cache (a power of two): 256 sets of 2 ways.
 const TRANS_CACHE: usize = 512;
 
-/// A direct-mapped cache of member-name transitions ([`DState::child`], a scan or binary search
-/// of the state's names), keyed by an unkeyed hash of (state, length, first 8 bytes). A hit is
-/// checked against the name itself, so a collision (crafted or not) is only a miss.
+/// A two-way set-associative cache of member-name transitions ([`DState::child`], a scan or
+/// binary search of the state's names), keyed by an unkeyed hash of (state, length, first 8
+/// bytes). A hit is checked against the name itself, so a collision (crafted or not) is only a
+/// miss. Two ways, because a slot also carries the name's remembered path id: with one way,
+/// two hot names sharing a slot (on the bench payload `plan.id` and `addresses[*].street`)
+/// evicted each other in every record and lost their path ids with it (~1 M Ir per MiB in
+/// `Paths` lookups).
 struct TransCache {
     slots: Vec<Trans>,
 }
@@ -248,42 +267,68 @@ impl TransCache {
         }
     }
 
-    /// `ds.child(name)` for the unescaped key `k` (its raw bytes are its name) in state `st`,
-    /// and the slot that now holds it.
+    /// `ds.child(name)` for the unescaped key `k` (its raw bytes are its name; `head`, its
+    /// first 8 bytes as `head_at` gives them) in state `st`, and the slot that now holds it.
     // Forced inline (natively 1.2 M Ir less per MiB; in wasm, where minseal is built at
     // opt-level "s", forcing this and the other hot key-path helpers: minimise 5-6 % faster).
     #[inline(always)]
-    fn child(&mut self, buf: &[u8], ds: &DState, st: u32, start: usize, end: usize) -> (u32, u32) {
+    fn child(
+        &mut self,
+        buf: &[u8],
+        ds: &DState,
+        st: u32,
+        (start, end): (usize, usize),
+        head: u64,
+    ) -> (u32, u32) {
         let name = buf.get(start..end).unwrap_or_default();
         let len = name.len();
-        let head = head_at(buf, start, len);
-        let slot = (mix(mix(0, u64::from(st)), head ^ ((len as u64) << 56)) >> 55) as usize
-            & (TRANS_CACHE - 1);
+        // The set's first way (an even slot); the second is the next one.
+        let set = (mix(mix(0, u64::from(st)), head ^ ((len as u64) << 56)) >> 55) as usize
+            & (TRANS_CACHE - 2);
+        let Some([a, b]) = self.slots.get_mut(set..set + 2) else {
+            return (ds.child(name), NO_SLOT);
+        };
+        if a.holds(buf, st, name, head) {
+            a.start = start;
+            return (a.child, set as u32);
+        }
+        if b.holds(buf, st, name, head) {
+            b.start = start;
+            return (b.child, set as u32 + 1);
+        }
+        // Refill the least recently used way: `start` is the last key that used each, and
+        // keys come in input order.
+        let slot = if a.start <= b.start { set } else { set + 1 };
+        self.refill(slot, ds, st, name, start, head)
+    }
+
+    /// [`Self::child`] on a miss: looks the name up and puts it in `slot` (out of line: once
+    /// the records' names are in, misses are rare, and `child` is forced inline).
+    #[cold]
+    #[inline(never)]
+    fn refill(
+        &mut self,
+        slot: usize,
+        ds: &DState,
+        st: u32,
+        name: &[u8],
+        start: usize,
+        head: u64,
+    ) -> (u32, u32) {
+        let child = ds.child(name);
         if let Some(t) = self.slots.get_mut(slot) {
-            if t.st == st
-                && t.len == len
-                && t.head == head
-                && (len <= 8
-                    || buf
-                        .get(t.start..t.start + len)
-                        .is_some_and(|c| eq_bytes(c, name)))
-            {
-                t.start = start;
-                return (t.child, slot as u32);
-            }
-            let child = ds.child(name);
             *t = Trans {
                 st,
                 child,
                 start,
-                len,
+                len: name.len(),
                 head,
                 ppath: NO_ID,
                 path: NO_ID,
             };
             return (child, slot as u32);
         }
-        (ds.child(name), NO_SLOT)
+        (child, NO_SLOT)
     }
 
     /// The path id remembered in `slot` for its name under `parent`, else `NO_ID`.
@@ -318,6 +363,16 @@ struct Level {
     slot: u32,
 }
 
+/// The index of `r` in an entry of [`Outcome::removed`].
+pub(crate) fn reason_slot(r: RemovalReason) -> usize {
+    match r {
+        RemovalReason::NotAllowed => 0,
+        RemovalReason::Forbidden => 1,
+        RemovalReason::Sensitive => 2,
+        RemovalReason::TypeMismatch => 3,
+    }
+}
+
 #[derive(Clone, Copy)]
 pub(crate) struct Event {
     pub(crate) path: u32,
@@ -336,7 +391,8 @@ struct Frame {
 pub(crate) struct Outcome {
     pub(crate) payload: Vec<u8>,
     pub(crate) paths: Vec<String>,
-    pub(crate) events: Vec<Event>,
+    /// Removals by path id (one entry per path) and reason ([`reason_slot`]): (count, leaves).
+    pub(crate) removed: Vec<[(u64, u64); 4]>,
     /// (path id, op, count), each path id once.
     pub(crate) transformed: Vec<(u32, &'static str, u64)>,
     pub(crate) kept: u64,
@@ -361,7 +417,15 @@ pub(crate) struct Engine<'a> {
     depth: usize,
     paths: Paths,
     trans: TransCache,
+    /// Removals that a container still open may yet merge into its own (see `settled`).
     events: Vec<Event>,
+    /// Removals no container can merge any more, summed by path id and reason.
+    removed: Vec<[(u64, u64); 4]>,
+    /// The innermost open container is kept (its rule keeps it, or a member was kept): it
+    /// cannot collapse, nor can any container around it, so a `not_allowed` removal in it is
+    /// final and is summed into `removed` at once instead of becoming an event (on the bench
+    /// payload every removal: no event list growing to 27 000 entries and read back).
+    settled: bool,
     transformed: Vec<(u32, &'static str, u64)>,
     /// Path id -> index in `transformed`.
     transformed_at: IdMap,
@@ -390,7 +454,11 @@ impl<'a> Engine<'a> {
         let mut e = Engine {
             s: Scanner::new(input, max_depth),
             pol,
-            out: Vec::with_capacity(input.len() / 2),
+            // The input's length: without transforms the output (a compact subset of the
+            // input) never outgrows it, so it is never reallocated and copied (half the input,
+            // as before, was outgrown by any payload that keeps more than half: a 1 MiB input
+            // then copied 512 KiB and faulted in fresh pages on every call).
+            out: Vec::with_capacity(input.len()),
             dup: DupCheck::default(),
             stack: Vec::new(),
             scratch: Vec::new(),
@@ -400,6 +468,8 @@ impl<'a> Engine<'a> {
             paths: Paths::new(),
             trans: TransCache::new(),
             events: Vec::new(),
+            removed: Vec::new(),
+            settled: false,
             transformed: Vec::new(),
             transformed_at: IdMap::default(),
             kept: 0,
@@ -424,10 +494,15 @@ impl<'a> Engine<'a> {
                 _ => b"null",
             });
         }
+        // The removals still pending (under containers that collapsed, or a removed root).
+        e.removed.resize(e.paths.nodes.len(), [(0, 0); 4]);
+        for ev in core::mem::take(&mut e.events) {
+            e.tally(ev);
+        }
         Ok(Outcome {
             payload: e.out,
             paths: e.paths.texts(),
-            events: e.events,
+            removed: e.removed,
             transformed: e.transformed,
             kept: e.kept,
             transformed_leaves: e.transformed_leaves,
@@ -444,7 +519,13 @@ impl<'a> Engine<'a> {
         let (child, slot) = if k.escaped {
             (ds.child(self.s.decoded(k, &mut self.scratch)), NO_SLOT)
         } else {
-            self.trans.child(self.s.buf, ds, st, k.start, k.end)
+            // The duplicate check just read the key's first 8 bytes (`Scanner::key`).
+            let head = self.dup.last_head();
+            debug_assert_eq!(
+                head,
+                crate::json::head_at(self.s.buf, k.start, k.end - k.start)
+            );
+            self.trans.child(self.s.buf, ds, st, (k.start, k.end), head)
         };
         let parent = self.path.last().map_or(0, |l| l.id);
         self.path.push(Level {
@@ -516,17 +597,61 @@ impl<'a> Engine<'a> {
 
     fn remove(&mut self, reason: RemovalReason, leaves: u64) {
         let path = self.path_id();
-        self.events.push(Event {
+        let e = Event {
             path,
             reason,
             leaves,
-        });
+        };
+        // Only `not_allowed` entries are merged by `collapse`, and only in a container that
+        // keeps nothing; the rest are final.
+        if self.settled || reason != RemovalReason::NotAllowed {
+            self.tally(e);
+        } else {
+            self.events.push(e);
+        }
     }
 
-    /// Validates and skips the value at the cursor; returns its leaves.
+    /// Adds one final removal to `removed`.
+    #[inline]
+    fn tally(&mut self, e: Event) {
+        match self
+            .removed
+            .get_mut(e.path as usize)
+            .and_then(|a| a.get_mut(reason_slot(e.reason)))
+        {
+            Some(s) => {
+                s.0 += 1;
+                s.1 += e.leaves;
+            }
+            None => self.tally_new(e),
+        }
+    }
+
+    /// [`Self::tally`] of a path id `removed` has no entry for yet (out of line: rare).
+    #[cold]
+    #[inline(never)]
+    fn tally_new(&mut self, e: Event) {
+        let at = e.path as usize;
+        if at >= self.removed.len() {
+            // Room for a few more paths at once.
+            self.removed.resize(at + 16, [(0, 0); 4]);
+        }
+        if let Some(s) = self
+            .removed
+            .get_mut(at)
+            .and_then(|a| a.get_mut(reason_slot(e.reason)))
+        {
+            s.0 += 1;
+            s.1 += e.leaves;
+        }
+    }
+
+    /// Validates and skips the value at the cursor; returns its leaves. Every caller has
+    /// skipped the whitespace before the value already (`value`, `hopeless`, `walk_forbidden`),
+    /// so this does not again (one `skip_ws` per removed value less).
     #[inline]
     fn skip(&mut self) -> Result<u64> {
-        self.s.skip_ws();
+        debug_assert!(!matches!(self.s.peek(), Some(b' ' | b'\n' | b'\r' | b'\t')));
         match self.s.peek() {
             // A scalar: one token (most removed members), without the container machinery.
             Some(b'"') => self.s.string().map(|_| 1),
@@ -699,7 +824,11 @@ impl<'a> Engine<'a> {
                     Some(c) if c.forbidden => {
                         self.skip_removed(RemovalReason::Forbidden)?;
                     }
-                    Some(c) if c.forbid_below => leaves += self.walk_forbidden(child)?,
+                    // A scalar has nothing below it: skipped here, without the call (the
+                    // bench's `ip_log` elements).
+                    Some(c) if c.forbid_below && matches!(self.s.peek(), Some(b'{' | b'[')) => {
+                        leaves += self.walk_forbidden(child)?
+                    }
                     _ => leaves += self.skip()?,
                 }
                 index = self.pop_level();
@@ -796,6 +925,8 @@ impl<'a> Engine<'a> {
         }
         let out_mark = self.out.len();
         let ev_mark = self.events.len();
+        let outer_settled = self.settled;
+        self.settled = keep;
         self.s.pos += 1;
         self.out.push(OPEN);
         self.depth += 1;
@@ -840,6 +971,7 @@ impl<'a> Engine<'a> {
                     }
                     if self.value(child, sub)? {
                         any = true;
+                        self.settled = true;
                     } else {
                         self.out.truncate(mark);
                     }
@@ -855,6 +987,8 @@ impl<'a> Engine<'a> {
                 }
             }
         }
+        // What follows is recorded (if at all) in the parent's container.
+        self.settled = outer_settled;
         if OPEN == b'{' {
             self.dup.end();
         } else if index != NO_ID {
