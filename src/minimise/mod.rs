@@ -310,13 +310,24 @@ mod tests {
     /// too; valid non-ASCII text anywhere gives no `invalid_utf8`.
     #[test]
     fn invalid_utf8_anywhere_is_reported_as_before() {
-        let policy = Policy::from_json(
-            br#"{"minseal_policy":1,"id":"t/utf8","version":"1","title":"t",
-             "basis":"CETS No. 224, Art. 7","audience":"requesting_authority",
-             "rules":[{"path":"$.a[*].k"},{"path":"$.keep","subtree":true}],
-             "forbidden":["$..password"]}"#,
-        )
-        .expect("policy");
+        // With a `..` forbidden path every removed subtree is walked for it; without one, a
+        // removed subtree takes the plain skip: both must check UTF-8.
+        for forbidden in [r#""$..password""#, ""] {
+            let policy = Policy::from_json(
+                format!(
+                    r#"{{"minseal_policy":1,"id":"t/utf8","version":"1","title":"t",
+                     "basis":"CETS No. 224, Art. 7","audience":"requesting_authority",
+                     "rules":[{{"path":"$.a[*].k"}},{{"path":"$.keep","subtree":true}}],
+                     "forbidden":[{forbidden}]}}"#
+                )
+                .as_bytes(),
+            )
+            .expect("policy");
+            utf8_errors_as_before(&policy);
+        }
+    }
+
+    fn utf8_errors_as_before(policy: &Policy) {
         let doc: &[u8] = br#"{"a":[{"k":"x\u00e9y","r":{"password":"p","q":[1,"s"]}}],"keep":{"w":["v",{"z":"t"}]},"drop":{"d":"e"},"n":[true]}"#;
         let opts = MinimiseOptions::default();
         let bad: [&[u8]; 8] = [
@@ -341,8 +352,8 @@ mod tests {
                 input.extend_from_slice(ins);
                 input.extend_from_slice(&doc[at..]);
                 let want = crate::json::utf8_error(&input).map(|e| e.message().to_owned());
-                let got = minimise(&policy, &input, &opts);
-                let checked = verify(&policy, &input, &opts);
+                let got = minimise(policy, &input, &opts);
+                let checked = verify(policy, &input, &opts);
                 match want {
                     Some(msg) => {
                         for e in [got.err(), checked.err()] {
