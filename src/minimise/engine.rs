@@ -564,6 +564,9 @@ impl<'a> Engine<'a> {
     }
 
     /// [`Self::path_id`] when the last level's id is not known yet.
+    // Out of line in wasm: `value` calls `path_id` (see `value`); several callers, so binaryen
+    // keeps it out too.
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
     fn intern_path(&mut self) -> u32 {
         let known = self.path.iter().rposition(|l| l.id != NO_ID);
         let (mut id, from) = match known {
@@ -672,8 +675,10 @@ impl<'a> Engine<'a> {
         Ok(false)
     }
 
-    /// Does the value at the cursor have one of `types`?
-    fn type_ok(&self, types: u8) -> Result<bool> {
+    /// Does the value at the cursor have one of `types`? (`cold_`: out of `value` in wasm, as
+    /// only rules with a `type` need it; see `value`.)
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
+    fn cold_type_ok(&self, types: u8) -> Result<bool> {
         let bit = match self.s.peek() {
             Some(b'"') => T_STRING,
             Some(b'{') => T_OBJECT,
@@ -700,6 +705,13 @@ impl<'a> Engine<'a> {
 
     /// One value at the cursor, in automaton state `st`; `sub` when under a `subtree` rule.
     /// Returns whether anything of it was written to the output.
+    // In wasm, what `value` does rarely is in `cold_*` methods kept out of it (`inline(never)`
+    // here; scripts/build-wasm's `--no-full-inline=*Engine>::cold_*`, as binaryen inlines a
+    // function with one caller whatever Rust says). With `container` and `scalar` inlined,
+    // `value` is the function V8 recompiles with TurboFan once a `minimise` runs long enough:
+    // 15.3 KB of wasm with the cold parts inside, 6.2 KB without; a fresh process's first
+    // 4 KiB `minimise` no longer triggers the recompile, and the later one costs less
+    // (docs/BENCHMARKS.md, "Session 5: the first minimise"). Native builds inline as before.
     fn value(&mut self, st: u32, sub: bool) -> Result<bool> {
         let pol = self.pol;
         self.s.skip_ws();
@@ -712,7 +724,7 @@ impl<'a> Engine<'a> {
         let mut keep = sub;
         let mut sub_children = sub;
         if let Some(m) = ds.matched {
-            if m.types != T_ANY && !self.type_ok(m.types)? {
+            if m.types != T_ANY && !self.cold_type_ok(m.types)? {
                 return self.skip_removed(RemovalReason::TypeMismatch);
             }
             if let Some(allowed) = m.sensitive {
@@ -721,7 +733,7 @@ impl<'a> Engine<'a> {
                 }
             }
             if let Some(ri) = m.transform {
-                self.transform(ri)?;
+                self.cold_transform(ri)?;
                 self.satisfy(&ds.satisfies);
                 return Ok(true);
             }
@@ -730,15 +742,7 @@ impl<'a> Engine<'a> {
         }
         let level = self.path.len();
         if !ds.anchors.is_empty() {
-            let path = self.path_id();
-            for &rule in ds.anchors.iter() {
-                self.frames.push(Frame {
-                    rule,
-                    level,
-                    ok: false,
-                    path,
-                });
-            }
+            self.cold_open_frames(&ds.anchors, level);
         }
         let kept = match self.s.peek() {
             Some(b'{') => self.container::<b'{'>(st, keep, sub_children)?,
@@ -746,13 +750,7 @@ impl<'a> Engine<'a> {
             _ => self.scalar(keep)?,
         };
         if !ds.anchors.is_empty() {
-            while self.frames.last().is_some_and(|f| f.level == level) {
-                if let Some(f) = self.frames.pop() {
-                    if !f.ok {
-                        self.report_missing(f);
-                    }
-                }
-            }
+            self.cold_close_frames(level);
         }
         if kept {
             self.satisfy(&ds.satisfies);
@@ -782,6 +780,34 @@ impl<'a> Engine<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Opens a frame per `required` rule anchored at this value (at path level `level`).
+    /// (`cold_`: out of `value` in wasm, see `value`; one call per anchored value.)
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
+    fn cold_open_frames(&mut self, anchors: &[u16], level: usize) {
+        let path = self.path_id();
+        for &rule in anchors {
+            self.frames.push(Frame {
+                rule,
+                level,
+                ok: false,
+                path,
+            });
+        }
+    }
+
+    /// Closes the frames opened at `level`, reporting the rules no value satisfied.
+    /// (`cold_`: out of `value` in wasm, see `value`.)
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
+    fn cold_close_frames(&mut self, level: usize) {
+        while self.frames.last().is_some_and(|f| f.level == level) {
+            if let Some(f) = self.frames.pop() {
+                if !f.ok {
+                    self.cold_report_missing(f);
+                }
+            }
+        }
     }
 
     /// Validates a removed value in state `st` (not itself forbidden), recording forbidden
@@ -860,7 +886,10 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn report_missing(&mut self, f: Frame) {
+    /// Records a `required` rule's missing value. (`cold_`: out of `value` in wasm, see
+    /// `value`.)
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
+    fn cold_report_missing(&mut self, f: Frame) {
         let Some(rule) = self.pol.doc.rules.get(usize::from(f.rule)) else {
             return;
         };
@@ -887,8 +916,7 @@ impl<'a> Engine<'a> {
                 (a, b)
             }
             Some(b't' | b'f' | b'n') => self.s.literal()?,
-            None => return Err(self.s.err("unexpected end of input")),
-            Some(_) => return Err(self.s.err("expected a value")),
+            _ => return Err(self.cold_not_a_value()),
         };
         if keep {
             self.out.extend_from_slice(self.s.slice(a, b));
@@ -897,6 +925,16 @@ impl<'a> Engine<'a> {
         } else {
             self.remove(RemovalReason::NotAllowed, 1);
             Ok(false)
+        }
+    }
+
+    /// The error for a byte (or the end) where a value must start. (`cold_`: the error's
+    /// formatting out of `value` in wasm, see `value`.)
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
+    fn cold_not_a_value(&self) -> Error {
+        match self.s.peek() {
+            None => self.s.err("unexpected end of input"),
+            Some(_) => self.s.err("expected a value"),
         }
     }
 
@@ -1046,7 +1084,10 @@ impl<'a> Engine<'a> {
         )
     }
 
-    fn transform(&mut self, ri: u16) -> Result<()> {
+    /// A value under a `transform` rule. (`cold_`: out of `value` in wasm, see `value`: on its
+    /// own, with the transforms it inlines, 7.9 KB of wasm.)
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
+    fn cold_transform(&mut self, ri: u16) -> Result<()> {
         let pol = self.pol;
         let Some(t) = pol
             .doc
