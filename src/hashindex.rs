@@ -85,7 +85,7 @@ pub(crate) fn hash_bytes(h: u64, bytes: &[u8]) -> u64 {
 }
 
 /// The process's SipHash key, drawn once from the system's random source. Without one (no
-/// `crypto.getRandomValues`: sealing fails too), a fixed key: lookups stay correct, only the
+/// random source in the host: sealing fails too), a fixed key: lookups stay correct, only the
 /// flooding defence is lost.
 fn sip_keys() -> (u64, u64) {
     static KEYS: std::sync::OnceLock<(u64, u64)> = std::sync::OnceLock::new();
