@@ -1,9 +1,8 @@
 // Browser and bundler entry: call `await init()` once before anything else. The wasm is fetched
 // from `new URL('minseal_core_bg.wasm', import.meta.url)` unless `init` is given a URL, a
 // Response or the bytes.
-import initCore from './minseal_core.js';
-import { MinsealError } from './api.js';
-export * from './api.js';
+import core, { MinsealError } from './minseal.js';
+export * from './minseal.js';
 
 // The module uses WebAssembly SIMD (scripts/build-wasm). This probe (i8x16.splat, i8x16.popcnt)
 // validates only where SIMD does, so an older engine gets a code rather than a CompileError.
@@ -16,6 +15,6 @@ export function init(input) {
     return Promise.reject(new MinsealError('unsupported_host',
       'this browser lacks WebAssembly SIMD (needs Chrome 91, Firefox 89, Safari 16.4 or later)'));
   }
-  ready ??= initCore(input === undefined ? undefined : { module_or_path: input });
+  ready ??= core.default(input === undefined ? undefined : { module_or_path: input });
   return ready.then(() => undefined);
 }

@@ -28,10 +28,26 @@ test('exports exactly the documented surface', () => {
 });
 
 test('the published glue has no test hook (only target/pkg-testing does)', () => {
-  const glue = readFileSync(new URL('pkg/minseal_core.js', root), 'utf8');
+  const glue = readFileSync(new URL('pkg/minseal.js', root), 'utf8');
   assert.ok(!glue.includes('__testing'));
-  const testing = readFileSync(new URL('target/pkg-testing/minseal_core.js', root), 'utf8');
+  const testing = readFileSync(new URL('target/pkg-testing/minseal.js', root), 'utf8');
   assert.ok(testing.includes('__testing_seed'));
+});
+
+// Each entry is two ES modules (docs/BENCHMARKS.md, "Session 6"): the entry and minseal.js
+// (the API and the glue, bundled), which imports nothing; the glue's own exports stay its
+// default export, which the entries do not re-export.
+test('package layout: index.js and node.js import only ./minseal.js, which imports nothing', async () => {
+  const imports = (f) => [...readFileSync(new URL(`pkg/${f}`, root), 'utf8').matchAll(/\bfrom\s*["']([^"']+)["']/g)]
+    .map((x) => x[1]).sort();
+  assert.deepEqual(imports('index.js'), ['./minseal.js', './minseal.js']);
+  assert.deepEqual(imports('node.js'), ['./minseal.js', './minseal.js', 'node:fs', 'node:module']);
+  assert.deepEqual(imports('minseal.js'), []);
+  const shared = await import('../../../pkg/minseal.js');
+  assert.equal(typeof shared.default.initSync, 'function');
+  assert.equal(typeof shared.default.setRandomFill, 'function');
+  assert.equal(m.default, undefined);
+  assert.equal(m.setRandomFill, undefined);
 });
 
 test('profiles and Policy', () => {
@@ -67,7 +83,7 @@ test('minimise matches the fixture, for every input kind', () => {
 // In Node a non-ASCII payload crosses from wasm as UTF-16LE bytes (api.js), an ASCII one as
 // UTF-8: both give the same string as the plain UTF-8 path of the core export.
 test('minimise payloads with non-ASCII text: the same string either way', async () => {
-  const core = await import('../../../pkg/minseal_core.js');
+  const { default: core } = await import('../../../pkg/minseal.js');
   const pol = m.Policy.builtin('2ap/art7-order');
   const obj = JSON.parse(order);
   const texts = ['ascii only', 'Zoë, Łucja, Sørensen', 'é', '’quotes’', 'emoji 😀 and 𝄞 (surrogate pairs)',

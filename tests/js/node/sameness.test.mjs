@@ -9,7 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as m from '../../../target/pkg-testing/node.js';
-import { __testing_seed } from '../../../target/pkg-testing/minseal_core.js';
+// The glue's exports are the shared module's default export (not public API).
+import core from '../../../target/pkg-testing/minseal.js';
+
+const { __testing_seed } = core;
 
 const root = new URL('../../../', import.meta.url);
 const vdir = new URL('tests/vectors/sameness/', root);

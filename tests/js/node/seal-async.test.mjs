@@ -4,7 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as m from '../../../target/pkg-testing/node.js';
-import { __testing_seed } from '../../../target/pkg-testing/minseal_core.js';
+// The glue's exports are the shared module's default export (not public API).
+import core from '../../../target/pkg-testing/minseal.js';
+
+const { __testing_seed } = core;
 
 const seed = Uint8Array.from({ length: 32 }, (_, i) => i * 7 + 1);
 const a = m.generateKeyPair();
