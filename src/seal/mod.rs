@@ -2,8 +2,10 @@
 //! wrapping it, and the payload under STREAM/AES-256-GCM, all bound to one canonical header.
 //!
 //! The byte-level format is in `docs/FORMAT.md`. In-memory [`seal`]/[`open`] and the
-//! streaming [`Sealer`]/[`Opener`] share one code path (the in-memory functions run the
-//! streaming machinery over buffers), so there is one implementation of the crypto.
+//! streaming [`Sealer`]/[`Opener`] share one implementation of the crypto: every chunk goes
+//! through `stream`'s `ChunkSealer`/`ChunkOpener` (nonces, counter, AAD, final flag). The
+//! in-memory seal encrypts each chunk from the payload straight into the envelope buffer; the
+//! in-memory open runs the streaming [`Opener`] over the buffer.
 
 mod envelope_binary;
 mod envelope_json;
