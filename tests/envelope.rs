@@ -186,6 +186,27 @@ fn streaming_matches_in_memory_and_bounded_reads() {
     assert_eq!(out2, p);
 }
 
+/// The in-memory seal (each chunk encrypted from the payload straight into the envelope)
+/// gives the streaming sealer's bytes at and around chunk boundaries, and opens back.
+#[test]
+fn in_memory_seal_matches_streaming_at_chunk_boundaries() {
+    let sk = key(5);
+    let pks = [sk.public_key().clone()];
+    let p = params().with_chunk_size(64);
+    for len in [0, 1, 63, 64, 65, 127, 128, 129, 64 * 5, 64 * 5 + 17] {
+        let data = payload(len);
+        let mut s =
+            Sealer::new_with_rng(Vec::new(), &pks, &p, &mut ChaCha20Rng::from_seed([6; 32]))
+                .unwrap();
+        s.write_all(&data).unwrap();
+        let streamed = s.finish().unwrap();
+        let env =
+            seal::seal_with_rng(&data, &pks, &p, &mut ChaCha20Rng::from_seed([6; 32])).unwrap();
+        assert_eq!(env.to_binary(), streamed, "length {len}");
+        assert_eq!(seal::open(&env, &sk).unwrap().payload, data, "length {len}");
+    }
+}
+
 #[test]
 fn unfinished_sealer_is_truncated() {
     let sk = key(3);

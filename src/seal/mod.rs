@@ -2,8 +2,10 @@
 //! wrapping it, and the payload under STREAM/AES-256-GCM, all bound to one canonical header.
 //!
 //! The byte-level format is in `docs/FORMAT.md`. In-memory [`seal`]/[`open`] and the
-//! streaming [`Sealer`]/[`Opener`] share one code path (the in-memory functions run the
-//! streaming machinery over buffers), so there is one implementation of the crypto.
+//! streaming [`Sealer`]/[`Opener`] share one implementation of the crypto: every chunk goes
+//! through `stream`'s `ChunkSealer`/`ChunkOpener` (nonces, counter, AAD, final flag). The
+//! in-memory seal encrypts each chunk from the payload straight into the envelope buffer; the
+//! in-memory open runs the streaming [`Opener`] over the buffer.
 
 mod envelope_binary;
 mod envelope_json;
@@ -271,22 +273,25 @@ pub fn seal_with_rng<R: CryptoRng>(
 ) -> Result<Envelope> {
     let prepared = prepare(recipients, params, Some(payload.len()), rng)?;
     let cs = prepared.header.chunk_size.max(1) as usize;
-    let mut ciphertext = Vec::with_capacity(payload.len() + (payload.len() / cs + 1) * TAG_LEN);
     let mut sealer = stream::ChunkSealer::new(&prepared.key, &prepared.header_bytes)?;
     // The chunking of `io::ChunkWriter`: full chunks, the last one final; an empty payload is
-    // one empty final chunk.
+    // one empty final chunk. Each chunk is encrypted straight from the payload into its place
+    // in the envelope (zero-filled by the allocator: for a large payload, fresh pages the
+    // kernel zeroes; no plaintext is ever copied into it).
     let n = payload.len().div_ceil(cs).max(1);
-    for i in 0..n {
-        let chunk = payload
-            .get(i * cs..payload.len().min((i + 1) * cs))
+    let mut ciphertext = vec![0u8; payload.len() + n * TAG_LEN];
+    let mut out = &mut ciphertext[..];
+    for (i, chunk) in payload
+        .chunks(cs)
+        .chain(payload.is_empty().then_some(&[][..]))
+        .enumerate()
+    {
+        // Never `None`: the buffer holds exactly every chunk and its tag.
+        let (dst, rest) = core::mem::take(&mut out)
+            .split_at_mut_checked(chunk.len() + TAG_LEN)
             .unwrap_or_default();
-        let start = ciphertext.len();
-        ciphertext.extend_from_slice(chunk);
-        if let Err(e) = sealer.seal_tail(&mut ciphertext, start, i + 1 == n) {
-            // Leave no plaintext copy in freed memory.
-            zeroize::Zeroize::zeroize(&mut ciphertext);
-            return Err(e);
-        }
+        sealer.seal_to(chunk, dst, i + 1 == n)?;
+        out = rest;
     }
     Ok(Envelope {
         header: prepared.header,

@@ -19,6 +19,11 @@ pub fn chunk_nonce(counter: u64, last: bool) -> [u8; 12] {
     n
 }
 
+/// A chunk longer than AES-GCM allows (2^36 − 32 bytes), or a destination of the wrong length.
+fn chunk_too_large() -> Error {
+    Error::new(ErrorCode::InvalidArgument, "chunk too large for AES-GCM")
+}
+
 fn too_many_chunks() -> Error {
     Error::new(ErrorCode::LimitExceeded, "payload has too many chunks")
 }
@@ -46,21 +51,46 @@ impl ChunkSealer {
         self.seal_tail(buf, 0, last)
     }
 
-    /// Encrypts `buf[start..]` (one chunk's plaintext) in place and appends the tag: the
-    /// in-memory seal writes each chunk straight into the envelope buffer, copying it once.
-    pub(crate) fn seal_tail(&mut self, buf: &mut Vec<u8>, start: usize, last: bool) -> Result<()> {
+    /// Encrypts `buf[start..]` (one chunk's plaintext) in place and appends the tag.
+    fn seal_tail(&mut self, buf: &mut Vec<u8>, start: usize, last: bool) -> Result<()> {
+        let nonce = self.next_nonce(last)?;
+        let tag = self
+            .aead
+            .encrypt(&nonce, &self.aad, buf.get_mut(start..).unwrap_or_default())
+            .map_err(|_| chunk_too_large())?;
+        buf.extend_from_slice(&tag);
+        self.advance(last)
+    }
+
+    /// Encrypts one chunk's plaintext `src` into `dst`, which holds its ciphertext and then
+    /// its tag (`src.len() + TAG_LEN` bytes): the in-memory seal reads the payload and writes
+    /// the envelope buffer in one pass, with no plaintext copy in between.
+    pub(crate) fn seal_to(&mut self, src: &[u8], dst: &mut [u8], last: bool) -> Result<()> {
+        if dst.len() != src.len().saturating_add(TAG_LEN) {
+            return Err(chunk_too_large());
+        }
+        let nonce = self.next_nonce(last)?;
+        let (ct, tag_out) = dst.split_at_mut(src.len());
+        let tag = self
+            .aead
+            .encrypt_to(&nonce, &self.aad, src, ct)
+            .map_err(|_| chunk_too_large())?;
+        tag_out.copy_from_slice(&tag);
+        self.advance(last)
+    }
+
+    /// The nonce of the next chunk, unless the final chunk is sealed already.
+    fn next_nonce(&self, last: bool) -> Result<[u8; 12]> {
         if self.finished {
             return Err(Error::new(
                 ErrorCode::InvalidArgument,
                 "the last chunk was already sealed",
             ));
         }
-        let nonce = chunk_nonce(self.counter, last);
-        let tag = self
-            .aead
-            .encrypt(&nonce, &self.aad, buf.get_mut(start..).unwrap_or_default())
-            .map_err(|_| Error::new(ErrorCode::InvalidArgument, "chunk too large for AES-GCM"))?;
-        buf.extend_from_slice(&tag);
+        Ok(chunk_nonce(self.counter, last))
+    }
+
+    fn advance(&mut self, last: bool) -> Result<()> {
         self.counter = self.counter.checked_add(1).ok_or_else(too_many_chunks)?;
         self.finished = last;
         Ok(())
