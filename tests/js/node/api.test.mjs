@@ -175,3 +175,18 @@ test('errors are MinsealError instances with code and details', () => {
     assert.ok(e.details.length >= 1);
   }
 });
+
+// CommonJS code loads the Node entry with require(): Node >= 20.19 runs an ES module graph
+// without top-level await synchronously (`process.features.require_module`). A top-level
+// await anywhere in the package would break it (ERR_REQUIRE_ASYNC_MODULE).
+test('require() of the Node entry works from CommonJS', async () => {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  const supported = major > 22 || (major === 22 && minor >= 12) || (major === 20 && minor >= 19);
+  assert.equal(process.features.require_module === true, supported, `Node ${process.versions.node}`);
+  if (!supported) return;
+  const { createRequire } = await import('node:module');
+  const cjs = createRequire(import.meta.url)('../../../pkg/node.js');
+  assert.equal(typeof cjs.minimise, 'function');
+  const out = cjs.minimise(order, '2ap/art7-order').payload;
+  assert.equal(out, expected);
+});
