@@ -706,7 +706,7 @@ impl<'a> Engine<'a> {
     /// One value at the cursor, in automaton state `st`; `sub` when under a `subtree` rule.
     /// Returns whether anything of it was written to the output.
     // In wasm, what `value` does rarely is in `cold_*` methods kept out of it (`inline(never)`
-    // here; scripts/build-wasm's `--no-full-inline=*Engine>::cold_*`, as binaryen inlines a
+    // here; scripts/build-wasm's `--no-full-inline=*::cold_*`, as binaryen inlines a
     // function with one caller whatever Rust says). With `container` and `scalar` inlined,
     // `value` is the function V8 recompiles with TurboFan once a `minimise` runs long enough:
     // 15.3 KB of wasm with the cold parts inside, 6.2 KB without; a fresh process's first
