@@ -21,6 +21,14 @@ pub(crate) fn sort_by<T>(v: &mut Vec<T>, cmp: impl Fn(&T, &T) -> Ordering) {
         }
         return;
     }
+    cold_by_indices(v, &cmp);
+}
+
+/// [`sort_by`] of a list longer than 32, through [`indices`]. (`cold_`: out of line in wasm, see
+/// scripts/build-wasm: each `sort_by` instantiation inlined it, and V8 compiles a function
+/// whole at its first call, though the first calls sort mostly short lists.)
+#[cfg_attr(target_arch = "wasm32", inline(never))]
+fn cold_by_indices<T>(v: &mut Vec<T>, cmp: &dyn Fn(&T, &T) -> Ordering) {
     let order = {
         let items = v.as_slice();
         indices(
