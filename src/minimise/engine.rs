@@ -448,7 +448,7 @@ impl<'a> Engine<'a> {
         verify: bool,
     ) -> Result<Outcome> {
         let justified = match (&pol.doc.justification, pol.needs_justification) {
-            (Some(j), true) => justification_present(input, j, max_depth)?,
+            (Some(j), true) => cold_justification_present(input, j, max_depth)?,
             _ => false,
         };
         let mut e = Engine {
@@ -1194,7 +1194,10 @@ impl<'a> Engine<'a> {
 
 /// Whether the payload holds a non-empty string, object or array at `path` (member names only).
 /// A targeted walk: only the objects on the path are entered; everything else is skipped.
-fn justification_present(input: &[u8], segs: &[path::Seg], max_depth: usize) -> Result<bool> {
+/// (`cold_`: out of `Engine::run` in wasm, see scripts/build-wasm: only policies with a
+/// justification rule call it, the others do not compile it at their first `minimise`.)
+#[cfg_attr(target_arch = "wasm32", inline(never))]
+fn cold_justification_present(input: &[u8], segs: &[path::Seg], max_depth: usize) -> Result<bool> {
     let mut s = Scanner::new(input, max_depth);
     let mut dup = DupCheck::default();
     let mut stack = Vec::new();
