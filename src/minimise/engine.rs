@@ -1084,8 +1084,8 @@ impl<'a> Engine<'a> {
         )
     }
 
-    /// A value under a `transform` rule. (`cold_`: out of `value` in wasm, see `value`: on its
-    /// own, with the transforms it inlines, 7.9 KB of wasm.)
+    /// A value under a `transform` rule. (`cold_`: out of `value` in wasm, see `value`: 2.9 KB
+    /// of wasm; each string transform is a `cold_` function of its own, src/minimise/transform.rs.)
     #[cfg_attr(target_arch = "wasm32", inline(never))]
     fn cold_transform(&mut self, ri: u16) -> Result<()> {
         let pol = self.pol;
