@@ -21,6 +21,14 @@ pub(crate) fn sort_by<T>(v: &mut Vec<T>, cmp: impl Fn(&T, &T) -> Ordering) {
         }
         return;
     }
+    cold_by_indices(v, &cmp);
+}
+
+/// [`sort_by`] of a list longer than 32, through [`indices`]. (`cold_`: out of line in wasm, see
+/// scripts/build-wasm: each `sort_by` instantiation inlined it, and V8 compiles a function
+/// whole at its first call, though the first calls sort mostly short lists.)
+#[cfg_attr(target_arch = "wasm32", inline(never))]
+fn cold_by_indices<T>(v: &mut Vec<T>, cmp: &dyn Fn(&T, &T) -> Ordering) {
     let order = {
         let items = v.as_slice();
         indices(
@@ -56,10 +64,50 @@ pub(crate) fn by_key_last_wins<V>(mut pairs: Vec<(String, V)>) -> Vec<(String, V
 
 /// `0..len` stably sorted by `cmp` on the indices. `len` fits in `u32`: every caller sorts
 /// parts of one in-memory document, and a wasm address space is 32 bits.
+///
+/// A bottom-up merge sort, not `slice::sort_by`: std's driftsort with its quicksort and
+/// small-sorts is ~5 KB of wasm, which a fresh process compiled at its first policy load
+/// (docs/BENCHMARKS.md, "Session 6"); this is a few hundred bytes. Runs already in order are
+/// copied without comparing their elements, so sorted input takes one comparison per run.
 fn indices(len: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<u32> {
-    let mut idx: Vec<u32> = (0..u32::try_from(len).unwrap_or(u32::MAX)).collect();
-    idx.sort_by(|&a, &b| cmp(a as usize, b as usize));
-    idx
+    let mut src: Vec<u32> = (0..u32::try_from(len).unwrap_or(u32::MAX)).collect();
+    let mut dst = src.clone();
+    let mut width = 1;
+    while width < src.len() {
+        for (from, to) in src.chunks(2 * width).zip(dst.chunks_mut(2 * width)) {
+            let (a, b) = from.split_at(width.min(from.len()));
+            merge(a, b, to, cmp);
+        }
+        core::mem::swap(&mut src, &mut dst);
+        width *= 2;
+    }
+    src
+}
+
+/// Merges the sorted runs `a` and `b` into `out` (`a.len() + b.len()` long), stably: of equal
+/// elements, `a`'s come first.
+fn merge(a: &[u32], b: &[u32], out: &mut [u32], cmp: &mut dyn FnMut(usize, usize) -> Ordering) {
+    let (mut i, mut j) = (0, 0);
+    let in_order = match (a.last(), b.first()) {
+        (Some(&x), Some(&y)) => cmp(x as usize, y as usize) != Ordering::Greater,
+        _ => true,
+    };
+    for slot in out.iter_mut() {
+        let take_b = match (a.get(i), b.get(j)) {
+            (Some(&x), Some(&y)) => !in_order && cmp(y as usize, x as usize) == Ordering::Less,
+            (None, _) => true,
+            (Some(_), None) => false,
+        };
+        *slot = if take_b {
+            j += 1;
+            b.get(j - 1)
+        } else {
+            i += 1;
+            a.get(i - 1)
+        }
+        .copied()
+        .unwrap_or_default();
+    }
 }
 
 /// A set of strings without a tree: inserts append, and the list is sorted and deduplicated
@@ -101,6 +149,32 @@ mod tests {
         let mut e: Vec<u8> = vec![];
         super::sort_by(&mut e, u8::cmp);
         assert!(e.is_empty());
+    }
+
+    /// The merge sort orders like std's stable sort, ties included, on lengths around the
+    /// powers of two and on sorted, reversed, few-valued and scattered inputs.
+    #[test]
+    fn indices_sort_like_std() {
+        let mut seed = 0x9e37_79b9_u32;
+        for len in [0, 1, 2, 3, 33, 63, 64, 65, 100, 127, 128, 129, 1000, 4097] {
+            for kind in 0..4 {
+                let keys: Vec<u32> = (0..len as u32)
+                    .map(|i| {
+                        seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                        match kind {
+                            0 => i,
+                            1 => len as u32 - i,
+                            2 => seed >> 30,
+                            _ => seed >> 8,
+                        }
+                    })
+                    .collect();
+                let got = super::indices(len, &mut |a, b| keys[a].cmp(&keys[b]));
+                let mut want: Vec<u32> = (0..len as u32).collect();
+                want.sort_by_key(|&i| keys[i as usize]);
+                assert_eq!(got, want, "len {len}, kind {kind}");
+            }
+        }
     }
 
     #[test]

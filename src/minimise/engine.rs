@@ -448,7 +448,7 @@ impl<'a> Engine<'a> {
         verify: bool,
     ) -> Result<Outcome> {
         let justified = match (&pol.doc.justification, pol.needs_justification) {
-            (Some(j), true) => justification_present(input, j, max_depth)?,
+            (Some(j), true) => cold_justification_present(input, j, max_depth)?,
             _ => false,
         };
         let mut e = Engine {
@@ -706,7 +706,7 @@ impl<'a> Engine<'a> {
     /// One value at the cursor, in automaton state `st`; `sub` when under a `subtree` rule.
     /// Returns whether anything of it was written to the output.
     // In wasm, what `value` does rarely is in `cold_*` methods kept out of it (`inline(never)`
-    // here; scripts/build-wasm's `--no-full-inline=*Engine>::cold_*`, as binaryen inlines a
+    // here; scripts/build-wasm's `--no-full-inline=*::cold_*`, as binaryen inlines a
     // function with one caller whatever Rust says). With `container` and `scalar` inlined,
     // `value` is the function V8 recompiles with TurboFan once a `minimise` runs long enough:
     // 15.3 KB of wasm with the cold parts inside, 6.2 KB without; a fresh process's first
@@ -1084,8 +1084,8 @@ impl<'a> Engine<'a> {
         )
     }
 
-    /// A value under a `transform` rule. (`cold_`: out of `value` in wasm, see `value`: on its
-    /// own, with the transforms it inlines, 7.9 KB of wasm.)
+    /// A value under a `transform` rule. (`cold_`: out of `value` in wasm, see `value`: 2.9 KB
+    /// of wasm; each string transform is a `cold_` function of its own, src/minimise/transform.rs.)
     #[cfg_attr(target_arch = "wasm32", inline(never))]
     fn cold_transform(&mut self, ri: u16) -> Result<()> {
         let pol = self.pol;
@@ -1194,7 +1194,10 @@ impl<'a> Engine<'a> {
 
 /// Whether the payload holds a non-empty string, object or array at `path` (member names only).
 /// A targeted walk: only the objects on the path are entered; everything else is skipped.
-fn justification_present(input: &[u8], segs: &[path::Seg], max_depth: usize) -> Result<bool> {
+/// (`cold_`: out of `Engine::run` in wasm, see scripts/build-wasm: only policies with a
+/// justification rule call it, the others do not compile it at their first `minimise`.)
+#[cfg_attr(target_arch = "wasm32", inline(never))]
+fn cold_justification_present(input: &[u8], segs: &[path::Seg], max_depth: usize) -> Result<bool> {
     let mut s = Scanner::new(input, max_depth);
     let mut dup = DupCheck::default();
     let mut stack = Vec::new();

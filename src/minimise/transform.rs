@@ -14,24 +14,23 @@ pub(crate) fn apply_str(
     key: Option<&[u8]>,
 ) -> Result<String, &'static str> {
     match t {
-        Transform::Mask { keep_last, ch } => Ok(mask(s, *keep_last, *ch)),
-        Transform::MaxLen { len } => Ok(
-            match s
-                .char_indices()
-                .nth(usize::try_from(*len).unwrap_or(usize::MAX))
-            {
-                Some((i, _)) => s.get(..i).unwrap_or(s).to_owned(),
-                None => s.to_owned(),
-            },
-        ),
+        Transform::Mask { keep_last, ch } => Ok(cold_mask(s, *keep_last, *ch)),
+        Transform::MaxLen { len } => Ok(cold_max_len(s, *len)),
         Transform::Hash { prefix } => hash(prefix, s.as_bytes(), Some(s), key),
-        Transform::TruncateIp { v4, v6 } => truncate_ip(s, *v4, *v6),
-        Transform::GeneraliseDate { to } => generalise_date(s, *to),
+        Transform::TruncateIp { v4, v6 } => cold_truncate_ip(s, *v4, *v6),
+        Transform::GeneraliseDate { to } => cold_generalise_date(s, *to),
         Transform::Replace { .. } => Err("replace is not a string transform"),
     }
 }
 
-fn mask(s: &str, keep_last: u64, ch: char) -> String {
+// In wasm each string transform is a function of its own (`cold_`: `inline(never)` here, and
+// scripts/build-wasm's `--no-full-inline=*::cold_*`, as binaryen inlines a function with one
+// caller whatever Rust says). V8 compiles a wasm function whole at its first call, so a payload
+// whose policy uses only `mask` compiles `mask`, not all five inside one 7.9 KB function
+// (docs/BENCHMARKS.md, "Session 6"). `hash` has two callers and stays out of line anyway.
+
+#[cfg_attr(target_arch = "wasm32", inline(never))]
+fn cold_mask(s: &str, keep_last: u64, ch: char) -> String {
     let n = s.chars().count();
     let keep = usize::try_from(keep_last).unwrap_or(usize::MAX).min(n);
     let mut out = String::with_capacity(s.len());
@@ -39,6 +38,17 @@ fn mask(s: &str, keep_last: u64, ch: char) -> String {
         out.push(if i < n - keep { ch } else { c });
     }
     out
+}
+
+#[cfg_attr(target_arch = "wasm32", inline(never))]
+fn cold_max_len(s: &str, len: u64) -> String {
+    match s
+        .char_indices()
+        .nth(usize::try_from(len).unwrap_or(usize::MAX))
+    {
+        Some((i, _)) => s.get(..i).unwrap_or(s).to_owned(),
+        None => s.to_owned(),
+    }
 }
 
 fn in_hash_form(prefix: &str, s: &str) -> bool {
@@ -180,7 +190,8 @@ fn push_v6(out: &mut String, a: Ipv6Addr) {
     }
 }
 
-fn truncate_ip(s: &str, v4: u8, v6: u8) -> Result<String, &'static str> {
+#[cfg_attr(target_arch = "wasm32", inline(never))]
+fn cold_truncate_ip(s: &str, v4: u8, v6: u8) -> Result<String, &'static str> {
     let (addr, given) = match s.split_once('/') {
         Some((a, l)) => {
             if l.is_empty()
@@ -239,7 +250,8 @@ fn days_in(year: u32, month: u32) -> u32 {
     }
 }
 
-fn generalise_date(s: &str, to: DatePart) -> Result<String, &'static str> {
+#[cfg_attr(target_arch = "wasm32", inline(never))]
+fn cold_generalise_date(s: &str, to: DatePart) -> Result<String, &'static str> {
     const BAD: &str = "not an RFC 3339 date or date-time";
     let b = s.as_bytes();
     let year = num(b, 0, 4).ok_or(BAD)?;

@@ -6,6 +6,7 @@
 
 use super::limits::*;
 use super::Metadata;
+use crate::jcs::write_string as write_str;
 use crate::json::{Object, Value};
 use crate::{Error, ErrorCode, PolicyRef, Result};
 
@@ -106,7 +107,7 @@ impl Header {
     /// The RFC 8785 canonical bytes: the AAD of every AEAD and HPKE call.
     pub fn canonical_bytes(&self) -> Result<Vec<u8>> {
         self.check(ErrorCode::InvalidArgument)?;
-        let bytes = crate::jcs::canonicalize(&self.to_value())?;
+        let bytes = self.write_canonical();
         if bytes.len() > MAX_HEADER_LEN {
             return Err(Error::new(
                 ErrorCode::LimitExceeded,
@@ -117,6 +118,50 @@ impl Header {
             ));
         }
         Ok(bytes)
+    }
+
+    /// `jcs::canonicalize(&self.to_value())`, written directly: the members in RFC 8785 order
+    /// (UTF-16 order of their names: `chunk_size` < `content_type` < … < `suite`), without
+    /// building a JSON value: `to_value` and `jcs` (~5.5 KB of wasm) are no longer compiled at
+    /// a fresh process's first seal (docs/BENCHMARKS.md, "Session 6"). Only for a checked
+    /// header: `created_at` below 2^53 keeps every number exact, which is all `jcs` would
+    /// refuse. A test compares the two.
+    fn write_canonical(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(256);
+        let num = |out: &mut Vec<u8>, name: &[u8], n: u64| {
+            out.extend_from_slice(name);
+            out.extend_from_slice(n.to_string().as_bytes());
+        };
+        num(&mut out, b"{\"chunk_size\":", self.chunk_size.into());
+        out.extend_from_slice(b",\"content_type\":");
+        write_str(&self.content_type, &mut out);
+        num(&mut out, b",\"created_at\":", self.created_at);
+        if !self.metadata.is_empty() {
+            out.extend_from_slice(b",\"metadata\":");
+            cold_write_metadata(&self.metadata, &mut out);
+        }
+        num(&mut out, b",\"minseal\":", FORMAT_VERSION);
+        if let Some(p) = &self.policy {
+            out.extend_from_slice(b",\"policy\":{\"digest\":");
+            write_str(&p.digest_hex(), &mut out);
+            out.extend_from_slice(b",\"id\":");
+            write_str(&p.id, &mut out);
+            out.extend_from_slice(b",\"version\":");
+            write_str(&p.version, &mut out);
+            out.push(b'}');
+        }
+        out.extend_from_slice(b",\"recipients\":[");
+        for (i, kid) in self.recipients.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_str(kid, &mut out);
+        }
+        num(&mut out, b"],\"suite\":{\"aead\":", AEAD_ID.into());
+        num(&mut out, b",\"kdf\":", KDF_ID.into());
+        num(&mut out, b",\"kem\":", KEM_ID.into());
+        out.extend_from_slice(b"}}");
+        out
     }
 
     /// Checks field ranges and limits; `bad` is the code for a malformed field
@@ -203,8 +248,7 @@ impl Header {
     /// Like [`Header::canonical_bytes`] but with parse-side error codes.
     pub(crate) fn canonical_bytes_for_parse(&self) -> Result<Vec<u8>> {
         self.check(ErrorCode::MalformedEnvelope)?;
-        let bytes = crate::jcs::canonicalize(&self.to_value())
-            .map_err(|_| malformed("header is not canonicalisable"))?;
+        let bytes = self.write_canonical();
         // The JSON form must obey the binary form's limit, or it would convert to binary bytes
         // that no reader accepts (escaped metadata can be 6x its UTF-8 size).
         if bytes.len() > MAX_HEADER_LEN {
@@ -324,6 +368,30 @@ impl Header {
     }
 }
 
+/// The metadata object in RFC 8785 order. [`Metadata`] is in UTF-8 order, which differs from
+/// UTF-16 order only between keys above U+FFFF (4-byte UTF-8) and keys in U+E000..=U+FFFF.
+/// (`cold_`: out of line in wasm, see scripts/build-wasm: a header without metadata does not
+/// compile it.)
+#[cfg_attr(target_arch = "wasm32", inline(never))]
+fn cold_write_metadata(md: &Metadata, out: &mut Vec<u8>) {
+    let mut entries: Vec<(&String, &String)> = md.iter().collect();
+    if entries.iter().any(|(k, _)| k.bytes().any(|b| b >= 0xf0)) {
+        crate::sort::sort_by(&mut entries, |a, b| {
+            a.0.encode_utf16().cmp(b.0.encode_utf16())
+        });
+    }
+    out.push(b'{');
+    for (i, (k, v)) in entries.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_str(k, out);
+        out.push(b':');
+        write_str(v, out);
+    }
+    out.push(b'}');
+}
+
 fn check_suite(s: &Object) -> Result<()> {
     let want = [("kem", KEM_ID), ("kdf", KDF_ID), ("aead", AEAD_ID)];
     for (name, id) in want {
@@ -389,5 +457,65 @@ fn req_int(m: &Object, name: &str) -> Result<u64> {
             .as_u64()
             .ok_or_else(|| malformed(format!("header: \"{name}\" must be a non-negative integer"))),
         None => Err(malformed(format!("header: missing member \"{name}\""))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The direct writer gives `jcs::canonicalize(&to_value())` byte for byte.
+    #[test]
+    fn write_canonical_is_jcs_of_the_value() {
+        let texts = [
+            "a",
+            "application/json",
+            "q\"\\/\u{1}\u{8}\u{c}\n\r\t\u{1f}\u{7f}",
+            "\u{e9}\u{20ac}",
+            "\u{fb33}",
+            "\u{1f600}",
+            "\u{ffff}x",
+            "\u{10000}",
+        ];
+        let kid = |i: u8| crate::keys::b64::encode(&[i; 32]);
+        let (mut n, mut reordered) = (0, 0);
+        for recipients in 1..=3u8 {
+            for policy in [false, true] {
+                for md in 0..=texts.len() {
+                    let metadata: Metadata = texts
+                        .iter()
+                        .cycle()
+                        .skip(md)
+                        .take(md + usize::from(recipients))
+                        .enumerate()
+                        .map(|(i, t)| (format!("{t}{}", i % 2), texts[i % texts.len()]))
+                        .collect();
+                    let h = Header {
+                        recipients: (0..recipients).map(kid).collect(),
+                        policy: policy.then(|| PolicyRef {
+                            id: texts[md % texts.len()].to_owned(),
+                            version: "1.0.0".to_owned(),
+                            digest: [md as u8; 32],
+                        }),
+                        content_type: texts[(md + 1) % texts.len()].to_owned(),
+                        created_at: [0, 1_764_480_000, MAX_SAFE_INTEGER][md % 3],
+                        chunk_size: [MIN_CHUNK_SIZE, 65_536, MAX_CHUNK_SIZE]
+                            [usize::from(recipients) % 3],
+                        metadata,
+                    };
+                    h.check(ErrorCode::InvalidArgument).unwrap();
+                    let keys: Vec<&String> = h.metadata.iter().map(|e| e.0).collect();
+                    let mut by_utf16 = keys.clone();
+                    by_utf16.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+                    reordered += usize::from(keys != by_utf16);
+                    let jcs = crate::jcs::canonicalize(&h.to_value()).unwrap();
+                    assert_eq!(h.write_canonical(), jcs, "{h:?}");
+                    assert_eq!(Header::parse_canonical(&jcs).unwrap(), h);
+                    n += 1;
+                }
+            }
+        }
+        assert_eq!(n, 54);
+        assert!(reordered > 0, "no metadata whose UTF-16 order differs");
     }
 }

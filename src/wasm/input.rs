@@ -165,16 +165,10 @@ pub(crate) fn opt_bytes(obj: Option<&Object>, name: &str) -> JsResult<Option<Vec
         .transpose()
 }
 
-/// A JS string → string map option (e.g. `metadata`).
-pub(crate) fn opt_string_map(
-    obj: Option<&Object>,
-    name: &str,
-) -> JsResult<Option<Vec<(String, String)>>> {
-    let Some(v) = member(obj, name)? else {
-        return Ok(None);
-    };
+/// A JS string → string map option's value (e.g. `metadata`), given; `name` for the error.
+pub(crate) fn string_map(v: &JsValue, name: &str) -> JsResult<Vec<(String, String)>> {
     let bad = || invalid_argument(format!("option `{name}` must be an object of strings"));
-    if !is_object(&v) || js_sys::Array::is_array(&v) {
+    if !is_object(v) || js_sys::Array::is_array(v) {
         return Err(bad());
     }
     let entries = Object::entries(v.unchecked_ref::<Object>());
@@ -185,7 +179,7 @@ pub(crate) fn opt_string_map(
         let val = pair.get(1).as_string().ok_or_else(bad)?;
         out.push((k, val));
     }
-    Ok(Some(out))
+    Ok(out)
 }
 
 /// The current time in Unix seconds, from the JS clock (the core never reads a clock).

@@ -5,7 +5,7 @@ use super::input::{self, json_text, parse_own_json, set};
 use super::keys::{recipients, secret_key};
 use super::policy::Policy;
 use crate::keys::PublicKey;
-use crate::seal::{self, Envelope, EnvelopeLimits, SealParams};
+use crate::seal::{self, Envelope, EnvelopeLimits, Metadata, SealParams};
 use crate::{Error, ErrorCode};
 use js_sys::{Object, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -86,10 +86,17 @@ pub(crate) fn params(opts: Option<&Object>) -> JsResult<SealParams> {
     if let Some(cs) = input::opt_uint(opts, "chunkSize", u64::from(u32::MAX))? {
         p = p.with_chunk_size(u32::try_from(cs).unwrap_or(u32::MAX));
     }
-    if let Some(md) = input::opt_string_map(opts, "metadata")? {
-        p.metadata = md.into_iter().collect();
+    if let Some(md) = input::member(opts, "metadata")? {
+        p.metadata = cold_metadata(&md)?;
     }
     Ok(p)
+}
+
+/// Option `metadata`, when given. (`cold_`: out of `params`, see scripts/build-wasm: a seal
+/// without metadata does not compile it at its first call.)
+#[inline(never)]
+fn cold_metadata(v: &JsValue) -> JsResult<Metadata> {
+    Ok(input::string_map(v, "metadata")?.into_iter().collect())
 }
 
 /// The envelope in the requested form.
