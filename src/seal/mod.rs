@@ -4,8 +4,8 @@
 //! The byte-level format is in `docs/FORMAT.md`. In-memory [`seal`]/[`open`] and the
 //! streaming [`Sealer`]/[`Opener`] share one implementation of the crypto: every chunk goes
 //! through `stream`'s `ChunkSealer`/`ChunkOpener` (nonces, counter, AAD, final flag). The
-//! in-memory seal encrypts each chunk from the payload straight into the envelope buffer; the
-//! in-memory open runs the streaming [`Opener`] over the buffer.
+//! in-memory seal and open encrypt and decrypt each chunk straight between the payload and the
+//! envelope buffer, with the streaming framing.
 
 mod envelope_binary;
 mod envelope_json;
