@@ -141,8 +141,8 @@ impl fmt::Display for ErrorCode {
 /// The message and details never contain payload values or key material: only paths,
 /// positions, names and counts.
 // `Debug` is derived except in wasm, where nothing prints it but `io::Error::other` (the
-// in-memory `open` runs through the streaming `Opener`) keeps a `dyn Error` vtable: the derived
-// one pulls in `str`'s escaping `Debug` and its Unicode tables (see `impl Debug` below).
+// streaming `Sealer`/`Opener`, wherever a build reaches them) can keep a `dyn Error` vtable: the
+// derived one pulls in `str`'s escaping `Debug` and its Unicode tables (see `impl Debug` below).
 #[derive(Clone, PartialEq, Eq)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(Debug))]
 pub struct Error {

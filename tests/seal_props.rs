@@ -223,3 +223,48 @@ proptest! {
         }
     }
 }
+
+/// Every cut of the chunk region (the envelope ending anywhere in or between chunks), and
+/// bytes appended after the final chunk: the in-memory open (one pass, `open_region`) and the
+/// streaming `Opener` fail with the same code and message, or both give the whole payload.
+#[test]
+fn in_memory_and_streaming_open_agree_on_every_cut_and_extension() {
+    let sk = &pool()[0];
+    let params = SealParams::new(1_700_000_000).with_chunk_size(64);
+    for len in [0usize, 10, 63, 64, 65, 128, 150] {
+        let payload: Vec<u8> = (0..len).map(|i| (i * 7) as u8).collect();
+        let env = seal_to(&payload, &[0], &params, [len as u8; 32]).unwrap();
+        let bin = env.to_binary();
+        let region_at = bin.len() - env.payload_ciphertext().len();
+        let mut inputs: Vec<Vec<u8>> = (region_at..=bin.len()).map(|n| bin[..n].to_vec()).collect();
+        for extra in [&[0u8][..], &[1; 16], &[2; 80]] {
+            inputs.push([&bin[..], extra].concat());
+        }
+        for input in &inputs {
+            let mem = Envelope::from_binary(input).and_then(|e| seal::open(&e, sk));
+            let mut out = Vec::new();
+            let streamed = Opener::new(&input[..], sk).and_then(|mut o| o.copy_to(&mut out));
+            match (mem, streamed) {
+                (Ok(m), Ok(_)) => {
+                    assert_eq!(input.len(), bin.len(), "only the whole envelope opens");
+                    assert_eq!(m.payload, payload);
+                    assert_eq!(out, payload);
+                }
+                (Err(a), Err(b)) => assert_eq!(
+                    (a.code(), a.message()),
+                    (b.code(), b.message()),
+                    "payload {len} B, envelope cut/extended to {} of {} B",
+                    input.len(),
+                    bin.len()
+                ),
+                (m, s) => panic!(
+                    "payload {len} B, {} of {} B: in-memory {:?}, streaming {:?}",
+                    input.len(),
+                    bin.len(),
+                    m.err(),
+                    s.err()
+                ),
+            }
+        }
+    }
+}

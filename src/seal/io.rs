@@ -236,22 +236,6 @@ impl<R: Read> Opener<R> {
         Self::start(input, header, &header_bytes, &key)
     }
 
-    /// An opener over the chunk region alone, the content key already unwrapped.
-    pub(crate) fn from_parts(
-        input: R,
-        header: Header,
-        header_bytes: &[u8],
-        key: &ContentKey,
-        limits: &EnvelopeLimits,
-    ) -> Result<Self> {
-        let input = Capped {
-            inner: input,
-            left: u64::MAX,
-            limits: *limits,
-        };
-        Self::start(input, header, header_bytes, key)
-    }
-
     fn start(
         input: Capped<R>,
         header: Header,

@@ -4,8 +4,8 @@
 //! The byte-level format is in `docs/FORMAT.md`. In-memory [`seal`]/[`open`] and the
 //! streaming [`Sealer`]/[`Opener`] share one implementation of the crypto: every chunk goes
 //! through `stream`'s `ChunkSealer`/`ChunkOpener` (nonces, counter, AAD, final flag). The
-//! in-memory seal encrypts each chunk from the payload straight into the envelope buffer; the
-//! in-memory open runs the streaming [`Opener`] over the buffer.
+//! in-memory seal and open encrypt and decrypt each chunk straight between the payload and the
+//! envelope buffer, with the streaming framing.
 
 mod envelope_binary;
 mod envelope_json;
@@ -316,17 +316,53 @@ pub fn open_with_limits(
 ) -> Result<Opened> {
     envelope.check_limits(limits)?;
     let key = unwrap_content_key(&envelope.header_bytes, &envelope.stanzas, sk)?;
-    let mut opener = Opener::from_parts(
-        &envelope.payload[..],
-        envelope.header.clone(),
-        &envelope.header_bytes,
-        &key,
-        limits,
-    )?;
-    let mut payload = Vec::with_capacity(envelope.payload.len());
-    opener.copy_to(&mut payload)?;
+    let chunks = stream::ChunkOpener::new(&key, &envelope.header_bytes)?;
+    let chunk_ct_len = envelope.header.chunk_size as usize + TAG_LEN;
+    let payload = open_region(chunks, &envelope.payload, chunk_ct_len, limits)?;
     Ok(Opened {
         payload,
         header: envelope.header.clone(),
     })
+}
+
+/// The plaintext of a whole chunk region, each chunk decrypted from the envelope straight into
+/// the plaintext buffer (one pass; the streaming [`Opener`] copies each chunk in and out).
+/// The framing is the streaming opener's (`io::Opener::next_chunk`): a chunk is the last one
+/// when at most one chunk's bytes remain, so both give the same plaintext and the same errors
+/// (tests/seal_props.rs compares them on tampered envelopes). On an error, the plaintext of
+/// the chunks already opened is wiped before the buffer is freed.
+fn open_region(
+    mut chunks: stream::ChunkOpener,
+    region: &[u8],
+    chunk_ct_len: usize,
+    limits: &EnvelopeLimits,
+) -> Result<Vec<u8>> {
+    // Room for every chunk's ciphertext; the tags' bytes are cut off at the end.
+    let mut out = vec![0u8; region.len()];
+    let mut rest = region;
+    let mut written = 0;
+    while !chunks.finished() {
+        let step = if chunks.opened() >= limits.max_chunks {
+            Err(limits.too_many_chunks())
+        } else if rest.is_empty() {
+            Err(Error::new(
+                ErrorCode::Truncated,
+                "the envelope ends before its final chunk",
+            ))
+        } else {
+            let last = rest.len() <= chunk_ct_len;
+            let (chunk, tail) = rest.split_at(if last { rest.len() } else { chunk_ct_len });
+            rest = tail;
+            chunks.open_to(chunk, out.get_mut(written..).unwrap_or_default(), last)
+        };
+        match step {
+            Ok(n) => written += n,
+            Err(e) => {
+                zeroize::Zeroize::zeroize(&mut out);
+                return Err(e);
+            }
+        }
+    }
+    out.truncate(written);
+    Ok(out)
 }

@@ -70,6 +70,24 @@ impl ChunkAead {
             .map_err(|_| Failed)
     }
 
+    /// Verifies `tag` over `src` and, only if it verifies, decrypts `src` into `dst` (of the
+    /// same length; `Failed` otherwise; on failure `dst` is left as it was). The in-memory open
+    /// reads the envelope and writes the plaintext in one pass.
+    #[inline(never)]
+    pub fn decrypt_to(
+        &self,
+        nonce: &[u8; 12],
+        aad: &[u8],
+        src: &[u8],
+        tag: &[u8; TAG_LEN],
+        dst: &mut [u8],
+    ) -> Result<(), Failed> {
+        let buf = InOutBuf::new(src, dst).map_err(|_| Failed)?;
+        self.0
+            .decrypt_inout_detached(&Nonce::from(*nonce), aad, buf, &Tag::from(*tag))
+            .map_err(|_| Failed)
+    }
+
     /// Verifies `tag` and, only if it verifies, decrypts `buf` in place (on failure `buf` is
     /// left as it was).
     #[inline(never)]
@@ -142,6 +160,33 @@ mod tests {
         let mut short = [0u8; 3];
         assert_eq!(
             aead.encrypt_to(&nonce, aad, &[1, 2, 3, 4], &mut short),
+            Err(Failed)
+        );
+    }
+
+    /// `decrypt_to` inverts `encrypt_to`, and on a bad tag or a length mismatch leaves `dst`
+    /// alone.
+    #[test]
+    fn decrypt_to_inverts_and_leaves_dst_on_failure() {
+        let aead = ChunkAead::new(&[4; 32]);
+        let (nonce, aad) = ([8; 12], b"aad");
+        let pt = *b"a plaintext of some forty-one bytes here.";
+        let mut ct = [0u8; 41];
+        let tag = aead.encrypt_to(&nonce, aad, &pt, &mut ct).unwrap();
+        let mut out = [0u8; 41];
+        assert_eq!(aead.decrypt_to(&nonce, aad, &ct, &tag, &mut out), Ok(()));
+        assert_eq!(out, pt);
+        let mut bad = tag;
+        bad[0] ^= 1;
+        let mut untouched = [0x5a; 41];
+        assert_eq!(
+            aead.decrypt_to(&nonce, aad, &ct, &bad, &mut untouched),
+            Err(Failed)
+        );
+        assert_eq!(untouched, [0x5a; 41]);
+        let mut short = [0u8; 40];
+        assert_eq!(
+            aead.decrypt_to(&nonce, aad, &ct, &tag, &mut short),
             Err(Failed)
         );
     }
