@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+mod digest;
 pub mod error;
 mod hashindex;
 pub mod hex;

@@ -13,7 +13,6 @@ use crate::json::Limits;
 use crate::policy::Policy;
 use crate::{Error, ErrorCode, Result};
 use engine::{Engine, Outcome};
-use sha2::{Digest, Sha256};
 
 /// Shortest pseudonymisation key accepted for `hash`.
 pub const MIN_HASH_KEY_BYTES: usize = 16;
@@ -243,7 +242,7 @@ fn minimise_payload(
         transformed: o.transformed_leaves,
         removed: removed_leaves,
     };
-    let digest = Sha256::digest(&o.payload);
+    let digest = crate::digest::payload_sha256(&o.payload);
     let receipt = Receipt {
         minseal_receipt: 1,
         policy: ReceiptPolicy {
@@ -255,7 +254,7 @@ fn minimise_payload(
         removed,
         transformed,
         payload: PayloadDigest {
-            sha256: crate::hex::encode(digest.as_slice()),
+            sha256: crate::hex::encode(&digest),
             bytes: o.payload.len() as u64,
         },
     };

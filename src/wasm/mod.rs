@@ -8,6 +8,7 @@
 use wasm_bindgen::prelude::*;
 
 mod error;
+mod host;
 mod input;
 mod keys;
 mod policy;

@@ -190,3 +190,37 @@ test('require() of the Node entry works from CommonJS', async () => {
   const out = cjs.minimise(order, '2ap/art7-order').payload;
   assert.equal(out, expected);
 });
+
+// The receipt's payload digest under Node: from 16 KiB of output on, node:crypto's SHA-256
+// (node.js sets the glue's hook, src/digest.rs); below, and wherever the hook gives nothing
+// usable, the wasm's own. The hook is swapped here to see which one ran; each test file runs
+// in a process of its own.
+test('receipt digest: node:crypto from 16 KiB on, the wasm SHA-256 otherwise, the same digest', async () => {
+  const { default: core } = await import('../../../pkg/minseal.js');
+  const { makePayload, POLICY_ID } = await import('../../../benches/js/payloads.mjs');
+  const big = makePayload(64 * 1024).text;
+  const small = makePayload(4 * 1024).text;
+  const sha = (b) => createHash('sha256').update(b).digest();
+  const digestOf = (text) => m.minimise(text, POLICY_ID).receipt.payload.sha256;
+  let calls = 0;
+  try {
+    core.setHostSha256((b) => { calls++; return sha(b); });
+    const viaHost = digestOf(big);
+    assert.equal(calls, 1);
+    const out = m.minimise(big, POLICY_ID).payload;
+    assert.ok(Buffer.byteLength(out) >= 16 * 1024);
+    assert.equal(viaHost, sha(out).toString('hex'));
+    digestOf(small);
+    assert.equal(calls, 2, 'a small payload is hashed in wasm');
+    // No usable host digest (undefined, 31 bytes, a throw): the wasm's SHA-256, the same value.
+    for (const bad of [() => undefined, (b) => sha(b).subarray(1), () => { throw new Error('x'); }]) {
+      core.setHostSha256(bad);
+      assert.equal(digestOf(big), viaHost);
+    }
+    // And the host's answer is what the receipt carries (so the hook is really in use).
+    core.setHostSha256(() => new Uint8Array(32).fill(0xab));
+    assert.equal(digestOf(big), 'ab'.repeat(32));
+  } finally {
+    core.setHostSha256(sha);
+  }
+});
