@@ -8,6 +8,19 @@
 use crate::json::Value;
 use crate::{Error, ErrorCode, Result};
 
+/// Puts members that are in UTF-8 (code point) order, as `json::Object` and `Metadata` keep
+/// them, into RFC 8785's order (§3.2.3: by the UTF-16 code units of the keys). The two differ
+/// only between keys above U+FFFF (4-byte UTF-8) and keys in U+E000..=U+FFFF, so without a
+/// 4-byte character nothing moves. The one place that knows the rule, for `write_value` and the
+/// envelope header's direct writer (`seal::header`).
+pub(crate) fn to_utf16_key_order<T>(entries: &mut Vec<T>, key: impl Fn(&T) -> &str) {
+    if entries.iter().any(|e| key(e).bytes().any(|b| b >= 0xf0)) {
+        crate::sort::sort_by(entries, |a, b| {
+            key(a).encode_utf16().cmp(key(b).encode_utf16())
+        });
+    }
+}
+
 /// Largest integer JCS (and JavaScript) represents exactly: 2^53 - 1.
 const MAX_SAFE: u64 = (1 << 53) - 1;
 
@@ -50,15 +63,8 @@ fn write_value(value: &Value, out: &mut Vec<u8>) -> Result<()> {
             out.push(b']');
         }
         Value::Object(map) => {
-            // RFC 8785 §3.2.3: sort by the UTF-16 code units of the keys.
-            // Members are kept in UTF-8 (code point) order, which differs from UTF-16 order
-            // only between keys above U+FFFF (4-byte UTF-8) and keys in U+E000..=U+FFFF.
             let mut entries: Vec<&(String, Value)> = map.iter().collect();
-            if map.keys().any(|k| k.bytes().any(|b| b >= 0xf0)) {
-                crate::sort::sort_by(&mut entries, |a, b| {
-                    a.0.encode_utf16().cmp(b.0.encode_utf16())
-                });
-            }
+            to_utf16_key_order(&mut entries, |e| &e.0);
             out.push(b'{');
             for (i, (k, v)) in entries.into_iter().enumerate() {
                 if i > 0 {

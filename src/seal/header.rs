@@ -368,18 +368,13 @@ impl Header {
     }
 }
 
-/// The metadata object in RFC 8785 order. [`Metadata`] is in UTF-8 order, which differs from
-/// UTF-16 order only between keys above U+FFFF (4-byte UTF-8) and keys in U+E000..=U+FFFF.
-/// (`cold_`: out of line in wasm, see scripts/build-wasm: a header without metadata does not
+/// The metadata object in RFC 8785 order ([`Metadata`] is in UTF-8 order; see
+/// `jcs::to_utf16_key_order`). (`cold_`: out of line in wasm, see scripts/build-wasm: a header without metadata does not
 /// compile it.)
 #[cfg_attr(target_arch = "wasm32", inline(never))]
 fn cold_write_metadata(md: &Metadata, out: &mut Vec<u8>) {
     let mut entries: Vec<(&String, &String)> = md.iter().collect();
-    if entries.iter().any(|(k, _)| k.bytes().any(|b| b >= 0xf0)) {
-        crate::sort::sort_by(&mut entries, |a, b| {
-            a.0.encode_utf16().cmp(b.0.encode_utf16())
-        });
-    }
+    crate::jcs::to_utf16_key_order(&mut entries, |e| e.0);
     out.push(b'{');
     for (i, (k, v)) in entries.into_iter().enumerate() {
         if i > 0 {
