@@ -143,7 +143,21 @@ const MAX_DEPTH: usize = 128;
 
 /// Parses `bytes` as one strict JSON text (at most 128 levels deep). Errors: `invalid_utf8`,
 /// `invalid_json`, `duplicate_key`, `too_deep`, each naming the byte offset.
+///
+/// Public only with the `fuzzing` feature (for tests that build a [`Value`] from text); the
+/// library reads policies, JWKs, headers and JSON envelopes through it.
+#[cfg(feature = "fuzzing")]
 pub fn parse(bytes: &[u8]) -> Result<Value> {
+    parse_default(bytes)
+}
+
+/// See the public [`parse`] of the `fuzzing` feature.
+#[cfg(not(feature = "fuzzing"))]
+pub(crate) fn parse(bytes: &[u8]) -> Result<Value> {
+    parse_default(bytes)
+}
+
+fn parse_default(bytes: &[u8]) -> Result<Value> {
     parse_within(
         bytes,
         &Limits {
@@ -154,7 +168,7 @@ pub fn parse(bytes: &[u8]) -> Result<Value> {
 }
 
 /// [`parse`] within `limits` (`too_large` too).
-pub fn parse_within(bytes: &[u8], limits: &Limits) -> Result<Value> {
+pub(crate) fn parse_within(bytes: &[u8], limits: &Limits) -> Result<Value> {
     precheck(bytes, limits)?;
     let mut s = Scanner::new(bytes, limits.depth());
     let mut r = Reader {
