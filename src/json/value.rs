@@ -1,11 +1,11 @@
 //! A small JSON tree for the few documents this crate reads whole (policies, JWKs, JWK Sets,
-//! envelope headers, JSON envelopes), built by the strict [`Scanner`]: duplicate keys, lone
+//! envelope headers, JSON envelopes), built by the crate's strict scanner: duplicate keys, lone
 //! surrogates, bad UTF-8 and trailing bytes are refused with the same codes as
 //! [`validate`](super::validate). Payloads never go through here: the minimisation engine
 //! scans them in one pass.
 //!
 //! Our own type rather than `serde_json::Value`: serde_json, its `BTreeMap` and the serde
-//! visitors were about a third of the wasm package.
+//! visitors would be about a third of the wasm package.
 
 use super::{precheck, DupCheck, Limits, Scanner};
 use crate::Result;
