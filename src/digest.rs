@@ -1,8 +1,8 @@
 //! SHA-256 of a minimised payload: the receipt's `payload.sha256`, the one digest over bulk
 //! data outside the AEAD. A host may lend a faster SHA-256 than the portable one: under Node the
 //! wasm bindings pass node:crypto's, which uses the CPU's SHA instructions (36 KB in ~29 µs
-//! against ~130 µs for the sha2 crate in wasm; docs/BENCHMARKS.md, "Session 6: the receipt's
-//! SHA-256 under Node"). Browsers have no synchronous SHA-256 to lend, so they keep sha2.
+//! against ~130 µs for the sha2 crate in wasm; docs/BENCHMARKS.md, "Host SHA-256 under
+//! Node"). Browsers have no synchronous SHA-256 to lend, so they keep sha2.
 
 use sha2::{Digest, Sha256};
 

@@ -67,7 +67,7 @@ pub(crate) fn by_key_last_wins<V>(mut pairs: Vec<(String, V)>) -> Vec<(String, V
 ///
 /// A bottom-up merge sort, not `slice::sort_by`: std's driftsort with its quicksort and
 /// small-sorts is ~5 KB of wasm, which a fresh process compiled at its first policy load
-/// (docs/BENCHMARKS.md, "Session 6"); this is a few hundred bytes. Runs already in order are
+/// (docs/ARCHITECTURE.md, "Cold code"); this is a few hundred bytes. Runs already in order are
 /// copied without comparing their elements, so sorted input takes one comparison per run.
 fn indices(len: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<u32> {
     let mut src: Vec<u32> = (0..u32::try_from(len).unwrap_or(u32::MAX)).collect();

@@ -1,8 +1,8 @@
 //! Hash flooding: member names a sender picks so that an unkeyed hash gives them all one value.
 //!
 //! The engine interns the path of every removed member and checks large objects for duplicate
-//! keys by hash. Against FxHash-style mixing (what the crate used before, and what any fast
-//! unkeyed hash allows) such names are easy to compute: below, 30 000 of them. With one hash,
+//! keys by hash. Against FxHash-style mixing (or any fast unkeyed hash) such names are easy to
+//! compute: below, 30 000 of them. With one hash,
 //! each lookup walks a chain of all earlier names: ~4.5·10^8 comparisons, many seconds. The
 //! crate's keyed hash (SipHash, per-process random key) scatters them, so this stays linear.
 
@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 const K: u64 = 0x517c_c1b7_2722_0a95;
 
-/// One FxHash step, as the crate's former `hashindex::mix`.
+/// One FxHash step: a fast unkeyed hash of the kind a sender can collide.
 fn mix(h: u64, w: u64) -> u64 {
     (h.rotate_left(5) ^ w).wrapping_mul(K)
 }

@@ -99,6 +99,10 @@ pub fn validate(input: &[u8], limits: &Limits) -> Result<()> {
 
 /// Validates `input` strictly and writes it compactly (whitespace removed; every token copied as
 /// its exact text).
+///
+/// Public only with the `fuzzing` feature: the `json_validate` fuzz target checks it against
+/// [`validate`]. The minimise engine writes its compact output itself.
+#[cfg(any(test, feature = "fuzzing"))]
 pub fn compact(input: &[u8], limits: &Limits) -> Result<Vec<u8>> {
     precheck(input, limits)?;
     let mut s = Scanner::new(input, limits.depth());
@@ -111,6 +115,39 @@ pub fn compact(input: &[u8], limits: &Limits) -> Result<Vec<u8>> {
 }
 
 /// Writes `s` as a JSON string (quotes included) with the minimal escaping of RFC 8785.
-pub fn write_string(s: &str, out: &mut Vec<u8>) {
+pub(crate) fn write_string(s: &str, out: &mut Vec<u8>) {
     escape::write_str(s, out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_keeps_exact_text() {
+        let out = compact(
+            b" { \"n\" : 123456789012345678901234567890 , \"f\":1.10,\"e\":1E400, \"s\" : \"\\u00e9\" } ",
+            &Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            b"{\"n\":123456789012345678901234567890,\"f\":1.10,\"e\":1E400,\"s\":\"\\u00e9\"}"
+        );
+    }
+
+    #[test]
+    fn compact_honours_the_size_limit_like_validate() {
+        let limits = Limits {
+            max_bytes: 10,
+            max_depth: 64,
+        };
+        assert_eq!(compact(b"[1,2,3,45]", &limits).unwrap(), b"[1,2,3,45]");
+        let e = compact(b"[1,2,3,456]", &limits).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::TooLarge);
+        assert_eq!(
+            e.message(),
+            validate(b"[1,2,3,456]", &limits).unwrap_err().message()
+        );
+    }
 }

@@ -118,7 +118,7 @@ impl<'a> Scanner<'a> {
 
     // Out of line in wasm: inlined, each error site carried its own `format!` call (4 of them
     // in the minimise engine's `Engine::value`, which V8 recompiles with TurboFan when it gets
-    // hot; docs/BENCHMARKS.md, "Session 5: the first minimise"); 3.9 KB less wasm in all.
+    // hot; docs/ARCHITECTURE.md, "Cold code"); out of line, the module is 3.9 KB smaller.
     #[cfg_attr(target_arch = "wasm32", inline(never))]
     pub(crate) fn err_at(&self, pos: usize, what: &str) -> Error {
         Error::new(

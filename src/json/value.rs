@@ -1,11 +1,11 @@
 //! A small JSON tree for the few documents this crate reads whole (policies, JWKs, JWK Sets,
-//! envelope headers, JSON envelopes), built by the strict [`Scanner`]: duplicate keys, lone
+//! envelope headers, JSON envelopes), built by the crate's strict scanner: duplicate keys, lone
 //! surrogates, bad UTF-8 and trailing bytes are refused with the same codes as
 //! [`validate`](super::validate). Payloads never go through here: the minimisation engine
 //! scans them in one pass.
 //!
 //! Our own type rather than `serde_json::Value`: serde_json, its `BTreeMap` and the serde
-//! visitors were about a third of the wasm package.
+//! visitors would be about a third of the wasm package.
 
 use super::{precheck, DupCheck, Limits, Scanner};
 use crate::Result;
@@ -143,7 +143,21 @@ const MAX_DEPTH: usize = 128;
 
 /// Parses `bytes` as one strict JSON text (at most 128 levels deep). Errors: `invalid_utf8`,
 /// `invalid_json`, `duplicate_key`, `too_deep`, each naming the byte offset.
+///
+/// Public only with the `fuzzing` feature (for tests that build a [`Value`] from text); the
+/// library reads policies, JWKs, headers and JSON envelopes through it.
+#[cfg(feature = "fuzzing")]
 pub fn parse(bytes: &[u8]) -> Result<Value> {
+    parse_default(bytes)
+}
+
+/// See the public [`parse`] of the `fuzzing` feature.
+#[cfg(not(feature = "fuzzing"))]
+pub(crate) fn parse(bytes: &[u8]) -> Result<Value> {
+    parse_default(bytes)
+}
+
+fn parse_default(bytes: &[u8]) -> Result<Value> {
     parse_within(
         bytes,
         &Limits {
@@ -154,7 +168,7 @@ pub fn parse(bytes: &[u8]) -> Result<Value> {
 }
 
 /// [`parse`] within `limits` (`too_large` too).
-pub fn parse_within(bytes: &[u8], limits: &Limits) -> Result<Value> {
+pub(crate) fn parse_within(bytes: &[u8], limits: &Limits) -> Result<Value> {
     precheck(bytes, limits)?;
     let mut s = Scanner::new(bytes, limits.depth());
     let mut r = Reader {

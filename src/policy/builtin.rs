@@ -7,9 +7,9 @@
 //! validation of `model::read` and the canonicalisation. A fresh process has to compile (V8
 //! compiles wasm lazily, function by function) only the automaton's subset construction, which
 //! stays at run time because the automata are 10 to 20 times larger than the documents
-//! (docs/BENCHMARKS.md, "Session 5: cold start"). The unit tests below check, for every profile,
-//! that the stored form gives a policy equal in every field to the one loaded from its file, and
-//! fail when `builtin_data.rs` is stale; regenerate it with
+//! (docs/BENCHMARKS.md, "Less to compile at the first call"). The unit tests below check, for
+//! every profile, that the stored form gives a policy equal in every field to the one loaded
+//! from its file, and fail when `builtin_data.rs` is stale; regenerate it with
 //! `MINSEAL_BLESS=1 cargo test --lib policy::builtin` (then run the tests again: that run still
 //! checks the old file; if the old file no longer compiles, empty its `PROFILES` first). The
 //! generator reads only `policies/*.json`, through `Policy::from_json`.

@@ -3,8 +3,8 @@
 //! Why a crate of its own: Rust compiles a generic function where it is instantiated, at *that*
 //! crate's opt-level. minseal's wasm build optimises minseal itself for size (`opt-level = "s"`),
 //! which would also apply to `AesGcm<Aes256>`'s CTR and GHASH loops instantiated there (sync
-//! `seal` of 1 MiB measured ~20 % slower). Instantiated here instead, they keep the release
-//! profile's `opt-level = 3` (docs/BENCHMARKS.md, "Package size").
+//! `seal` of 1 MiB measured ~20 % slower). Instantiated here instead, they take this crate's
+//! opt-level, 2 in the wasm build (docs/BENCHMARKS.md, "Opt-level per crate").
 #![no_std]
 #![forbid(unsafe_code)]
 
