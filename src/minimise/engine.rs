@@ -13,7 +13,8 @@ use crate::json::scan::Str;
 use crate::json::{eq_bytes, DupCheck, Scanner};
 use crate::policy::compile::{DState, DEAD};
 use crate::policy::model::{
-    Transform, T_ANY, T_ARRAY, T_BOOLEAN, T_INTEGER, T_NULL, T_NUMBER, T_OBJECT, T_STRING,
+    anchor_len, Transform, T_ANY, T_ARRAY, T_BOOLEAN, T_INTEGER, T_NULL, T_NUMBER, T_OBJECT,
+    T_STRING,
 };
 use crate::policy::{path, Inner};
 use crate::sort::StringSet;
@@ -733,8 +734,9 @@ impl<'a> Engine<'a> {
                 }
             }
             if let Some(ri) = m.transform {
+                let start = self.out.len();
                 self.cold_transform(ri)?;
-                self.satisfy(&ds.satisfies);
+                self.satisfy(&ds.satisfies, start);
                 return Ok(true);
             }
             keep = true;
@@ -744,6 +746,7 @@ impl<'a> Engine<'a> {
         if !ds.anchors.is_empty() {
             self.cold_open_frames(&ds.anchors, level);
         }
+        let start = self.out.len();
         let kept = match self.s.peek() {
             Some(b'{') => self.container::<b'{'>(st, keep, sub_children)?,
             Some(b'[') => self.container::<b'['>(st, keep, sub_children)?,
@@ -753,7 +756,7 @@ impl<'a> Engine<'a> {
             self.cold_close_frames(level);
         }
         if kept {
-            self.satisfy(&ds.satisfies);
+            self.satisfy(&ds.satisfies, start);
         }
         Ok(kept)
     }
@@ -870,8 +873,15 @@ impl<'a> Engine<'a> {
         Ok(leaves)
     }
 
-    fn satisfy(&mut self, sat: &[(u16, u16)]) {
+    /// Marks the frames a kept value at the current path satisfies; its output starts at
+    /// `start`. A `required_any_of` group (an id past the rules') needs a non-empty value.
+    fn satisfy(&mut self, sat: &[(u16, u16)], start: usize) {
         for &(rule, k) in sat {
+            if usize::from(rule) >= self.pol.doc.rules.len()
+                && !non_empty(self.out.get(start..).unwrap_or_default())
+            {
+                continue;
+            }
             let Some(level) = self.path.len().checked_sub(usize::from(k)) else {
                 continue;
             };
@@ -890,19 +900,24 @@ impl<'a> Engine<'a> {
     /// `value`.)
     #[cfg_attr(target_arch = "wasm32", inline(never))]
     fn cold_report_missing(&mut self, f: Frame) {
-        let Some(rule) = self.pol.doc.rules.get(usize::from(f.rule)) else {
-            return;
-        };
-        // The suffix below the anchor: the rule's last (path.len() - anchor depth) segments.
+        let doc = &self.pol.doc;
         let base = self.paths.text(f.path);
-        let anchor_depth = rule
-            .path
-            .get(..rule.path.len().saturating_sub(1))
-            .and_then(|p| p.iter().rposition(|s| !matches!(s, path::Seg::Child(_))))
-            .map_or(0, |p| p + 1);
-        let suffix = path::display(rule.path.get(anchor_depth..).unwrap_or_default());
-        self.missing
-            .insert(format!("{base}{}", suffix.get(1..).unwrap_or_default()));
+        // The anchor's text followed by the part of the path below the anchor.
+        let below = |p: &[path::Seg]| {
+            let suffix = path::display(p.get(anchor_len(p)..).unwrap_or_default());
+            format!("{base}{}", suffix.get(1..).unwrap_or_default())
+        };
+        let text = match doc.rules.get(usize::from(f.rule)) {
+            Some(rule) => below(&rule.path),
+            None => {
+                let Some(g) = doc.any_of.get(usize::from(f.rule) - doc.rules.len()) else {
+                    return;
+                };
+                let paths: Vec<String> = g.paths.iter().map(|p| below(p)).collect();
+                format!("any_of({})", paths.join(", "))
+            }
+        };
+        self.missing.insert(text);
     }
 
     fn scalar(&mut self, keep: bool) -> Result<bool> {
@@ -1190,6 +1205,11 @@ impl<'a> Engine<'a> {
         }
         Ok(())
     }
+}
+
+/// Whether written output `v` (one value) is a non-empty string, object or array.
+fn non_empty(v: &[u8]) -> bool {
+    v.len() > 2 && matches!(v.first(), Some(b'"' | b'{' | b'['))
 }
 
 /// Whether the payload holds a non-empty string, object or array at `path` (member names only).

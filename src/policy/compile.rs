@@ -215,6 +215,21 @@ pub(crate) fn compile(doc: &Doc) -> Result<Automaton, String> {
                 .push((i as u16, (last - a) as u16));
         }
     }
+    // `required_any_of` groups, as ids after the rules': anchored like a `required` rule, and
+    // satisfied by any of their paths.
+    for (g, group) in doc.any_of.iter().enumerate() {
+        let id = (doc.rules.len() + g) as u16;
+        let a = group.anchor_len();
+        for (n, p) in group.paths.iter().enumerate() {
+            let trail = nfa.insert(p);
+            if n == 0 {
+                nfa.s[trail[a] as usize].anchors.push(id);
+            }
+            nfa.s[trail[p.len()] as usize]
+                .satisfies
+                .push((id, (p.len() - a) as u16));
+        }
+    }
     for f in &doc.forbidden {
         let trail = nfa.insert(f);
         if let Some(&t) = trail.last() {
