@@ -27,9 +27,13 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     (
         "2ap/art8-subscriber",
         "2ap-art8-subscriber",
-        "requested_party",
+        "designated_authority",
     ),
-    ("2ap/art8-traffic", "2ap-art8-traffic", "requested_party"),
+    (
+        "2ap/art8-traffic",
+        "2ap-art8-traffic",
+        "designated_authority",
+    ),
     (
         "2ap/art8-subscriber-provider",
         "2ap-art8-subscriber-provider",
@@ -42,14 +46,39 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ),
     ("2ap/art9-emergency", "2ap-art9-emergency", "poc_24_7"),
     (
+        "2ap/art9-emergency-provider",
+        "2ap-art9-emergency-provider",
+        "service_provider",
+    ),
+    (
         "2ap/art10-emergency-mla",
         "2ap-art10-emergency-mla",
         "central_authority",
     ),
     (
+        "2ap/art10-emergency-mla-judicial",
+        "2ap-art10-emergency-mla-judicial",
+        "competent_authority",
+    ),
+    (
+        "2ap/art10-emergency-mla-poc",
+        "2ap-art10-emergency-mla-poc",
+        "poc_24_7",
+    ),
+    (
         "2ap/subscriber-response",
         "2ap-subscriber-response",
-        "requesting_authority",
+        "competent_authority",
+    ),
+    (
+        "2ap/subscriber-response-art8",
+        "2ap-subscriber-response-art8",
+        "competent_authority",
+    ),
+    (
+        "2ap/traffic-response",
+        "2ap-traffic-response",
+        "competent_authority",
     ),
 ];
 
@@ -66,14 +95,15 @@ const CATEGORIES: &[&str] = &[
 const TYPES: &[&str] = &[
     "string", "number", "integer", "boolean", "null", "object", "array",
 ];
+/// The register's roles (docs/POLICY.md): every built-in states its audience and senders in them.
 const AUDIENCES: &[&str] = &[
-    "service_provider",
-    "registrar",
-    "requested_party",
+    "competent_authority",
+    "notified_authority",
+    "designated_authority",
     "poc_24_7",
     "central_authority",
-    "notified_authority",
-    "requesting_authority",
+    "service_provider",
+    "registrar",
 ];
 
 fn read(p: &Path) -> String {
@@ -258,8 +288,10 @@ fn check_policy(file: &Path, p: &Value) {
         "title",
         "basis",
         "audience",
+        "senders",
         "description",
         "rules",
+        "required_any_of",
         "forbidden",
         "sensitive",
     ]
@@ -272,6 +304,7 @@ fn check_policy(file: &Path, p: &Value) {
         "title",
         "basis",
         "audience",
+        "senders",
         "rules",
     ] {
         assert!(o.contains_key(k), "{f}: missing {k}");
@@ -295,7 +328,11 @@ fn check_policy(file: &Path, p: &Value) {
         stem,
         "{f}: id does not match file name"
     );
-    assert_eq!(o["version"], "1.0.0", "{f}");
+    let version: Vec<&str> = o["version"].as_str().unwrap().split('.').collect();
+    assert!(
+        version.len() == 3 && version.iter().all(|n| n.parse::<u32>().is_ok()),
+        "{f}: version"
+    );
     for k in ["title", "basis", "description"] {
         assert!(
             o[k].as_str().is_some_and(|s| !s.trim().is_empty()),
@@ -313,6 +350,15 @@ fn check_policy(file: &Path, p: &Value) {
     assert!(
         AUDIENCES.contains(&o["audience"].as_str().unwrap()),
         "{f}: audience"
+    );
+    let senders = o["senders"].as_array().unwrap();
+    assert!(!senders.is_empty(), "{f}: senders");
+    for r in senders {
+        assert!(AUDIENCES.contains(&r.as_str().unwrap()), "{f}: sender {r}");
+    }
+    assert!(
+        !o["description"].as_str().unwrap().contains("brief"),
+        "{f}: a policy cites the treaty, not an internal note"
     );
 
     let forbidden: Vec<Vec<Seg>> = o
@@ -475,12 +521,13 @@ fn every_policy_carries_the_envelope_and_the_global_never_list() {
         ] {
             assert!(rules.contains(&(req, true)), "{id}: {req} must be required");
         }
-        for opt in ["$.case_reference", "$.language"] {
-            assert!(
-                rules.contains(&(opt, false)),
-                "{id}: {opt} must be optional"
-            );
-        }
+        // Art. 14(8): every request names its case; an answer may not know it.
+        let request = !id.ends_with("-response") && !id.contains("-response-");
+        assert!(
+            rules.contains(&("$.case_reference", request)),
+            "{id}: $.case_reference required exactly in requests"
+        );
+        assert!(rules.contains(&("$.language", false)), "{id}: $.language");
         let forb: Vec<&str> = p["forbidden"]
             .as_array()
             .unwrap()
@@ -558,6 +605,8 @@ fn audience_projections_follow_the_treaty() {
     assert!(forb(&a7).contains(&"$.facts_summary".into()));
     let mut with_facts = paths(&a7);
     with_facts.push("$.facts_summary".into());
+    with_facts.push("$.confidentiality.requested".into());
+    with_facts.push("$.confidentiality.reason".into());
     assert_eq!(
         paths(&a7n),
         with_facts,
@@ -572,7 +621,7 @@ fn audience_projections_follow_the_treaty() {
         assert!(forb(&p).contains(&"$.supporting".into()), "{provider}");
         let expected: Vec<String> = paths(&f)
             .into_iter()
-            .filter(|x| !x.starts_with("$.supporting"))
+            .filter(|x| !x.starts_with("$.supporting") && !x.starts_with("$.confidentiality"))
             .collect();
         assert_eq!(
             paths(&p),
@@ -695,7 +744,13 @@ fn every_fixture_is_consistent() {
             leaves(&expected) < leaves(&input),
             "{stem}: something must be stripped"
         );
-        assert_eq!(expected["profile"], format!("{id}@1"), "{stem}");
+        let major = policy["version"]
+            .as_str()
+            .unwrap()
+            .split('.')
+            .next()
+            .unwrap();
+        assert_eq!(expected["profile"], format!("{id}@{major}"), "{stem}");
 
         // Receipt shape.
         assert_eq!(receipt["minseal_receipt"], 1);

@@ -31,7 +31,7 @@ pub(crate) struct Pre {
     /// `(path, bits)` per rule: the type bits (7), then `required` (bit 7), `subtree` (bit 8)
     /// and the category index + 1 (bits 9 and up; 0 for none).
     pub(crate) rules: &'static [(&'static str, u16)],
-    /// `(rule index, transform)`: rare (one rule in all ten profiles), so kept apart.
+    /// `(rule index, transform)`: rare (one rule in each subscriber-information response), so kept apart.
     pub(crate) transforms: &'static [(u16, Tr)],
     /// `required_any_of`: each group's paths.
     pub(crate) any_of: &'static [&'static [&'static str]],
@@ -147,8 +147,13 @@ mod tests {
         "2ap/art8-subscriber-provider",
         "2ap/art8-traffic-provider",
         "2ap/art9-emergency",
+        "2ap/art9-emergency-provider",
         "2ap/art10-emergency-mla",
+        "2ap/art10-emergency-mla-judicial",
+        "2ap/art10-emergency-mla-poc",
         "2ap/subscriber-response",
+        "2ap/subscriber-response-art8",
+        "2ap/traffic-response",
     ];
 
     fn path_of(id: &str) -> std::path::PathBuf {
