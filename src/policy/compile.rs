@@ -16,6 +16,10 @@ const MAX_STATES: usize = 10_000;
 /// The dead state: nothing can match here or below.
 pub(crate) const DEAD: u32 = 0;
 
+/// The id in [`DState::satisfies`] that marks the `sensitive.justification` node (rules and
+/// `required_any_of` groups have the ids below).
+pub(crate) const JUSTIFICATION: u16 = u16::MAX;
+
 #[derive(Default, Debug)]
 struct NState {
     /// `(name id, target)`; ids are ranks in byte order once `Nfa::rank_names` has run.
@@ -229,6 +233,12 @@ pub(crate) fn compile(doc: &Doc) -> Result<Automaton, String> {
                 .satisfies
                 .push((id, (p.len() - a) as u16));
         }
+    }
+    if let Some(j) = &doc.justification {
+        let trail = nfa.insert(j);
+        nfa.s[trail[j.len()] as usize]
+            .satisfies
+            .push((JUSTIFICATION, 0));
     }
     for f in &doc.forbidden {
         let trail = nfa.insert(f);

@@ -6,6 +6,7 @@
 
 pub(crate) mod builtin;
 pub(crate) mod compile;
+mod lint;
 pub(crate) mod model;
 pub(crate) mod path;
 
@@ -113,6 +114,7 @@ impl Policy {
         };
         let value = crate::json::value::parse_within(bytes, &json_limits)
             .map_err(|e| invalid(vec![format!("{}: {}", e.code(), e.message())]))?;
+        let value = model::without_negative_zero(&value).unwrap_or(value);
         check_rule_counts(&value, limits.max_rules)?;
         let doc = model::read(&value).map_err(invalid)?;
         let canonical_bytes =
@@ -127,6 +129,10 @@ impl Policy {
     fn assemble(doc: model::Doc, canonical: String) -> Result<Policy> {
         let digest: [u8; 32] = Sha256::digest(canonical.as_bytes()).into();
         let automaton = compile::compile(&doc).map_err(|e| invalid(vec![e]))?;
+        let problems = lint::check(&doc, &automaton);
+        if !problems.is_empty() {
+            return Err(invalid(problems));
+        }
         let uses_hash = doc
             .rules
             .iter()

@@ -298,11 +298,37 @@ impl Ctx {
     }
 }
 
-/// Every number in a policy must be an integer below 2^53 (JCS here is integer-only).
-/// A number a policy may contain: an integer below 2^53 in magnitude.
+/// A number a policy may contain: an integer written without fraction or exponent, below 2^53
+/// in magnitude (so canonical JSON writes it exactly). `-0` is read as `0` before this check
+/// ([`without_negative_zero`]).
 fn number_ok(v: &Value) -> bool {
     v.as_u64().is_some_and(|u| u < 1 << 53)
         || v.as_i64().is_some_and(|i| i.unsigned_abs() < 1 << 53)
+}
+
+/// `v` with every `-0` written `0` (RFC 8785's form of negative zero, which the canonical
+/// writer, integer-only, does not take); `None` when `v` has no `-0` (the common case: nothing
+/// is copied).
+pub(crate) fn without_negative_zero(v: &Value) -> Option<Value> {
+    fn has(v: &Value) -> bool {
+        match v {
+            Value::Number(n) => n == "-0",
+            Value::Array(a) => a.iter().any(has),
+            Value::Object(o) => o.iter().any(|(_, x)| has(x)),
+            _ => false,
+        }
+    }
+    fn zero(v: &Value) -> Value {
+        match v {
+            Value::Number(n) if n == "-0" => Value::Number("0".into()),
+            Value::Array(a) => Value::Array(a.iter().map(zero).collect()),
+            Value::Object(o) => Value::Object(Object::new(
+                o.iter().map(|(k, x)| (k.clone(), zero(x))).collect(),
+            )),
+            other => other.clone(),
+        }
+    }
+    has(v).then(|| zero(v))
 }
 
 /// Every number in `v` is [`number_ok`] (the common case, checked without building locations).
@@ -683,6 +709,8 @@ struct Known<'a> {
     /// The first rule with each distinct path: (path, index into the rules).
     rules: Vec<(&'a [Seg], usize)>,
     rules_ix: HashIndex,
+    /// Each rule's path hash, by position.
+    hashes: Vec<u64>,
     forbidden: &'a [Vec<Seg>],
     forbidden_ix: HashIndex,
 }
@@ -692,6 +720,7 @@ impl<'a> Known<'a> {
         let mut k = Known {
             rules: Vec::new(),
             rules_ix: HashIndex::default(),
+            hashes: Vec::with_capacity(rules.len()),
             forbidden,
             forbidden_ix: HashIndex::default(),
         };
@@ -699,8 +728,10 @@ impl<'a> Known<'a> {
             k.forbidden_ix.push(path_hash(f));
         }
         for (n, (_, r)) in rules.iter().enumerate() {
-            if k.rule(&r.path).is_none() {
-                k.rules_ix.push(path_hash(&r.path));
+            let h = path_hash(&r.path);
+            k.hashes.push(h);
+            if k.rule_hashed(h, &r.path).is_none() {
+                k.rules_ix.push(h);
                 k.rules.push((&r.path, n));
             }
         }
@@ -757,7 +788,8 @@ impl<'a> Known<'a> {
 fn check_rules(rules: &[(usize, RuleDef)], known: &Known, allow: &[usize], ctx: &mut Ctx) {
     for (n, (i, r)) in rules.iter().enumerate() {
         let at = format!("$.rules[{i}]");
-        if let Some(first) = known.rule(&r.path).filter(|&f| f != n) {
+        let h = known.hashes.get(n).copied().unwrap_or_default();
+        if let Some(first) = known.rule_hashed(h, &r.path).filter(|&f| f != n) {
             let j = rules.get(first).map_or(0, |e| e.0);
             ctx.p(&at, format_args!("same path as $.rules[{j}]"));
         }
