@@ -32,6 +32,9 @@ pub enum ErrorCode {
     UnknownPolicy,
     /// Required fields are missing; `details` lists every missing path.
     MissingRequired,
+    /// Required fields are present with a type their rules do not admit; `details` lists each
+    /// as `path: expected type`.
+    TypeMismatch,
     /// A field the policy forbids was present and the caller asked for strict mode.
     ForbiddenField,
     /// A transform could not be applied to a value (e.g. `truncate_ip` on a non-address).
@@ -75,6 +78,7 @@ impl ErrorCode {
             Self::InvalidPolicy => "invalid_policy",
             Self::UnknownPolicy => "unknown_policy",
             Self::MissingRequired => "missing_required",
+            Self::TypeMismatch => "type_mismatch",
             Self::ForbiddenField => "forbidden_field",
             Self::TransformFailed => "transform_failed",
             Self::HashKeyRequired => "hash_key_required",
@@ -103,6 +107,7 @@ impl ErrorCode {
         Self::InvalidPolicy,
         Self::UnknownPolicy,
         Self::MissingRequired,
+        Self::TypeMismatch,
         Self::ForbiddenField,
         Self::TransformFailed,
         Self::HashKeyRequired,

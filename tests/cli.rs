@@ -621,9 +621,13 @@ fn policy_list_show_lint() {
     let o = run(&["policy", "list"], b"");
     let text = String::from_utf8(ok(&o).to_vec()).unwrap();
     assert!(text.contains("2ap/art7-order"));
-    assert_eq!(text.lines().count(), 11, "header + ten profiles:\n{text}");
+    assert_eq!(
+        text.lines().count(),
+        16,
+        "header + fifteen profiles:\n{text}"
+    );
     let o = run(&["policy", "list", "--json"], b"");
-    assert_eq!(json(ok(&o)).as_array().unwrap().len(), 10);
+    assert_eq!(json(ok(&o)).as_array().unwrap().len(), 15);
 
     let o = run(&["policy", "show", "2ap/art7-order"], b"");
     let shown = json(ok(&o));

@@ -132,6 +132,11 @@ fn required_lists_all_missing() {
         &opts(),
     )
     .unwrap_err();
+    // A provider of the wrong type is a type mismatch, not a missing field.
+    assert_eq!(e.code(), ErrorCode::TypeMismatch);
+    assert_eq!(e.details(), ["$.records[*].provider: expected string"]);
+    let e = minimise(&p, br#"{"records":[{"provider":"a"},{"x":1}]}"#, &opts()).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::MissingRequired);
     assert_eq!(e.details(), ["$.records[*].provider"]);
     let v = verify(&p, br#"{"records":[{"x":1}]}"#, &opts()).unwrap();
     assert_eq!(v.violations[0].kind, ViolationKind::MissingRequired);

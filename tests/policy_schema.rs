@@ -164,7 +164,8 @@ fn schema_fields_match_the_loader() {
     for k in root["properties"].as_object().unwrap().keys() {
         let mut v = base();
         let sample = match k.as_str() {
-            "rules" | "forbidden" => json!([]),
+            "rules" | "forbidden" | "required_any_of" => json!([]),
+            "senders" => json!(["competent_authority"]),
             "sensitive" => json!({}),
             "minseal_policy" => json!(1),
             "audience" => json!("registrar"),

@@ -11,9 +11,10 @@ use super::transform;
 use crate::hashindex::{hash_bytes, mix, IdMap};
 use crate::json::scan::Str;
 use crate::json::{eq_bytes, DupCheck, Scanner};
-use crate::policy::compile::{DState, DEAD};
+use crate::policy::compile::{DState, DEAD, JUSTIFICATION};
 use crate::policy::model::{
-    Transform, T_ANY, T_ARRAY, T_BOOLEAN, T_INTEGER, T_NULL, T_NUMBER, T_OBJECT, T_STRING,
+    anchor_len, Transform, T_ANY, T_ARRAY, T_BOOLEAN, T_INTEGER, T_NULL, T_NUMBER, T_OBJECT,
+    T_STRING,
 };
 use crate::policy::{path, Inner};
 use crate::sort::StringSet;
@@ -385,6 +386,9 @@ struct Frame {
     level: usize,
     ok: bool,
     path: u32,
+    /// The types the required value had to have, when it was there but removed for its type
+    /// (0: it was not there).
+    wrong: u8,
 }
 
 /// Everything one pass produces.
@@ -399,6 +403,9 @@ pub(crate) struct Outcome {
     pub(crate) transformed_leaves: u64,
     /// Sorted, distinct.
     pub(crate) missing: Vec<String>,
+    /// Required values present with a type their rules do not admit (`path: expected …`),
+    /// sorted, distinct.
+    pub(crate) wrong_type: Vec<String>,
     /// Sorted, distinct.
     pub(crate) not_transformed: Vec<String>,
 }
@@ -433,13 +440,25 @@ pub(crate) struct Engine<'a> {
     transformed_leaves: u64,
     frames: Vec<Frame>,
     missing: StringSet,
+    /// Required values present with the wrong type: `path: expected types`.
+    wrong_type: StringSet,
     not_transformed: StringSet,
     key: Option<&'a [u8]>,
     justified: bool,
+    /// The justification was kept with a non-empty value.
+    justification_kept: bool,
     verify: bool,
 }
 
 impl<'a> Engine<'a> {
+    /// One minimisation (or verification) of `input`.
+    ///
+    /// Sensitive fields are kept only if the justification is kept with a non-empty value in
+    /// the *output*. A sensitive field may come before the justification, so the pass first
+    /// assumes what a look at the input says (present and non-empty there); if the pass then
+    /// did not keep the justification non-empty, a second pass runs without it. The
+    /// justification's own fate does not depend on sensitive fields (the loader refuses a
+    /// justification at or below a categorised rule), so the second pass is final.
     pub(crate) fn run(
         pol: &'a Inner,
         input: &'a [u8],
@@ -451,6 +470,34 @@ impl<'a> Engine<'a> {
             (Some(j), true) => cold_justification_present(input, j, max_depth)?,
             _ => false,
         };
+        let first = Self::pass(pol, input, max_depth, key, verify, justified);
+        if !justified {
+            return first.map(|(o, _)| o);
+        }
+        match first {
+            Ok((o, true)) => Ok(o),
+            // Not kept: the pass without it is the answer. An error in the first pass (e.g. a
+            // transform on a sensitive field) stands only if the justification is kept.
+            Ok((_, false)) | Err(_) => {
+                let second = Self::pass(pol, input, max_depth, key, verify, false);
+                match (first, second) {
+                    (Err(e), Ok((_, true))) => Err(e),
+                    (_, second) => second.map(|(o, _)| o),
+                }
+            }
+        }
+    }
+
+    /// One pass with `justified` given; also says whether the justification was kept with a
+    /// non-empty value.
+    fn pass(
+        pol: &'a Inner,
+        input: &'a [u8],
+        max_depth: usize,
+        key: Option<&'a [u8]>,
+        verify: bool,
+        justified: bool,
+    ) -> Result<(Outcome, bool)> {
         let mut e = Engine {
             s: Scanner::new(input, max_depth),
             pol,
@@ -476,14 +523,20 @@ impl<'a> Engine<'a> {
             transformed_leaves: 0,
             frames: Vec::new(),
             missing: StringSet::default(),
+            wrong_type: StringSet::default(),
             not_transformed: StringSet::default(),
             key,
             justified,
+            justification_kept: false,
             verify,
         };
         e.s.skip_ws();
         let first = e.s.peek();
-        let kept = e.value(pol.automaton.start, false)?;
+        let kept = if e.cold_empty_root() {
+            true
+        } else {
+            e.value(pol.automaton.start, false)?
+        };
         e.s.finish()?;
         if !kept {
             // The root itself was removed: the output is the empty form of its kind.
@@ -499,7 +552,7 @@ impl<'a> Engine<'a> {
         for ev in core::mem::take(&mut e.events) {
             e.tally(ev);
         }
-        Ok(Outcome {
+        let outcome = Outcome {
             payload: e.out,
             paths: e.paths.texts(),
             removed: e.removed,
@@ -507,8 +560,53 @@ impl<'a> Engine<'a> {
             kept: e.kept,
             transformed_leaves: e.transformed_leaves,
             missing: e.missing.into_sorted(),
+            wrong_type: e.wrong_type.into_sorted(),
             not_transformed: e.not_transformed.into_sorted(),
-        })
+        };
+        Ok((outcome, e.justification_kept))
+    }
+
+    /// A root that is `{}`, `[]` or `null` is kept as it is, whatever the rules say: it is what
+    /// the output of a removed root looks like, and that output must conform when minimised
+    /// or verified again. Its `required` anchors are still checked. Returns whether the root
+    /// was one (and has been written).
+    fn cold_empty_root(&mut self) -> bool {
+        let at = self.s.pos;
+        let buf = self.s.buf;
+        let end = match buf.get(at) {
+            Some(&open @ (b'{' | b'[')) => {
+                let close = if open == b'{' { b'}' } else { b']' };
+                let mut i = at + 1;
+                while matches!(buf.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+                    i += 1;
+                }
+                if buf.get(i) != Some(&close) {
+                    return false;
+                }
+                self.out.push(open);
+                self.out.push(close);
+                i + 1
+            }
+            Some(b'n') if buf.get(at..at + 4) == Some(b"null") => {
+                self.out.extend_from_slice(b"null");
+                at + 4
+            }
+            _ => return false,
+        };
+        self.s.pos = end;
+        self.kept += 1;
+        let pol = self.pol;
+        let anchors = pol
+            .automaton
+            .states
+            .get(self.pol.automaton.start as usize)
+            .map(|ds| &ds.anchors[..])
+            .unwrap_or_default();
+        if !anchors.is_empty() {
+            self.cold_open_frames(anchors, 0);
+            self.cold_close_frames(0);
+        }
+        true
     }
 
     /// The state a member with key `k` leads to from state `st` (`ds`); pushes its path level.
@@ -725,6 +823,9 @@ impl<'a> Engine<'a> {
         let mut sub_children = sub;
         if let Some(m) = ds.matched {
             if m.types != T_ANY && !self.cold_type_ok(m.types)? {
+                if !ds.satisfies.is_empty() {
+                    self.cold_wrong_type(&ds.satisfies, m.types);
+                }
                 return self.skip_removed(RemovalReason::TypeMismatch);
             }
             if let Some(allowed) = m.sensitive {
@@ -733,8 +834,9 @@ impl<'a> Engine<'a> {
                 }
             }
             if let Some(ri) = m.transform {
+                let start = self.out.len();
                 self.cold_transform(ri)?;
-                self.satisfy(&ds.satisfies);
+                self.satisfy(&ds.satisfies, start);
                 return Ok(true);
             }
             keep = true;
@@ -744,6 +846,7 @@ impl<'a> Engine<'a> {
         if !ds.anchors.is_empty() {
             self.cold_open_frames(&ds.anchors, level);
         }
+        let start = self.out.len();
         let kept = match self.s.peek() {
             Some(b'{') => self.container::<b'{'>(st, keep, sub_children)?,
             Some(b'[') => self.container::<b'['>(st, keep, sub_children)?,
@@ -753,7 +856,7 @@ impl<'a> Engine<'a> {
             self.cold_close_frames(level);
         }
         if kept {
-            self.satisfy(&ds.satisfies);
+            self.satisfy(&ds.satisfies, start);
         }
         Ok(kept)
     }
@@ -793,6 +896,7 @@ impl<'a> Engine<'a> {
                 level,
                 ok: false,
                 path,
+                wrong: 0,
             });
         }
     }
@@ -870,8 +974,19 @@ impl<'a> Engine<'a> {
         Ok(leaves)
     }
 
-    fn satisfy(&mut self, sat: &[(u16, u16)]) {
+    /// Marks the frames a kept value at the current path satisfies; its output starts at
+    /// `start`. A `required_any_of` group (an id past the rules') needs a non-empty value.
+    fn satisfy(&mut self, sat: &[(u16, u16)], start: usize) {
         for &(rule, k) in sat {
+            if usize::from(rule) >= self.pol.doc.rules.len() {
+                if !non_empty(self.out.get(start..).unwrap_or_default()) {
+                    continue;
+                }
+                if rule == JUSTIFICATION {
+                    self.justification_kept = true;
+                    continue;
+                }
+            }
             let Some(level) = self.path.len().checked_sub(usize::from(k)) else {
                 continue;
             };
@@ -886,23 +1001,58 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// A value removed for its type where `required` rules end (`sat`): their frames report a
+    /// type mismatch instead of a missing value, unless another value satisfies them.
+    /// (`cold_`: out of `value` in wasm, see `value`.)
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
+    fn cold_wrong_type(&mut self, sat: &[(u16, u16)], types: u8) {
+        let rules = self.pol.doc.rules.len();
+        for &(rule, k) in sat {
+            let Some(level) = self.path.len().checked_sub(usize::from(k)) else {
+                continue;
+            };
+            if usize::from(rule) >= rules {
+                continue;
+            }
+            if let Some(f) = self
+                .frames
+                .iter_mut()
+                .rev()
+                .find(|f| f.rule == rule && f.level == level)
+            {
+                f.wrong = types;
+            }
+        }
+    }
+
     /// Records a `required` rule's missing value. (`cold_`: out of `value` in wasm, see
     /// `value`.)
     #[cfg_attr(target_arch = "wasm32", inline(never))]
     fn cold_report_missing(&mut self, f: Frame) {
-        let Some(rule) = self.pol.doc.rules.get(usize::from(f.rule)) else {
-            return;
-        };
-        // The suffix below the anchor: the rule's last (path.len() - anchor depth) segments.
+        let doc = &self.pol.doc;
         let base = self.paths.text(f.path);
-        let anchor_depth = rule
-            .path
-            .get(..rule.path.len().saturating_sub(1))
-            .and_then(|p| p.iter().rposition(|s| !matches!(s, path::Seg::Child(_))))
-            .map_or(0, |p| p + 1);
-        let suffix = path::display(rule.path.get(anchor_depth..).unwrap_or_default());
-        self.missing
-            .insert(format!("{base}{}", suffix.get(1..).unwrap_or_default()));
+        // The anchor's text followed by the part of the path below the anchor.
+        let below = |p: &[path::Seg]| {
+            let suffix = path::display(p.get(anchor_len(p)..).unwrap_or_default());
+            format!("{base}{}", suffix.get(1..).unwrap_or_default())
+        };
+        let text = match doc.rules.get(usize::from(f.rule)) {
+            Some(rule) if f.wrong != 0 => {
+                let at = below(&rule.path);
+                self.wrong_type
+                    .insert(format!("{at}: expected {}", type_names(f.wrong)));
+                return;
+            }
+            Some(rule) => below(&rule.path),
+            None => {
+                let Some(g) = doc.any_of.get(usize::from(f.rule) - doc.rules.len()) else {
+                    return;
+                };
+                let paths: Vec<String> = g.paths.iter().map(|p| below(p)).collect();
+                format!("any_of({})", paths.join(", "))
+            }
+        };
+        self.missing.insert(text);
     }
 
     fn scalar(&mut self, keep: bool) -> Result<bool> {
@@ -1190,6 +1340,31 @@ impl<'a> Engine<'a> {
         }
         Ok(())
     }
+}
+
+/// The type names in `types` (normalised bits), in POLICY.md's order, joined by ` or `;
+/// `number` covers `integer`.
+fn type_names(types: u8) -> String {
+    let mut names = Vec::new();
+    for (bit, name) in [
+        (T_STRING, "string"),
+        (T_NUMBER, "number"),
+        (T_INTEGER, "integer"),
+        (T_BOOLEAN, "boolean"),
+        (T_NULL, "null"),
+        (T_OBJECT, "object"),
+        (T_ARRAY, "array"),
+    ] {
+        if types & bit != 0 && !(bit == T_INTEGER && types & T_NUMBER != 0) {
+            names.push(name);
+        }
+    }
+    names.join(" or ")
+}
+
+/// Whether written output `v` (one value) is a non-empty string, object or array.
+fn non_empty(v: &[u8]) -> bool {
+    v.len() > 2 && matches!(v.first(), Some(b'"' | b'{' | b'['))
 }
 
 /// Whether the payload holds a non-empty string, object or array at `path` (member names only).

@@ -172,8 +172,9 @@ fn removed_entries(o: &Outcome) -> Vec<RemovedEntry> {
 ///
 /// Errors: the strict-JSON codes (`invalid_json`, `invalid_utf8`, `duplicate_key`, `too_deep`,
 /// `too_large`); `hash_key_required` / `invalid_argument` for the key; `transform_failed`;
-/// `forbidden_field` (strict mode, every forbidden path in `details`); `missing_required`
-/// (every missing path in `details`).
+/// `forbidden_field` (strict mode, every forbidden path in `details`); `type_mismatch` (a
+/// required value of a type its rules do not admit: `path: expected …` in `details`);
+/// `missing_required` (every missing path and `any_of` group in `details`).
 pub fn minimise(policy: &Policy, payload: &[u8], opts: &MinimiseOptions) -> Result<Minimised> {
     minimise_payload(policy, Payload::Bytes(payload), opts)
 }
@@ -216,6 +217,14 @@ fn minimise_payload(
                 forbidden,
             ));
         }
+    }
+    if !o.wrong_type.is_empty() {
+        let wrong = o.wrong_type;
+        return Err(Error::with_details(
+            ErrorCode::TypeMismatch,
+            format!("{} required field(s) of the wrong type", wrong.len()),
+            wrong,
+        ));
     }
     if !o.missing.is_empty() {
         let missing = o.missing;

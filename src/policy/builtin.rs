@@ -14,7 +14,7 @@
 //! checks the old file; if the old file no longer compiles, empty its `PROFILES` first). The
 //! generator reads only `policies/*.json`, through `Policy::from_json`.
 
-use super::model::{DatePart, Doc, RuleDef, Transform, CATEGORIES};
+use super::model::{AnyOf, DatePart, Doc, RuleDef, Transform, CATEGORIES};
 use super::path;
 
 /// One stored profile: the document model with its paths as path text (parsed again at load:
@@ -25,13 +25,16 @@ pub(crate) struct Pre {
     pub(crate) title: &'static str,
     pub(crate) basis: &'static str,
     pub(crate) audience: &'static str,
+    pub(crate) senders: &'static [&'static str],
     /// The RFC 8785 canonical text of the document.
     pub(crate) canonical: &'static str,
     /// `(path, bits)` per rule: the type bits (7), then `required` (bit 7), `subtree` (bit 8)
     /// and the category index + 1 (bits 9 and up; 0 for none).
     pub(crate) rules: &'static [(&'static str, u16)],
-    /// `(rule index, transform)`: rare (one rule in all ten profiles), so kept apart.
+    /// `(rule index, transform)`: rare (one rule in each subscriber-information response), so kept apart.
     pub(crate) transforms: &'static [(u16, Tr)],
+    /// `required_any_of`: each group's paths.
+    pub(crate) any_of: &'static [&'static [&'static str]],
     pub(crate) forbidden: &'static [&'static str],
     /// `sensitive.allow`, as indices into [`CATEGORIES`].
     pub(crate) allow: &'static [u8],
@@ -101,7 +104,18 @@ impl Pre {
             title: self.title.to_owned(),
             basis: self.basis.to_owned(),
             audience: self.audience.to_owned(),
+            senders: self.senders.iter().map(|&s| s.to_owned()).collect(),
             rules,
+            any_of: self
+                .any_of
+                .iter()
+                .map(|g| {
+                    g.iter()
+                        .map(|p| path::parse(p))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map(|paths| AnyOf { paths })
+                })
+                .collect::<Result<Vec<_>, _>>()?,
             forbidden,
             allow: self.allow.iter().map(|&c| usize::from(c)).collect(),
             justification: self.justification.map(path::parse).transpose()?,
@@ -133,8 +147,13 @@ mod tests {
         "2ap/art8-subscriber-provider",
         "2ap/art8-traffic-provider",
         "2ap/art9-emergency",
+        "2ap/art9-emergency-provider",
         "2ap/art10-emergency-mla",
+        "2ap/art10-emergency-mla-judicial",
+        "2ap/art10-emergency-mla-poc",
         "2ap/subscriber-response",
+        "2ap/subscriber-response-art8",
+        "2ap/traffic-response",
     ];
 
     fn path_of(id: &str) -> std::path::PathBuf {
@@ -188,6 +207,7 @@ mod tests {
             ] {
                 writeln!(w, "        {k}: {v:?},").unwrap();
             }
+            writeln!(w, "        senders: &{:?},", d.senders).unwrap();
             writeln!(w, "        canonical: {},", raw(p.canonical_json())).unwrap();
             let mut rules = Vec::new();
             let mut transforms = Vec::new();
@@ -218,6 +238,15 @@ mod tests {
             }
             writeln!(w, "        rules: &[{}],", rules.join(", ")).unwrap();
             writeln!(w, "        transforms: &[{}],", transforms.join(", ")).unwrap();
+            let groups: Vec<String> = d
+                .any_of
+                .iter()
+                .map(|g| {
+                    let paths: Vec<String> = g.paths.iter().map(|p| ix(p)).collect();
+                    format!("&[{}]", paths.join(", "))
+                })
+                .collect();
+            writeln!(w, "        any_of: &[{}],", groups.join(", ")).unwrap();
             let forbidden: Vec<String> = d.forbidden.iter().map(|f| ix(f)).collect();
             writeln!(w, "        forbidden: &[{}],", forbidden.join(", ")).unwrap();
             writeln!(w, "        allow: &{:?},", d.allow).unwrap();
@@ -391,6 +420,7 @@ mod tests {
                 [b.id, &b.version, &b.title, &b.basis, &b.audience],
                 [p.id(), p.version(), p.title(), p.basis(), p.audience()]
             );
+            assert_eq!(b.senders, p.senders());
         }
     }
 

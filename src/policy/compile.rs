@@ -16,6 +16,10 @@ const MAX_STATES: usize = 10_000;
 /// The dead state: nothing can match here or below.
 pub(crate) const DEAD: u32 = 0;
 
+/// The id in [`DState::satisfies`] that marks the `sensitive.justification` node (rules and
+/// `required_any_of` groups have the ids below).
+pub(crate) const JUSTIFICATION: u16 = u16::MAX;
+
 #[derive(Default, Debug)]
 struct NState {
     /// `(name id, target)`; ids are ranks in byte order once `Nfa::rank_names` has run.
@@ -214,6 +218,27 @@ pub(crate) fn compile(doc: &Doc) -> Result<Automaton, String> {
                 .satisfies
                 .push((i as u16, (last - a) as u16));
         }
+    }
+    // `required_any_of` groups, as ids after the rules': anchored like a `required` rule, and
+    // satisfied by any of their paths.
+    for (g, group) in doc.any_of.iter().enumerate() {
+        let id = (doc.rules.len() + g) as u16;
+        let a = group.anchor_len();
+        for (n, p) in group.paths.iter().enumerate() {
+            let trail = nfa.insert(p);
+            if n == 0 {
+                nfa.s[trail[a] as usize].anchors.push(id);
+            }
+            nfa.s[trail[p.len()] as usize]
+                .satisfies
+                .push((id, (p.len() - a) as u16));
+        }
+    }
+    if let Some(j) = &doc.justification {
+        let trail = nfa.insert(j);
+        nfa.s[trail[j.len()] as usize]
+            .satisfies
+            .push((JUSTIFICATION, 0));
     }
     for f in &doc.forbidden {
         let trail = nfa.insert(f);

@@ -6,6 +6,7 @@
 
 pub(crate) mod builtin;
 pub(crate) mod compile;
+mod lint;
 pub(crate) mod model;
 pub(crate) mod path;
 
@@ -14,14 +15,15 @@ use crate::{Error, ErrorCode, PolicyRef, Result};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
-/// Most rules (and most forbidden paths) in one policy (`invalid_policy` beyond), whatever
-/// [`PolicyLimits::max_rules`] says. Real profiles have about 40; the loader compares rules
-/// pairwise and the compiled automaton indexes them with 16 bits, so an unbounded count would
-/// be a denial of service.
+/// Most rules (and most forbidden paths, and most `required_any_of` groups and group paths) in
+/// one policy (`invalid_policy` beyond), whatever [`PolicyLimits::max_rules`] says. Real
+/// profiles have about 40 rules; the compiled automaton names rules and groups together with
+/// 16 bits, and every rule adds states and work to compile.
 pub const MAX_RULES: usize = 4096;
 
 /// The policy nesting depth never exceeded whatever [`PolicyLimits::max_depth`] says: the
-/// document is also read by serde_json, which refuses depth 128 with a less clear error.
+/// loader's passes over the document (the number check, canonicalisation) recurse once per
+/// level, so the depth bounds their stack use.
 pub const HARD_MAX_POLICY_DEPTH: usize = 64;
 
 /// Bounds on the policy documents [`Policy::from_json_with_limits`] loads; each one exceeded is
@@ -55,7 +57,11 @@ fn check_rule_counts(value: &crate::json::Value, max: usize) -> Result<()> {
     let crate::json::Value::Object(doc) = value else {
         return Ok(());
     };
-    for (member, what) in [("rules", "rules"), ("forbidden", "forbidden paths")] {
+    for (member, what) in [
+        ("rules", "rules"),
+        ("forbidden", "forbidden paths"),
+        ("required_any_of", "groups"),
+    ] {
         if let Some(crate::json::Value::Array(a)) = doc.get(member) {
             if a.len() > max {
                 return Err(invalid(vec![format!(
@@ -108,6 +114,7 @@ impl Policy {
         };
         let value = crate::json::value::parse_within(bytes, &json_limits)
             .map_err(|e| invalid(vec![format!("{}: {}", e.code(), e.message())]))?;
+        let value = model::without_negative_zero(&value).unwrap_or(value);
         check_rule_counts(&value, limits.max_rules)?;
         let doc = model::read(&value).map_err(invalid)?;
         let canonical_bytes =
@@ -122,6 +129,10 @@ impl Policy {
     fn assemble(doc: model::Doc, canonical: String) -> Result<Policy> {
         let digest: [u8; 32] = Sha256::digest(canonical.as_bytes()).into();
         let automaton = compile::compile(&doc).map_err(|e| invalid(vec![e]))?;
+        let problems = lint::check(&doc, &automaton);
+        if !problems.is_empty() {
+            return Err(invalid(problems));
+        }
         let uses_hash = doc
             .rules
             .iter()
@@ -178,9 +189,15 @@ impl Policy {
         &self.inner.doc.basis
     }
 
-    /// The recipient role.
+    /// The recipient role (`audience`), in the authority register's terms.
     pub fn audience(&self) -> &str {
         &self.inner.doc.audience
+    }
+
+    /// The roles that may send under this policy (`senders`); empty when the policy does not
+    /// say.
+    pub fn senders(&self) -> &[String] {
+        &self.inner.doc.senders
     }
 
     /// SHA-256 of the RFC 8785 canonical bytes of the policy document.
@@ -221,6 +238,8 @@ pub struct BuiltinInfo {
     pub basis: String,
     /// The recipient role.
     pub audience: String,
+    /// The roles that may send it (empty when the profile does not say).
+    pub senders: Vec<String>,
 }
 
 /// Every built-in profile, in display order, without loading any (read from the stored
@@ -234,6 +253,7 @@ pub fn builtins() -> Vec<BuiltinInfo> {
             title: p.title.to_owned(),
             basis: p.basis.to_owned(),
             audience: p.audience.to_owned(),
+            senders: p.senders.iter().map(|&s| s.to_owned()).collect(),
         })
         .collect()
 }

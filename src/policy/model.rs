@@ -50,16 +50,21 @@ pub(crate) const CATEGORIES: &[&str] = &[
     "sex_life",
 ];
 
-/// Recipient roles for `audience`.
-pub(crate) const AUDIENCES: &[&str] = &[
+/// The roles of the authority register, for `audience` (the recipient) and `senders`.
+pub(crate) const ROLES: &[&str] = &[
+    "competent_authority",
+    "notified_authority",
+    "designated_authority",
+    "poc_24_7",
+    "central_authority",
     "service_provider",
     "registrar",
     "requested_party",
-    "poc_24_7",
-    "central_authority",
-    "notified_authority",
     "requesting_authority",
 ];
+
+/// Most paths in all `required_any_of` groups together.
+pub(crate) const MAX_GROUP_PATHS: usize = super::MAX_RULES;
 
 /// `generalise_date` target.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -147,6 +152,28 @@ pub(crate) struct RuleDef {
     pub(crate) category: Option<usize>,
 }
 
+/// One `required_any_of` group: at every match of its anchor, at least one of its paths must
+/// lead to a kept, non-empty value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct AnyOf {
+    pub(crate) paths: Vec<Vec<Seg>>,
+}
+
+impl AnyOf {
+    /// The number of leading segments every path of the group shares as its anchor.
+    pub(crate) fn anchor_len(&self) -> usize {
+        self.paths.first().map_or(0, |p| anchor_len(p))
+    }
+}
+
+/// Where a `required` rule's (or a group path's) check is anchored: the segments up to the last
+/// wildcard or descendant before the final step (0, the root, if there is none).
+pub(crate) fn anchor_len(path: &[Seg]) -> usize {
+    path.get(..path.len().saturating_sub(1))
+        .and_then(|p| p.iter().rposition(|s| !matches!(s, Seg::Child(_))))
+        .map_or(0, |p| p + 1)
+}
+
 /// A validated policy document.
 #[derive(Clone, Debug)]
 pub(crate) struct Doc {
@@ -155,7 +182,10 @@ pub(crate) struct Doc {
     pub(crate) title: String,
     pub(crate) basis: String,
     pub(crate) audience: String,
+    /// Roles that may send under this policy (empty: not stated).
+    pub(crate) senders: Vec<String>,
     pub(crate) rules: Vec<RuleDef>,
+    pub(crate) any_of: Vec<AnyOf>,
     pub(crate) forbidden: Vec<Vec<Seg>>,
     /// Allowed categories (indices into [`CATEGORIES`]).
     pub(crate) allow: Vec<usize>,
@@ -268,11 +298,37 @@ impl Ctx {
     }
 }
 
-/// Every number in a policy must be an integer below 2^53 (JCS here is integer-only).
-/// A number a policy may contain: an integer below 2^53 in magnitude.
+/// A number a policy may contain: an integer written without fraction or exponent, below 2^53
+/// in magnitude (so canonical JSON writes it exactly). `-0` is read as `0` before this check
+/// ([`without_negative_zero`]).
 fn number_ok(v: &Value) -> bool {
     v.as_u64().is_some_and(|u| u < 1 << 53)
         || v.as_i64().is_some_and(|i| i.unsigned_abs() < 1 << 53)
+}
+
+/// `v` with every `-0` written `0` (RFC 8785's form of negative zero, which the canonical
+/// writer, integer-only, does not take); `None` when `v` has no `-0` (the common case: nothing
+/// is copied).
+pub(crate) fn without_negative_zero(v: &Value) -> Option<Value> {
+    fn has(v: &Value) -> bool {
+        match v {
+            Value::Number(n) => n == "-0",
+            Value::Array(a) => a.iter().any(has),
+            Value::Object(o) => o.iter().any(|(_, x)| has(x)),
+            _ => false,
+        }
+    }
+    fn zero(v: &Value) -> Value {
+        match v {
+            Value::Number(n) if n == "-0" => Value::Number("0".into()),
+            Value::Array(a) => Value::Array(a.iter().map(zero).collect()),
+            Value::Object(o) => Value::Object(Object::new(
+                o.iter().map(|(k, x)| (k.clone(), zero(x))).collect(),
+            )),
+            other => other.clone(),
+        }
+    }
+    has(v).then(|| zero(v))
 }
 
 /// Every number in `v` is [`number_ok`] (the common case, checked without building locations).
@@ -497,8 +553,10 @@ pub(crate) fn read(doc: &Value) -> Result<Doc, Vec<String>> {
             "title",
             "basis",
             "audience",
+            "senders",
             "description",
             "rules",
+            "required_any_of",
             "forbidden",
             "sensitive",
         ],
@@ -530,9 +588,10 @@ pub(crate) fn read(doc: &Value) -> Result<Doc, Vec<String>> {
     let title = ctx.string("$", o, "title", true);
     let basis = ctx.string("$", o, "basis", true);
     let audience = ctx.string("$", o, "audience", true);
-    if audience.as_deref().is_some_and(|a| !AUDIENCES.contains(&a)) {
-        ctx.p("$.audience", "unknown audience");
+    if audience.as_deref().is_some_and(|a| !ROLES.contains(&a)) {
+        ctx.p("$.audience", "unknown role");
     }
+    let senders = read_senders(o, &mut ctx);
     ctx.string("$", o, "description", false);
 
     let mut rules = Vec::new();
@@ -611,39 +670,130 @@ pub(crate) fn read(doc: &Value) -> Result<Doc, Vec<String>> {
         None => {}
     }
 
-    // Contradictions. Hashed lookups, not pairwise scans: the loader stays linear in the
-    // number of rules and forbidden paths (a quadratic scan made a 1 MiB policy a DoS).
-    let mut forbidden_ix = HashIndex::default();
-    for f in &forbidden {
-        forbidden_ix.push(path_hash(f));
-    }
-    let mut first_with_path: Vec<(&[Seg], usize)> = Vec::new();
-    let mut first_ix = HashIndex::default();
-    for (i, r) in rules.iter() {
-        let at = format!("$.rules[{i}]");
-        let h = path_hash(&r.path);
-        if let Some(k) = first_ix.find(h, |k| first_with_path.get(k).is_some_and(|e| e.0 == r.path))
-        {
-            let j = first_with_path.get(k).map_or(0, |e| e.1);
-            ctx.p(&at, format_args!("same path as $.rules[{j}]"));
-        } else {
-            first_ix.push(h);
-            first_with_path.push((&r.path, *i));
+    let known = Known::new(&rules, &forbidden);
+    check_rules(&rules, &known, &allow, &mut ctx);
+    if let Some(j) = &justification {
+        let kept = rules.iter().any(|(_, r)| {
+            r.category.is_none() && (r.path == *j || (r.subtree && j.starts_with(&r.path)))
+        });
+        if !kept {
+            ctx.p(
+                "$.sensitive.justification",
+                "no rule keeps this path (the recipient must receive the justification)",
+            );
         }
-        // Each prefix's hash extends the previous one's: linear in the path's length.
+    }
+    let any_of = read_any_of(o, &rules, &known, &allow, &mut ctx)?;
+
+    if !ctx.problems.is_empty() {
+        return Err(ctx.problems);
+    }
+    Ok(Doc {
+        id: id.unwrap_or_default(),
+        version: version.unwrap_or_default(),
+        title: title.unwrap_or_default(),
+        basis: basis.unwrap_or_default(),
+        audience: audience.unwrap_or_default(),
+        senders,
+        rules: rules.into_iter().map(|(_, r)| r).collect(),
+        any_of,
+        forbidden,
+        allow,
+        justification,
+    })
+}
+
+/// The rule and forbidden paths, found by hash: the loader stays linear in the number of rules
+/// and forbidden paths (a pairwise scan would make a large policy a denial of service).
+struct Known<'a> {
+    /// The first rule with each distinct path: (path, index into the rules).
+    rules: Vec<(&'a [Seg], usize)>,
+    rules_ix: HashIndex,
+    /// Each rule's path hash, by position.
+    hashes: Vec<u64>,
+    forbidden: &'a [Vec<Seg>],
+    forbidden_ix: HashIndex,
+}
+
+impl<'a> Known<'a> {
+    fn new(rules: &'a [(usize, RuleDef)], forbidden: &'a [Vec<Seg>]) -> Self {
+        let mut k = Known {
+            rules: Vec::new(),
+            rules_ix: HashIndex::default(),
+            hashes: Vec::with_capacity(rules.len()),
+            forbidden,
+            forbidden_ix: HashIndex::default(),
+        };
+        for f in forbidden {
+            k.forbidden_ix.push(path_hash(f));
+        }
+        for (n, (_, r)) in rules.iter().enumerate() {
+            let h = path_hash(&r.path);
+            k.hashes.push(h);
+            if k.rule_hashed(h, &r.path).is_none() {
+                k.rules_ix.push(h);
+                k.rules.push((&r.path, n));
+            }
+        }
+        k
+    }
+
+    /// The position (in the rules) of the first rule with path `p`.
+    fn rule(&self, p: &[Seg]) -> Option<usize> {
+        self.rule_hashed(path_hash(p), p)
+    }
+
+    /// [`Self::rule`] with `p`'s hash given.
+    fn rule_hashed(&self, h: u64, p: &[Seg]) -> Option<usize> {
+        let k = self
+            .rules_ix
+            .find(h, |k| self.rules.get(k).is_some_and(|e| e.0 == p))?;
+        self.rules.get(k).map(|e| e.1)
+    }
+
+    /// Whether `p` or one of its prefixes is a forbidden path (each prefix's hash extends the
+    /// previous one's: linear in the path's length).
+    fn forbidden_prefix(&self, p: &[Seg]) -> bool {
         let mut h = path_hash(&[]);
-        let under_forbidden = (0..=r.path.len()).any(|k| {
-            if let Some(s) = k.checked_sub(1).and_then(|k| r.path.get(k)) {
+        (0..=p.len()).any(|k| {
+            if let Some(s) = k.checked_sub(1).and_then(|k| p.get(k)) {
                 h = seg_hash(h, s);
             }
-            let prefix = r.path.get(..k).unwrap_or_default();
-            forbidden_ix
+            let prefix = p.get(..k).unwrap_or_default();
+            self.forbidden_ix
                 .find(h, |f| {
-                    forbidden.get(f).is_some_and(|f| f.as_slice() == prefix)
+                    self.forbidden
+                        .get(f)
+                        .is_some_and(|f| f.as_slice() == prefix)
                 })
                 .is_some()
-        });
-        if under_forbidden {
+        })
+    }
+
+    /// Whether a proper prefix of `p` is the path of a `subtree` rule.
+    fn under_subtree(&self, p: &[Seg], rules: &[(usize, RuleDef)]) -> bool {
+        let mut h = path_hash(&[]);
+        (0..p.len()).any(|k| {
+            if let Some(s) = k.checked_sub(1).and_then(|k| p.get(k)) {
+                h = seg_hash(h, s);
+            }
+            self.rule_hashed(h, p.get(..k).unwrap_or_default())
+                .and_then(|n| rules.get(n))
+                .is_some_and(|(_, r)| r.subtree)
+        })
+    }
+}
+
+/// The contradictions within and between rules (POLICY.md, "Rules").
+fn check_rules(rules: &[(usize, RuleDef)], known: &Known, allow: &[usize], ctx: &mut Ctx) {
+    for (n, (i, r)) in rules.iter().enumerate() {
+        let at = format!("$.rules[{i}]");
+        let h = known.hashes.get(n).copied().unwrap_or_default();
+        if let Some(first) = known.rule_hashed(h, &r.path).filter(|&f| f != n) {
+            let j = rules.get(first).map_or(0, |e| e.0);
+            ctx.p(&at, format_args!("same path as $.rules[{j}]"));
+        }
+        if known.forbidden_prefix(&r.path) {
             ctx.p(&at, "path is forbidden (or lies under a forbidden path)");
         }
         if let Some(c) = r.category {
@@ -658,32 +808,134 @@ pub(crate) fn read(doc: &Value) -> Result<Doc, Vec<String>> {
             );
         }
     }
-    if let Some(j) = &justification {
-        let kept = rules.iter().any(|(_, r)| {
-            r.category.is_none() && (r.path == *j || (r.subtree && j.starts_with(&r.path)))
-        });
-        if !kept {
-            ctx.p(
-                "$.sensitive.justification",
-                "no rule keeps this path (the recipient must receive the justification)",
-            );
-        }
-    }
+}
 
-    if !ctx.problems.is_empty() {
-        return Err(ctx.problems);
+/// `senders`: distinct roles from [`ROLES`], at least one when present.
+fn read_senders(o: &Object, ctx: &mut Ctx) -> Vec<String> {
+    let mut senders: Vec<String> = Vec::new();
+    match o.get("senders") {
+        None => {}
+        Some(Value::Array(a)) if !a.is_empty() => {
+            for (i, v) in a.iter().enumerate() {
+                let at = format!("$.senders[{i}]");
+                match v.as_str() {
+                    Some(r) if !ROLES.contains(&r) => ctx.p(&at, "unknown role"),
+                    Some(r) if senders.iter().any(|s| s == r) => ctx.p(&at, "listed twice"),
+                    Some(r) => senders.push(r.to_owned()),
+                    None => ctx.p(&at, "must be a role name"),
+                }
+            }
+        }
+        Some(_) => ctx.p("$.senders", "must be a non-empty array of roles"),
     }
-    Ok(Doc {
-        id: id.unwrap_or_default(),
-        version: version.unwrap_or_default(),
-        title: title.unwrap_or_default(),
-        basis: basis.unwrap_or_default(),
-        audience: audience.unwrap_or_default(),
-        rules: rules.into_iter().map(|(_, r)| r).collect(),
-        forbidden,
-        allow,
-        justification,
-    })
+    senders
+}
+
+/// `required_any_of`: groups of paths of which at least one must lead to a kept, non-empty
+/// value. Each path must be one a rule keeps (its own path, or under a `subtree` rule's path),
+/// not forbidden and not of a category the policy does not allow, and the paths of a group must
+/// share their anchor (the part up to the last wildcard before the final step), so the group is
+/// checked once per anchor match like a `required` rule.
+fn read_any_of(
+    o: &Object,
+    rules: &[(usize, RuleDef)],
+    known: &Known,
+    allow: &[usize],
+    ctx: &mut Ctx,
+) -> Result<Vec<AnyOf>, Vec<String>> {
+    let mut groups = Vec::new();
+    let list = match o.get("required_any_of") {
+        None => return Ok(groups),
+        Some(Value::Array(a)) => a,
+        Some(_) => {
+            ctx.p("$.required_any_of", "must be an array of groups");
+            return Ok(groups);
+        }
+    };
+    let total: usize = list
+        .iter()
+        .filter_map(|g| match g.as_object()?.get("paths")? {
+            Value::Array(a) => Some(a.len()),
+            _ => None,
+        })
+        .sum();
+    if list.len() > super::MAX_RULES || total > MAX_GROUP_PATHS {
+        return Err(vec![format!(
+            "$.required_any_of: {} groups with {total} paths; a policy has at most {} groups and {MAX_GROUP_PATHS} group paths",
+            list.len(),
+            super::MAX_RULES
+        )]);
+    }
+    for (g, v) in list.iter().enumerate() {
+        let at = format!("$.required_any_of[{g}]");
+        let Some(go) = v.as_object() else {
+            ctx.p(&at, "a group must be an object with `paths`");
+            continue;
+        };
+        ctx.fields(&at, go, &["paths", "note"]);
+        if go.get("note").is_some_and(|n| !n.is_string()) {
+            ctx.pm(&at, "note", &"must be a string");
+        }
+        let Some(Value::Array(items)) = go.get("paths") else {
+            ctx.pm(&at, "paths", &"must be a non-empty array of paths");
+            continue;
+        };
+        if items.is_empty() {
+            ctx.pm(&at, "paths", &"must be a non-empty array of paths");
+            continue;
+        }
+        let mut paths: Vec<Vec<Seg>> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let pat = format!("{at}.paths[{i}]");
+            let Some(p) = ctx.path(&pat, item) else {
+                continue;
+            };
+            if paths.contains(&p) {
+                ctx.p(&pat, "listed twice in the group");
+                continue;
+            }
+            check_group_path(&pat, &p, rules, known, allow, ctx);
+            if let Some(first) = paths.first() {
+                let n = anchor_len(first);
+                if anchor_len(&p) != n || p.get(..n) != first.get(..n) {
+                    ctx.p(
+                        &pat,
+                        "the paths of a group must share the part up to their last wildcard",
+                    );
+                }
+            }
+            paths.push(p);
+        }
+        groups.push(AnyOf { paths });
+    }
+    Ok(groups)
+}
+
+/// One path of a `required_any_of` group: it can be satisfied (see [`read_any_of`]).
+fn check_group_path(
+    at: &str,
+    p: &[Seg],
+    rules: &[(usize, RuleDef)],
+    known: &Known,
+    allow: &[usize],
+    ctx: &mut Ctx,
+) {
+    if p.is_empty() || matches!(p.last(), Some(Seg::Desc(_))) {
+        ctx.p(at, "needs a path ending in a member name or [*]");
+        return;
+    }
+    if known.forbidden_prefix(p) {
+        ctx.p(at, "path is forbidden (or lies under a forbidden path)");
+    }
+    let own = known.rule(p).and_then(|n| rules.get(n)).map(|(_, r)| r);
+    let kept = own.is_some_and(|r| r.category.is_none_or(|c| allow.contains(&c)))
+        || known.under_subtree(p, rules);
+    if !kept {
+        ctx.p(
+            at,
+            "no rule keeps this path (the group could never be satisfied)",
+        );
+    }
 }
 
 /// The hash of a path, segment by segment ([`seg_hash`]).

@@ -108,12 +108,12 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Seg>, String> {
                         loop {
                             match chars.get(i) {
                                 None => return Err(format!("unterminated name at {at}")),
-                                Some('\\') => {
-                                    match chars.get(i + 1) {
-                                        Some(&c @ ('\'' | '"' | '\\')) => name.push(c),
-                                        _ => return Err(format!("invalid escape at {i}")),
-                                    }
-                                    i += 2;
+                                Some('\\') => i = escape(&chars, i, &mut name)?,
+                                Some(c) if (*c as u32) < 0x20 => {
+                                    return Err(format!(
+                                        "control character at {i} (write it as \\u{:04x})",
+                                        *c as u32
+                                    ))
                                 }
                                 Some(&c) if c == q => {
                                     i += 1;
@@ -158,6 +158,51 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Seg>, String> {
     Ok(segs)
 }
 
+/// One escape in a quoted name (RFC 9535 string-literal escapes): `\'`, `\"`, `\\`, `\/`,
+/// `\b`, `\f`, `\n`, `\r`, `\t`, `\uXXXX` (a surrogate pair as two); `chars[i]` is the
+/// backslash. Pushes the character; returns the index after the escape.
+fn escape(chars: &[char], i: usize, name: &mut String) -> Result<usize, String> {
+    let bad = || format!("invalid escape at {i}");
+    let c = match chars.get(i + 1) {
+        Some(&c @ ('\'' | '"' | '\\' | '/')) => c,
+        Some('b') => '\u{8}',
+        Some('f') => '\u{c}',
+        Some('n') => '\n',
+        Some('r') => '\r',
+        Some('t') => '\t',
+        Some('u') => {
+            let unit = |at: usize| -> Option<u32> {
+                let hex: String = chars.get(at..at + 4)?.iter().collect();
+                if hex.len() != 4 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return None;
+                }
+                u32::from_str_radix(&hex, 16).ok()
+            };
+            let hi = unit(i + 2).ok_or_else(bad)?;
+            if (0xdc00..0xe000).contains(&hi) {
+                return Err(bad());
+            }
+            if (0xd800..0xdc00).contains(&hi) {
+                if chars.get(i + 6) != Some(&'\\') || chars.get(i + 7) != Some(&'u') {
+                    return Err(bad());
+                }
+                let lo = unit(i + 8).ok_or_else(bad)?;
+                if !(0xdc00..0xe000).contains(&lo) {
+                    return Err(bad());
+                }
+                let c = 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00);
+                name.push(char::from_u32(c).ok_or_else(bad)?);
+                return Ok(i + 12);
+            }
+            name.push(char::from_u32(hi).ok_or_else(bad)?);
+            return Ok(i + 6);
+        }
+        _ => return Err(bad()),
+    };
+    name.push(c);
+    Ok(i + 2)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,11 +218,31 @@ mod tests {
             ("$..['x y']", "$..['x y']"),
             ("$['it\\'s']", "$['it\\'s']"),
             ("$.records[*].ip", "$.records[*].ip"),
+            // RFC 9535 escapes; control characters are written back as \u00XX.
+            ("$['a\\u000ab']", "$['a\\u000ab']"),
+            ("$['a\\nb\\t']", "$['a\\u000ab\\u0009']"),
+            ("$['\\u00e9\\/\\\"']", "$['é/\"']"),
+            ("$['\\ud83d\\ude00 x']", "$['😀 x']"),
         ] {
             assert_eq!(display(&parse(src).unwrap()), canon, "{src}");
         }
         for bad in [
-            "", "a", "$.", "$[0]", "$.a[1:2]", "$..*", "$.a b", "$['x", "$.1a", "$[?@.a]",
+            "",
+            "a",
+            "$.",
+            "$[0]",
+            "$.a[1:2]",
+            "$..*",
+            "$.a b",
+            "$['x",
+            "$.1a",
+            "$[?@.a]",
+            "$['\\x']",
+            "$['\\u12']",
+            "$['\\ud800']",
+            "$['\\udc00']",
+            "$['\\ud800\\u0041']",
+            "$['a\nb']",
         ] {
             assert!(parse(bad).is_err(), "{bad}");
         }

@@ -14,7 +14,7 @@ export function version(): string;
 export type ErrorCode =
   | 'invalid_json' | 'invalid_utf8' | 'duplicate_key' | 'too_deep' | 'too_large'
   | 'limit_exceeded' | 'invalid_policy' | 'unknown_policy' | 'missing_required'
-  | 'forbidden_field' | 'transform_failed' | 'hash_key_required' | 'does_not_conform'
+  | 'type_mismatch' | 'forbidden_field' | 'transform_failed' | 'hash_key_required' | 'does_not_conform'
   | 'invalid_key' | 'malformed_envelope' | 'unsupported_version' | 'unsupported_suite'
   | 'no_matching_recipient' | 'decryption_failed' | 'truncated' | 'invalid_argument'
   | 'randomness_unavailable' | 'io' | 'unsupported_host';
