@@ -32,7 +32,6 @@ fn main() {
         size: 4096,
         clients: 64,
         kills: 0,
-        kill_after_ms: (0, 0),
         seed: 2020,
         args: Vec::new(),
         deadline: Duration::from_secs(110),
@@ -51,7 +50,6 @@ fn main() {
 
     let crash = Config {
         kills: 5,
-        kill_after_ms: (100, 800),
         seed: 2022,
         ..base
     };

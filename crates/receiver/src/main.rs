@@ -108,12 +108,26 @@ fn run(args: Args) -> Result<(), String> {
         );
         let app = router(Arc::new(acceptor), store, limits);
         axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
+            .with_graceful_shutdown(shutdown())
             .await
             .map_err(|e| e.to_string())
     })
+}
+
+/// SIGINT or SIGTERM: stop accepting, let the requests in progress finish.
+async fn shutdown() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 async fn open_store(spec: &str) -> Result<Arc<dyn Store>, String> {

@@ -1,6 +1,6 @@
 //! The load run and the crash run: many clients post seeded envelopes at once; in the crash run
-//! the receiver is killed with SIGKILL at random (seeded) moments and restarted, and the clients
-//! retry. Afterwards the store must hold exactly the posted envelopes, byte for byte, and a
+//! the receiver is killed with SIGKILL at seeded random points of the run and restarted, and the
+//! clients retry. Afterwards the store must hold exactly the posted envelopes, byte for byte, and a
 //! repeated POST must get the first answer again.
 
 use super::{authority, sealed, tmpdir, try_request, Receiver};
@@ -23,10 +23,10 @@ pub struct Config {
     /// Approximate payload size in bytes.
     pub size: usize,
     pub clients: usize,
-    /// SIGKILLs during the run (0: a plain load run).
+    /// SIGKILLs during the run (0: a plain load run), each once a seeded random share (5–90 %)
+    /// of the envelopes has been acknowledged, so that every kill lands mid-run however fast
+    /// the machine.
     pub kills: usize,
-    /// Range of the random pause before each kill, in milliseconds.
-    pub kill_after_ms: (u64, u64),
     pub seed: u64,
     /// Extra receiver arguments.
     pub args: Vec<String>,
@@ -178,6 +178,7 @@ pub fn run(name: &str, cfg: &Config) -> Report {
     let mut receiver = Receiver::start(&key_path, &store, &args);
     let port = AtomicU16::new(receiver.port);
     let next = AtomicUsize::new(0);
+    let acked = AtomicUsize::new(0);
     let answers: Vec<Mutex<Option<(Value, Duration)>>> =
         posted.iter().map(|_| Mutex::new(None)).collect();
     let overloaded = AtomicUsize::new(0);
@@ -202,6 +203,7 @@ pub fn run(name: &str, cfg: &Config) -> Report {
                             Ok((202, body)) => {
                                 assert_eq!(body["id"], item.id.as_str(), "answer for envelope {i}");
                                 *answers[i].lock().unwrap() = Some((body, first.elapsed()));
+                                acked.fetch_add(1, Ordering::SeqCst);
                                 break;
                             }
                             Ok((503, body)) => {
@@ -221,15 +223,15 @@ pub fn run(name: &str, cfg: &Config) -> Report {
             .collect();
 
         let mut rng = ChaCha20Rng::seed_from_u64(cfg.seed ^ 0x6b11);
-        let (lo, hi) = cfg.kill_after_ms;
-        for _ in 0..cfg.kills {
-            std::thread::sleep(Duration::from_millis(
-                lo + rng.next_u64() % (hi - lo).max(1),
-            ));
-            if next.load(Ordering::Relaxed) >= posted.len()
-                && clients.iter().all(|c| c.is_finished())
-            {
-                break;
+        let n = posted.len() as u64;
+        let mut points: Vec<usize> = (0..cfg.kills)
+            .map(|_| (n / 20 + rng.next_u64() % (n * 85 / 100).max(1)) as usize)
+            .collect();
+        points.sort_unstable();
+        for point in points {
+            while acked.load(Ordering::SeqCst) < point {
+                assert!(start.elapsed() < cfg.deadline, "load run over its deadline");
+                std::thread::sleep(Duration::from_millis(1));
             }
             receiver.kill();
             kills += 1;
