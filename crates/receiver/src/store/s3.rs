@@ -11,12 +11,20 @@
 use super::{valid_id, BoxFuture, Item, Put, Store, StoreError};
 use bytes::Bytes;
 use hmac::{KeyInit, Mac};
+use http_body_util::BodyExt;
+use hyper_util::client::legacy::connect::HttpConnector as HttpConnectorHyper;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
 use object_store::aws::AmazonS3Builder;
-use object_store::path::Path;
-use object_store::{
-    CryptoProvider, DigestAlgorithm, DigestContext, GetOptions, HmacContext, ObjectStore, PutMode,
-    PutOptions, PutPayload, SigningAlgorithm,
+use object_store::client::{
+    ClientOptions, HttpClient, HttpConnector, HttpError, HttpErrorKind, HttpRequest,
+    HttpRequestBody, HttpResponse, HttpResponseBody, HttpService,
 };
+use object_store::client::{
+    CryptoProvider, DigestAlgorithm, DigestContext, HmacContext, Signer, SigningAlgorithm,
+};
+use object_store::path::Path;
+use object_store::{GetOptions, ObjectStore, PutMode, PutOptions, PutPayload};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
@@ -48,6 +56,7 @@ impl S3Store {
     pub fn with_builder(builder: AmazonS3Builder, prefix: &str) -> Result<Self, StoreError> {
         let s3 = builder
             .with_crypto_provider(Arc::new(RustCrypto))
+            .with_http_connector(PlainHttp)
             .build()
             .map_err(|e| StoreError::Io(e.to_string()))?;
         let prefix = prefix.trim_matches('/').to_owned();
@@ -152,6 +161,38 @@ impl Store for S3Store {
     }
 }
 
+/// Plain HTTP/1.1 to the S3 endpoint through hyper's client: the receiver carries no TLS stack
+/// (docs/RECEIVER.md, "S3").
+#[derive(Debug)]
+struct PlainHttp;
+
+impl HttpConnector for PlainHttp {
+    fn connect(&self, _options: &ClientOptions) -> object_store::Result<HttpClient> {
+        let client = Client::builder(TokioExecutor::new()).build_http::<HttpRequestBody>();
+        Ok(HttpClient::new(HyperService(client)))
+    }
+}
+
+#[derive(Debug)]
+struct HyperService(Client<HttpConnectorHyper, HttpRequestBody>);
+
+#[async_trait::async_trait]
+impl HttpService for HyperService {
+    async fn call(&self, req: HttpRequest) -> Result<HttpResponse, HttpError> {
+        let response = self.0.request(req).await.map_err(|e| {
+            let kind = if e.is_connect() {
+                HttpErrorKind::Connect
+            } else {
+                HttpErrorKind::Request
+            };
+            HttpError::new(kind, e)
+        })?;
+        Ok(response.map(|body| {
+            HttpResponseBody::new(body.map_err(|e| HttpError::new(HttpErrorKind::Interrupted, e)))
+        }))
+    }
+}
+
 /// SHA-256 and HMAC-SHA256 for the AWS request signer, from RustCrypto (the project's crypto
 /// crates) rather than `ring` or `aws-lc-rs`. S3 needs no signing with a private key.
 #[derive(Debug)]
@@ -196,7 +237,7 @@ impl CryptoProvider for RustCrypto {
         &self,
         _algorithm: SigningAlgorithm,
         _pem: &[u8],
-    ) -> object_store::Result<Box<dyn object_store::Signer>> {
+    ) -> object_store::Result<Box<dyn Signer>> {
         Err(unsupported("signing with a private key"))
     }
 }
@@ -246,7 +287,7 @@ mod tests {
 
     #[test]
     fn crypto_provider_matches_rfc_4231() {
-        // RFC 4231, test case 2.
+        // RFC 4231, test case 2; then FIPS 180-2, "abc".
         let mut mac = RustCrypto.hmac(DigestAlgorithm::Sha256, b"Jefe").unwrap();
         mac.update(b"what do ya want ");
         mac.update(b"for nothing?");
@@ -258,7 +299,7 @@ mod tests {
         d.update(b"abc");
         assert_eq!(
             minseal::hex::encode(d.finish().unwrap()),
-            "ba7816bf8f01cfea414140de5d03b7ad15adb00361a396177a9cc5f0ac96ad2a"
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
     }
 }
