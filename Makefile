@@ -49,10 +49,16 @@ demo-cli: setup
 
 # Native criterion benches, peak RSS of streaming 1 GiB, then the JS side-by-side benchmark
 # (writes docs/BENCHMARKS-js.*).
-bench: pkg
+bench: pkg bench-receiver
 	$(CARGO) bench --bench seal --bench minimise -- --warm-up-time 1 --measurement-time 3
 	$(CARGO) run -q --release --example stream_rss -- 1024
 	cd benches/js && node bench.mjs
+
+# The receiving service under load and SIGKILL (docs/RECEIVER.md): 64 clients, 1 000 envelopes of
+# 4 KiB and 200 of 1 MiB, then 1 000 with five kills and restarts; throughput and p50/p99.
+.PHONY: bench-receiver
+bench-receiver:
+	$(CARGO) bench -p minseal-receiver --bench load
 
 # Every cargo-fuzz target for FUZZ_SECONDS each (default 60); see scripts/fuzz, docs/SECURITY.md.
 fuzz:

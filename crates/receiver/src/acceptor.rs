@@ -1,0 +1,200 @@
+//! Deciding whether to accept an envelope: request body in, accept or refuse out.
+//!
+//! The server knows nothing about envelopes beyond this seam: it hands the body to an
+//! [`Acceptor`] on the worker pool and stores what comes back accepted. [`VerifyingAcceptor`]
+//! opens with the authority's key and requires a payload that conforms to the policy its header
+//! names; an acceptor with other rules (a trusted-signer list, a register) implements the same
+//! trait and answers with its own status and code.
+
+use minseal::api;
+use minseal::keys::SecretKey;
+use minseal::minimise::MinimiseOptions;
+use minseal::seal::Envelope;
+use minseal::{Error, ErrorCode};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Which serialisation a request body claims to be (from its `content-type`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// `application/json`.
+    Json,
+    /// `application/vnd.minseal` or `application/octet-stream`.
+    Binary,
+}
+
+impl Form {
+    /// The form for a `content-type` value (parameters such as `charset` are ignored), or `None`
+    /// for a type this service does not take.
+    pub fn from_content_type(value: &str) -> Option<Self> {
+        let essence = value.split(';').next().unwrap_or("").trim();
+        if essence.eq_ignore_ascii_case("application/json") {
+            Some(Self::Json)
+        } else if essence.eq_ignore_ascii_case("application/vnd.minseal")
+            || essence.eq_ignore_ascii_case("application/octet-stream")
+        {
+            Some(Self::Binary)
+        } else {
+            None
+        }
+    }
+
+    /// `"json"` or `"binary"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Json => "json",
+            Self::Binary => "binary",
+        }
+    }
+}
+
+/// An accepted envelope: what to store, and what to answer.
+#[derive(Clone, Debug)]
+pub struct Accepted {
+    /// The key the envelope is stored and deduplicated under ([`envelope_id`]).
+    pub id: String,
+    /// The 202 body. A function of the envelope alone, so that a retried POST of the same
+    /// envelope gets the same answer.
+    pub answer: Value,
+    /// What the receiver vouches for, stored beside the envelope.
+    pub record: Value,
+}
+
+/// A refusal: the HTTP status and the body's stable `error` code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// 400 (not a well-formed envelope), 422 (refused on its merits), 500 (the receiver's fault),
+    /// or what another acceptor decides (403 for a signer it does not trust, …).
+    pub status: u16,
+    /// A stable code: an [`ErrorCode`] string, or one of this service's own (`conflict`,
+    /// `overloaded`, …).
+    pub code: String,
+    /// For humans.
+    pub message: String,
+    /// Every violation, problem or missing path, if any.
+    pub details: Vec<String>,
+}
+
+impl Refusal {
+    /// A refusal without details.
+    pub fn new(status: u16, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code: code.into(),
+            message: message.into(),
+            details: Vec::new(),
+        }
+    }
+
+    /// A library error with the given status.
+    pub fn from_error(status: u16, e: &Error) -> Self {
+        Self {
+            status,
+            code: e.code().as_str().to_owned(),
+            message: e.message().to_owned(),
+            details: e.details().to_vec(),
+        }
+    }
+
+    /// The JSON body: `{"error", "message"}`, plus `"details"` when there are any.
+    pub fn body(&self) -> Value {
+        if self.details.is_empty() {
+            json!({ "error": self.code, "message": self.message })
+        } else {
+            json!({ "error": self.code, "message": self.message, "details": self.details })
+        }
+    }
+}
+
+/// Turns a request body into an accepted envelope or a refusal. Called on the worker pool: it may
+/// block and burn CPU, and runs for many requests at once.
+pub trait Acceptor: Send + Sync + 'static {
+    /// Decides on one request body of the given form.
+    fn accept(&self, form: Form, body: &[u8]) -> Result<Accepted, Refusal>;
+}
+
+/// The key an envelope is stored and deduplicated under: the lowercase hex SHA-256 of its
+/// canonical binary form, so that the same envelope has the same id in either form.
+pub fn envelope_id(envelope: &Envelope) -> String {
+    minseal::hex::encode(&Sha256::digest(envelope.to_binary()))
+}
+
+/// Parses a body of the given form. A body that is not a well-formed envelope is the client's
+/// syntax error: 400 with the library's code (`malformed_envelope`, `limit_exceeded`, …).
+pub fn parse(form: Form, body: &[u8]) -> Result<Envelope, Refusal> {
+    let parsed = match form {
+        Form::Binary => Envelope::from_binary(body),
+        Form::Json => std::str::from_utf8(body)
+            .map_err(|_| Error::new(ErrorCode::MalformedEnvelope, "JSON envelope is not UTF-8"))
+            .and_then(|t| Envelope::from_json(t.trim())),
+    };
+    parsed.map_err(|e| Refusal::from_error(400, &e))
+}
+
+/// Opens with the authority's key and accepts only payloads that conform to the policy the
+/// header names (`api::open_and_verify` then `require_conformance`); an envelope that names no
+/// policy is refused (`does_not_conform`): this receiver takes only verified payloads.
+pub struct VerifyingAcceptor {
+    key: SecretKey,
+    options: MinimiseOptions,
+}
+
+impl VerifyingAcceptor {
+    /// An acceptor opening with `key`.
+    pub fn new(key: SecretKey) -> Self {
+        Self {
+            key,
+            options: MinimiseOptions::default(),
+        }
+    }
+
+    /// The key id envelopes must be sealed to.
+    pub fn kid(&self) -> String {
+        self.key.kid()
+    }
+}
+
+impl Acceptor for VerifyingAcceptor {
+    fn accept(&self, form: Form, body: &[u8]) -> Result<Accepted, Refusal> {
+        let envelope = parse(form, body)?;
+        let received = api::open_and_verify(&envelope, &self.key, None, &self.options)
+            .and_then(|r| r.require_conformance().map(|()| r))
+            .map_err(|e| Refusal::from_error(if e.code().is_refusal() { 422 } else { 500 }, &e))?;
+
+        let id = envelope_id(&envelope);
+        let sha = minseal::hex::encode(&Sha256::digest(&received.payload));
+        let policy = received
+            .header
+            .policy
+            .as_ref()
+            .map(|p| json!({ "id": p.id, "version": p.version, "digest": p.digest_hex() }));
+        let verification = received.verification.as_ref().map(|v| {
+            json!({
+                "conforms": v.conforms,
+                "violations": v.violations.iter()
+                    .map(|x| json!({ "path": x.path, "kind": x.kind.as_str() }))
+                    .collect::<Vec<_>>(),
+            })
+        });
+        let received_at = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let answer = json!({ "id": id, "payload_sha256": sha, "policy": policy });
+        // Names, digests and the verification outcome only: no payload values.
+        let record = json!({
+            "id": id,
+            "received_at": received_at,
+            "kid": self.key.kid(),
+            "form": form.as_str(),
+            "envelope_bytes": body.len(),
+            "policy": policy,
+            "payload": { "sha256": sha, "bytes": received.payload.len() },
+            "header": minseal::jcs::canonicalize(&received.header.to_value())
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Value>(&b).ok()),
+            "verification": verification,
+        });
+        Ok(Accepted { id, answer, record })
+    }
+}

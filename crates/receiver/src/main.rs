@@ -1,0 +1,154 @@
+//! `minseal-receiver`: the receiving service as one command.
+//!
+//! ```sh
+//! minseal-receiver --key authority.jwk --store received/ --port 0
+//! curl -sS -H 'content-type: application/json' --data-binary @envelope.json \
+//!      http://127.0.0.1:PORT/envelopes
+//! ```
+//!
+//! The first line on stdout is `receiver: listening on http://ADDR/envelopes (kid …)`, with the
+//! port actually bound (`--port 0` picks a free one).
+
+use clap::Parser;
+use minseal::keys::SecretKey;
+use minseal_receiver::{router, FsStore, Limits, Store, VerifyingAcceptor};
+use std::io::Write;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Receive minseal envelopes over HTTP, open and verify them, store what conforms.
+#[derive(Parser)]
+#[command(version)]
+struct Args {
+    /// The authority's private JWK.
+    #[arg(long, value_name = "PRIVATE.jwk")]
+    key: PathBuf,
+    /// Where accepted envelopes go: a directory (created if missing), or, built with the `s3`
+    /// feature, `s3://BUCKET[/PREFIX]` (endpoint and credentials from the AWS_* variables).
+    #[arg(long, value_name = "DIR|s3://BUCKET/PREFIX")]
+    store: String,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: IpAddr,
+    /// Port (default: $PORT, else 8788); 0 picks a free one, printed on startup.
+    #[arg(long)]
+    port: Option<u16>,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, default_value_t = 16 * 1024 * 1024)]
+    max_body: usize,
+    /// Envelopes opened at once (default: the number of CPUs).
+    #[arg(long)]
+    workers: Option<usize>,
+    /// Requests admitted at once; beyond, 503 `overloaded` without reading the body.
+    #[arg(long, default_value_t = 64)]
+    max_in_flight: usize,
+    /// Seconds allowed to send a request body.
+    #[arg(long, default_value_t = 30)]
+    body_timeout: u64,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("receiver: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: Args) -> Result<(), String> {
+    let key = std::fs::read_to_string(&args.key)
+        .map_err(|e| e.to_string())
+        .and_then(|t| SecretKey::from_jwk(&t).map_err(|e| e.to_string()))
+        .map_err(|e| format!("{}: {e}", args.key.display()))?;
+    let port = match args.port {
+        Some(p) => p,
+        None => match std::env::var("PORT") {
+            Ok(v) => v
+                .parse()
+                .map_err(|_| format!("PORT={v} is not a port number"))?,
+            Err(_) => 8788,
+        },
+    };
+    let mut limits = Limits {
+        max_body: args.max_body,
+        max_in_flight: args.max_in_flight,
+        body_timeout: Duration::from_secs(args.body_timeout),
+        ..Limits::default()
+    };
+    if let Some(w) = args.workers {
+        limits.workers = w;
+    }
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("starting the runtime: {e}"))?;
+    runtime.block_on(async move {
+        let store = open_store(&args.store).await?;
+        let acceptor = VerifyingAcceptor::new(key);
+        let kid = acceptor.kid();
+        let listener = tokio::net::TcpListener::bind((args.host, port))
+            .await
+            .map_err(|e| format!("cannot listen on {}:{port}: {e}", args.host))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        println!("receiver: listening on http://{addr}/envelopes (kid {kid})");
+        let _ = std::io::stdout().flush();
+        eprintln!(
+            "receiver: storing in {}; {} workers, {} requests in flight, bodies up to {} bytes",
+            store.describe(),
+            limits.workers,
+            limits.max_in_flight,
+            limits.max_body
+        );
+        let app = router(Arc::new(acceptor), store, limits);
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown())
+            .await
+            .map_err(|e| e.to_string())
+    })
+}
+
+/// SIGINT or SIGTERM: stop accepting, let the requests in progress finish.
+async fn shutdown() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+async fn open_store(spec: &str) -> Result<Arc<dyn Store>, String> {
+    if spec.starts_with("s3://") {
+        #[cfg(feature = "s3")]
+        {
+            let store = minseal_receiver::store::S3Store::from_env(spec)
+                .map_err(|e| format!("{spec}: {e}"))?;
+            return Ok(Arc::new(store));
+        }
+        #[cfg(not(feature = "s3"))]
+        return Err(format!(
+            "{spec}: this build has no S3 support (build with --features s3)"
+        ));
+    }
+    let (store, recovery) = FsStore::open(spec).map_err(|e| format!("{spec}: {e}"))?;
+    if recovery.temp_files + recovery.orphan_records > 0 {
+        eprintln!(
+            "receiver: removed {} temporary file(s) and {} record(s) without an envelope left by an interrupted run",
+            recovery.temp_files, recovery.orphan_records
+        );
+    }
+    Ok(Arc::new(store))
+}
