@@ -9,6 +9,8 @@ pub(crate) mod compile;
 pub(crate) mod model;
 pub(crate) mod path;
 
+pub use compile::{MAX_PATH_SEGMENTS, MAX_STATES};
+
 use crate::json::Limits;
 use crate::{Error, ErrorCode, PolicyRef, Result};
 use sha2::{Digest, Sha256};
