@@ -23,8 +23,8 @@ pub const MAX_STATES: usize = 10_000;
 /// limit alone does not: a few thousand states, each a set of thousands of trie states with
 /// thousands of transitions, took seconds and hundreds of MB. Within this budget the costliest
 /// policy compiles in tens of milliseconds natively (docs/POLICY.md, "Limits"); the built-in
-/// profiles use about 1 % of it (`builtin_profiles_are_far_inside_the_limits`).
-pub(crate) const MAX_COMPILE_STEPS: u64 = 4_000_000;
+/// profiles use at most 2.2 % of it (`builtin_profiles_are_far_inside_the_limits`).
+pub(crate) const MAX_COMPILE_STEPS: u64 = 2_000_000;
 
 /// The dead state: nothing can match here or below.
 pub(crate) const DEAD: u32 = 0;

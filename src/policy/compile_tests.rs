@@ -120,7 +120,7 @@ fn builtin_profiles_are_far_inside_the_limits() {
             p.id,
             a.states.len()
         );
-        assert!(used * 50 < MAX_COMPILE_STEPS, "{}: {used} steps", p.id);
+        assert!(used * 40 < MAX_COMPILE_STEPS, "{}: {used} steps", p.id);
     }
 }
 
