@@ -20,7 +20,7 @@ pkg-testing: setup
 lint: setup
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
-	$(CARGO) deny check bans licenses sources
+	scripts/deny
 
 test-rust: setup
 	$(CARGO) test --workspace --all-features
