@@ -60,7 +60,7 @@ fn the_reported_policy_is_refused_within_the_budget() {
     // any automaton work.
     let d = doc(&descendant_chains(4096, 60), &[]);
     let (r, used) = run(&d, MAX_COMPILE_STEPS);
-    let e = r.err().expect("refused");
+    let e = r.expect_err("refused");
     assert!(e.contains("max_path_segments limit of 16384"), "{e}");
     assert!(e.contains("249856 path segments"), "{e}");
     assert_eq!(used, 0);
@@ -68,7 +68,7 @@ fn the_reported_policy_is_refused_within_the_budget() {
     // automaton's limits instead, and stops there.
     let d = doc(&descendant_chains(268, 60), &[]);
     let (r, used) = run(&d, MAX_COMPILE_STEPS);
-    let e = r.err().expect("refused");
+    let e = r.expect_err("refused");
     assert!(
         e.contains("max_states") || e.contains("max_compile_steps"),
         "{e}"
@@ -83,7 +83,7 @@ fn the_state_limit_triggers() {
         .map(|k| format!("$.a{k}.b.c"))
         .collect();
     let (r, used) = run(&doc(&rules, &[]), MAX_COMPILE_STEPS);
-    let e = r.err().expect("refused");
+    let e = r.expect_err("refused");
     assert!(e.contains("max_states limit of 10000"), "{e}");
     assert!(used < MAX_COMPILE_STEPS / 4, "{used}");
     let (r, _) = run(&doc(&rules[..MAX_STATES / 3 - 10], &[]), MAX_COMPILE_STEPS);
@@ -99,7 +99,7 @@ fn the_segment_limit_counts_rules_and_forbidden_paths() {
     assert!(run(&d, MAX_COMPILE_STEPS).0.is_ok());
     let d = doc(&rules, &["$.y.y.y.y.y".to_owned()]);
     let (r, used) = run(&d, MAX_COMPILE_STEPS);
-    let e = r.err().expect("refused");
+    let e = r.expect_err("refused");
     assert!(e.contains("16385 path segments"), "{e}");
     assert!(e.contains("max_path_segments limit of 16384"), "{e}");
     assert_eq!(used, 0);
