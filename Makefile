@@ -21,7 +21,7 @@ lint: setup
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --all-features
-	$(CARGO) deny check bans licenses sources
+	scripts/deny
 
 test-rust: setup
 	$(CARGO) test --workspace --all-features

@@ -84,20 +84,62 @@ pub(crate) fn hash_bytes(h: u64, bytes: &[u8]) -> u64 {
     s.finish()
 }
 
-/// The process's SipHash key, drawn once from the system's random source. Without one (no
-/// random source in the host: sealing fails too), a fixed key: lookups stay correct, only the
-/// flooding defence is lost.
+/// The process's SipHash key, drawn once by [`ensure_key`].
+static KEYS: std::sync::OnceLock<(u64, u64)> = std::sync::OnceLock::new();
+
+/// Draws the process's SipHash key from the system random source if it has none yet;
+/// `randomness_unavailable` if the source fails (nothing is kept then: a later call tries again).
+///
+/// Every public entry point that hashes its input calls this first: `json::check_size`, which
+/// every JSON parse and `minimise` passes before scanning, and `Policy::assemble`, before the
+/// compiler hashes path names. So a host whose random source fails gets an error, the same one
+/// sealing gives, and never a result computed under a guessable key. The alternatives are
+/// worse: a fixed key is public, and with it anyone can compute names that collide in the
+/// tables (hash flooding back exactly when the host misbehaves); a key from clocks or addresses
+/// is predictable in wasm, which has no address randomisation and may have no clock.
+pub(crate) fn ensure_key() -> crate::Result<()> {
+    if !failing() && KEYS.get().is_some() {
+        return Ok(());
+    }
+    let mut b = [0u8; 16];
+    if failing() || getrandom::fill(&mut b).is_err() {
+        return Err(crate::Error::new(
+            crate::ErrorCode::RandomnessUnavailable,
+            "the system random source failed (it keys the hash tables that resist hash flooding)",
+        ));
+    }
+    let (lo, hi) = b.split_at(8);
+    let word = |s: &[u8]| s.try_into().map_or(0, u64::from_le_bytes);
+    // Another thread may have set it meanwhile; either key is as good.
+    let _ = KEYS.set((word(lo), word(hi)));
+    Ok(())
+}
+
+/// The key [`ensure_key`] drew. Every public path to here has called it, so the key is there;
+/// only the crate's own unit tests reach here first, and draw it now.
 fn sip_keys() -> (u64, u64) {
-    static KEYS: std::sync::OnceLock<(u64, u64)> = std::sync::OnceLock::new();
-    *KEYS.get_or_init(|| {
-        let mut b = [0u8; 16];
-        if getrandom::fill(&mut b).is_err() {
-            return (0x736f_6d65_7073_6575, 0x646f_7261_6e64_6f6d);
-        }
-        let (lo, hi) = b.split_at(8);
-        let word = |s: &[u8]| s.try_into().map_or(0, u64::from_le_bytes);
-        (word(lo), word(hi))
-    })
+    if let Some(k) = KEYS.get() {
+        return *k;
+    }
+    let _ = ensure_key();
+    KEYS.get().copied().unwrap_or((0, 0))
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Makes [`ensure_key`] fail on this thread, as when the random source fails.
+    static FAIL: core::cell::Cell<bool> = const { core::cell::Cell::new(false) };
+}
+
+#[cfg(test)]
+fn failing() -> bool {
+    FAIL.with(core::cell::Cell::get)
+}
+
+#[cfg(not(test))]
+#[inline(always)]
+fn failing() -> bool {
+    false
 }
 
 #[cfg(test)]
@@ -117,5 +159,32 @@ mod tests {
         assert_eq!(ix.find(7, |_| false), None);
         assert_eq!(ix.find(8, |_| true), None);
         assert_ne!(hash_bytes(0, b"ab"), hash_bytes(0, b"ab\0"));
+    }
+
+    /// With the random source failing, every entry point that hashes input reports
+    /// `randomness_unavailable` before hashing, instead of hashing under a fixed key.
+    #[test]
+    fn a_failing_random_source_is_an_error_not_a_fixed_key() {
+        use crate::policy::Policy;
+        use crate::ErrorCode::RandomnessUnavailable;
+        let policy = Policy::builtin("2ap/art7-order").unwrap();
+        let doc = policy.canonical_json().to_owned();
+        let opts = crate::minimise::MinimiseOptions::default();
+        FAIL.with(|f| f.set(true));
+        let limits = crate::json::Limits::default();
+        let codes = [
+            ensure_key().map(drop),
+            crate::json::validate(b"{}", &limits),
+            crate::json::compact(b"{}", &limits).map(drop),
+            crate::json::value::parse(b"{}").map(drop),
+            Policy::from_json(doc.as_bytes()).map(drop),
+            Policy::builtin("2ap/art7-order").map(drop),
+            crate::minimise::minimise(&policy, b"{}", &opts).map(drop),
+        ]
+        .map(|r| r.map_err(|e| e.code()));
+        FAIL.with(|f| f.set(false));
+        assert_eq!(codes, [Err(RandomnessUnavailable); 7]);
+        assert!(ensure_key().is_ok());
+        assert!(Policy::from_json(doc.as_bytes()).is_ok());
     }
 }

@@ -49,6 +49,49 @@ fn kid_is_rfc7638_thumbprint_computed_by_hand() {
 }
 
 #[test]
+fn a_kid_other_than_the_thumbprint_is_refused() {
+    let sk = SecretKey::from_bytes([7; 32]).unwrap();
+    let pk = sk.public_key();
+    let x = pk.to_base64url();
+    let other = SecretKey::from_bytes([8; 32]).unwrap().kid();
+    let with_kid = |kid: &str| format!(r#"{{"kty":"OKP","crv":"X25519","x":"{x}","kid":"{kid}"}}"#);
+    // The right kid, or none, is accepted.
+    assert_eq!(PublicKey::from_jwk(&with_kid(&pk.kid())).unwrap(), *pk);
+    assert_eq!(
+        PublicKey::from_jwk(&format!(r#"{{"kty":"OKP","crv":"X25519","x":"{x}"}}"#)).unwrap(),
+        *pk
+    );
+    // Another key's kid, a near miss, an empty one, a non-string: `invalid_key`, in a JWK, a
+    // JWK Set entry and a private JWK alike.
+    let kid = pk.kid();
+    let last = if kid.ends_with('A') { 'B' } else { 'A' };
+    let near = format!("{}{last}", &kid[..kid.len() - 1]);
+    for kid in [other.as_str(), near.as_str(), ""] {
+        let e = PublicKey::from_jwk(&with_kid(kid)).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidKey, "{kid}");
+        assert!(
+            e.message().contains("RFC 7638 thumbprint"),
+            "{}",
+            e.message()
+        );
+        let set = format!(r#"{{"keys":[{},{}]}}"#, pk.to_jwk(), with_kid(kid));
+        let e = PublicKey::parse_recipients(&set).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidKey);
+        assert!(e.message().starts_with("keys[1]: "), "{}", e.message());
+    }
+    let e = PublicKey::from_jwk(&format!(
+        r#"{{"kty":"OKP","crv":"X25519","x":"{x}","kid":1}}"#
+    ));
+    assert_eq!(e.unwrap_err().code(), ErrorCode::InvalidKey);
+    let private = sk.to_jwk().replace(&sk.kid(), &other);
+    assert_eq!(
+        SecretKey::from_jwk(&private).unwrap_err().code(),
+        ErrorCode::InvalidKey
+    );
+    assert!(SecretKey::from_jwk(&sk.to_jwk()).is_ok());
+}
+
+#[test]
 fn generate_and_round_trip_every_form() {
     let sk = SecretKey::generate().unwrap();
     let pk = sk.public_key().clone();
@@ -100,8 +143,10 @@ fn parse_recipients_accepts_jwk_set_and_raw() {
     );
     // Unknown members are ignored (RFC 7517 §4); "use" must be "enc" when present.
     let x = keys[0].to_base64url();
-    let extra =
-        format!(r#"{{"kty":"OKP","crv":"X25519","x":"{x}","alg":"HPKE","use":"enc","kid":"any"}}"#);
+    let kid = keys[0].kid();
+    let extra = format!(
+        r#"{{"kty":"OKP","crv":"X25519","x":"{x}","alg":"HPKE","use":"enc","kid":"{kid}"}}"#
+    );
     assert_eq!(
         PublicKey::parse_recipients(&extra).unwrap(),
         vec![keys[0].clone()]

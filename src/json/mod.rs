@@ -71,7 +71,10 @@ pub(crate) fn precheck_str(input: &str, limits: &Limits) -> Result<()> {
     check_size(input.len(), limits)
 }
 
+/// Also draws the hash key (`randomness_unavailable` without a random source): every parse and
+/// `minimise` passes here before it hashes member names.
 pub(crate) fn check_size(len: usize, limits: &Limits) -> Result<()> {
+    crate::hashindex::ensure_key()?;
     if len > limits.max_bytes {
         return Err(Error::new(
             ErrorCode::TooLarge,

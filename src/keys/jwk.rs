@@ -68,7 +68,8 @@ fn member_str<'a>(obj: &'a Object, name: &str, at: &str) -> Result<Option<&'a st
     }
 }
 
-/// Checks kty/crv/use and decodes `x`; `at` prefixes messages (e.g. `keys[2]: `).
+/// Checks kty/crv/use, decodes `x` and checks `kid` (when present) against it; `at` prefixes
+/// messages (e.g. `keys[2]: `).
 fn parse_public_members(obj: &Object, at: &str) -> Result<PublicKey> {
     match member_str(obj, "kty", at)? {
         Some("OKP") => {}
@@ -94,6 +95,16 @@ fn parse_public_members(obj: &Object, at: &str) -> Result<PublicKey> {
             "{at}\"x\" must be 32 bytes of unpadded, canonical base64url"
         ))
     })?;
+    // minseal's key id is the thumbprint, and envelopes name recipients by it: a JWK claiming
+    // another id would be listed, pinned or looked up under a name that is not its key's.
+    if let Some(kid) = member_str(obj, "kid", at)? {
+        let thumbprint = okp_thumbprint("X25519", x);
+        if kid != thumbprint {
+            return Err(invalid_key(format!(
+                "{at}\"kid\" is not the key's RFC 7638 thumbprint ({thumbprint})"
+            )));
+        }
+    }
     PublicKey::from_bytes(bytes).map_err(|e| invalid_key(format!("{at}\"x\": {}", e.message())))
 }
 

@@ -7,11 +7,24 @@
 
 use super::model::{Doc, RuleDef, T_ANY};
 use super::path::Seg;
-use crate::hashindex::{hash_bytes, HashIndex};
+use crate::hashindex::{hash_bytes, mix, HashIndex};
 use std::sync::Arc;
 
-/// Upper bound on DFA states; far above any real policy, it stops pathological ones.
-const MAX_STATES: usize = 10_000;
+/// Most path segments in one policy, rules and forbidden paths together (`$` not counted;
+/// `..name` counts once). The built-in profiles have under 200; the automaton's input (the trie)
+/// has at most two states per segment.
+pub const MAX_PATH_SEGMENTS: usize = 16_384;
+
+/// Most automaton states. Descendant segments (`..name`) make the subset construction
+/// exponential in the worst case; the built-in profiles need under 200 states.
+pub const MAX_STATES: usize = 10_000;
+
+/// Most subset-construction steps ([`Budget`]): what bounds compile time and memory. The state
+/// limit alone does not: a few thousand states, each a set of thousands of trie states with
+/// thousands of transitions, took seconds and hundreds of MB. Within this budget the costliest
+/// policy compiles in tens of milliseconds natively (docs/POLICY.md, "Limits"); the built-in
+/// profiles use at most 2.2 % of it (`builtin_profiles_are_far_inside_the_limits`).
+pub(crate) const MAX_COMPILE_STEPS: u64 = 2_000_000;
 
 /// The dead state: nothing can match here or below.
 pub(crate) const DEAD: u32 = 0;
@@ -99,6 +112,9 @@ struct Nfa {
     names: Vec<String>,
     /// `names` by hash.
     ids: HashIndex,
+    /// Every named transition `(from, name id, to)`, and them by hash of `(from, name id)`.
+    edges: Vec<(u32, u32, u32)>,
+    edge_ix: HashIndex,
 }
 
 impl Nfa {
@@ -152,11 +168,19 @@ impl Nfa {
                 self.ids.push(h) as u32
             }
         };
-        if let Some((_, t)) = self.s[from as usize].named.iter().find(|e| e.0 == id) {
-            return *t;
+        // Found by hash, not by a scan of `from`'s transitions: a state with thousands of
+        // them (`$.a0` … `$.a4095`) made loading quadratic.
+        let h = mix(mix(0, from.into()), id.into());
+        let edges = &self.edges;
+        if let Some(e) = self.edge_ix.find(h, |e| {
+            edges.get(e).is_some_and(|e| e.0 == from && e.1 == id)
+        }) {
+            return self.edges.get(e).map_or(DEAD, |e| e.2);
         }
         let t = self.new_state(false);
         self.s[from as usize].named.push((id, t));
+        self.edges.push((from, id, t));
+        self.edge_ix.push(h);
         t
     }
 
@@ -180,27 +204,79 @@ impl Nfa {
         sorted
     }
 
-    fn close(&self, set: &mut Vec<u32>) {
+    /// Adds the `..` state of every member of `set` (a `..` state has no `..` state of its own:
+    /// a path's step after `..` is a name), then sorts it: linear, not a `contains` scan per
+    /// member (sets of thousands of states made that quadratic).
+    fn close(&self, set: &mut Vec<u32>, budget: &mut Budget) -> Result<(), String> {
+        budget.spend(set.len())?;
         let mut i = 0;
-        while i < set.len() {
-            if let Some(d) = self.s[set[i] as usize].desc {
-                if !set.contains(&d) {
-                    set.push(d);
-                }
-            }
+        while let Some(&q) = set.get(i) {
+            set.extend(self.s.get(q as usize).and_then(|st| st.desc));
             i += 1;
         }
         crate::sort::sort_by(set, u32::cmp);
         set.dedup();
+        Ok(())
     }
 }
 
-/// Builds the automaton; `Err` if the policy is too complex.
+/// The subset construction's work counter. Every step that costs time or keeps memory spends
+/// from it: each trie state of a set visited, each transition gathered, each member of a new
+/// set built, hashed or compared, each rule, anchor and requirement copied into a state. So the
+/// automaton's size and the time to build it are both bounded by [`MAX_COMPILE_STEPS`], whatever
+/// the policy (a state or segment limit alone bounds neither).
+pub(crate) struct Budget {
+    /// Steps spent so far.
+    pub(crate) used: u64,
+    max: u64,
+}
+
+impl Budget {
+    pub(crate) fn new(max: u64) -> Self {
+        Self { used: 0, max }
+    }
+
+    /// Pays `n` steps before they are taken; refuses (spending nothing) past the budget.
+    #[inline]
+    fn spend(&mut self, n: usize) -> Result<(), String> {
+        let used = self.used.saturating_add(n as u64);
+        if used <= self.max {
+            self.used = used;
+        } else {
+            return Err(format!(
+                "the policy's paths are too complex to compile: over the max_compile_steps limit of {}",
+                self.max
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Total path segments of the rules and forbidden paths.
+fn segments(doc: &Doc) -> usize {
+    let rules = doc.rules.iter().map(|r| r.path.len());
+    rules.chain(doc.forbidden.iter().map(Vec::len)).sum()
+}
+
+/// Builds the automaton; `Err` (naming the limit) if the policy is too complex.
 pub(crate) fn compile(doc: &Doc) -> Result<Automaton, String> {
+    compile_within(doc, &mut Budget::new(MAX_COMPILE_STEPS))
+}
+
+/// [`compile`], spending from `budget`.
+pub(crate) fn compile_within(doc: &Doc, budget: &mut Budget) -> Result<Automaton, String> {
+    let n = segments(doc);
+    if n > MAX_PATH_SEGMENTS {
+        return Err(format!(
+            "$.rules and $.forbidden: {n} path segments in all, over the max_path_segments limit of {MAX_PATH_SEGMENTS}"
+        ));
+    }
     let mut nfa = Nfa {
         s: vec![NState::default()],
         names: Vec::new(),
         ids: HashIndex::default(),
+        edges: Vec::new(),
+        edge_ix: HashIndex::default(),
     };
     for (i, r) in doc.rules.iter().enumerate() {
         let trail = nfa.insert(&r.path);
@@ -251,22 +327,26 @@ pub(crate) fn compile(doc: &Doc) -> Result<Automaton, String> {
 
     // Subset construction: each DFA state is a closed set of NFA states ([`Subsets`]).
     let mut dfa = Subsets::default();
-    dfa.intern(&[]); // DEAD
+    dfa.intern(&[], budget)?; // DEAD
     let mut root = vec![0];
-    nfa.close(&mut root);
-    dfa.intern(&root);
+    nfa.close(&mut root, budget)?;
+    dfa.intern(&root, budget)?;
     let mut states = Vec::new();
     let mut edges: Vec<u64> = Vec::new();
     let mut k = 0;
     while k < dfa.sets.len() {
+        let set = core::mem::take(&mut dfa.sets[k]);
+        let st = dfa.state(&nfa, &names, doc, &set, &mut edges, budget);
+        dfa.sets[k] = set;
+        states.push(st?);
         if dfa.sets.len() > MAX_STATES {
-            return Err("the policy's paths are too complex to compile".into());
+            return Err(format!(
+                "the policy's paths are too complex to compile: over the max_states limit of {MAX_STATES} automaton states"
+            ));
         }
-        let set = dfa.sets[k].clone();
-        states.push(dfa.state(&nfa, &names, doc, &set, &mut edges)?);
         k += 1;
     }
-    propagate_reach(&mut states);
+    propagate_reach(&mut states, budget)?;
     Ok(Automaton { states, start: 1 })
 }
 
@@ -290,17 +370,25 @@ struct Subsets {
 
 impl Subsets {
     /// The id of closed set `t`, added if new (looked up by slice, so only a new state
-    /// allocates).
+    /// allocates). Hashing, comparing and storing `t` are paid for from `budget`.
     #[inline(never)]
-    fn intern(&mut self, t: &[u32]) -> u32 {
+    fn intern(&mut self, t: &[u32], budget: &mut Budget) -> Result<u32, String> {
+        budget.spend(t.len() + 1)?;
         let h = t.len() as u64;
-        let h = t.iter().fold(h, |h, &q| crate::hashindex::mix(h, q.into()));
+        let h = t.iter().fold(h, |h, &q| mix(h, q.into()));
         let sets = &self.sets;
-        if let Some(id) = self.ids.find(h, |i| sets.get(i).is_some_and(|s| s == t)) {
-            return id as u32;
+        let mut compared = 0usize;
+        let found = self.ids.find(h, |i| {
+            compared += t.len();
+            sets.get(i).is_some_and(|s| s == t)
+        });
+        budget.spend(compared)?;
+        if let Some(id) = found {
+            return Ok(id as u32);
         }
+        budget.spend(t.len())?;
         self.sets.push(t.to_vec());
-        self.ids.push(h) as u32
+        Ok(self.ids.push(h) as u32)
     }
 
     /// DFA state `set` (closed): its transitions, found by [`Subsets::successors`], and what
@@ -313,8 +401,14 @@ impl Subsets {
         doc: &Doc,
         set: &[u32],
         edges: &mut Vec<u64>,
+        budget: &mut Budget,
     ) -> Result<DState, String> {
-        let (other, named) = self.successors(nfa, names, set, edges);
+        let (other, named) = self.successors(nfa, names, set, edges, budget)?;
+        let info = set.iter().filter_map(|&q| nfa.s.get(q as usize));
+        budget.spend(
+            info.map(|st| st.rules.len() + st.anchors.len() + st.satisfies.len())
+                .sum(),
+        )?;
         let mut rules: Vec<u16> = set
             .iter()
             .flat_map(|&q| nfa.s[q as usize].rules.iter().copied())
@@ -351,16 +445,19 @@ impl Subsets {
         names: &[Arc<[u8]>],
         set: &[u32],
         edges: &mut Vec<u64>,
-    ) -> (u32, Named) {
+        budget: &mut Budget,
+    ) -> Result<(u32, Named), String> {
         // What every step leads to, whatever the name: wildcards, and `..` states loop.
         let mut base = Vec::new();
         edges.clear();
+        budget.spend(set.len())?;
         for &q in set {
             let st = &nfa.s[q as usize];
             base.extend(st.wild);
             if st.loops {
                 base.push(q);
             }
+            budget.spend(st.named.len())?;
             edges.extend(
                 st.named
                     .iter()
@@ -368,8 +465,8 @@ impl Subsets {
             );
         }
         let mut other_set = base.clone();
-        nfa.close(&mut other_set);
-        let other = self.intern(&other_set);
+        nfa.close(&mut other_set, budget)?;
+        let other = self.intern(&other_set, budget)?;
         crate::sort::sort_by(edges, u64::cmp);
         let mut named: Named = Vec::new();
         let mut t = Vec::new();
@@ -382,16 +479,17 @@ impl Subsets {
                 t.push(e as u32);
                 i += 1;
             }
-            nfa.close(&mut t);
+            nfa.close(&mut t, budget)?;
+            budget.spend(t.len())?; // the comparison with `other_set`
             if t != other_set {
                 // Ids are ranks in byte order, so `named` comes out sorted by name; the names
                 // are shared, not copied, between states.
                 if let Some(name) = names.get(n as usize) {
-                    named.push((name.clone(), self.intern(&t)));
+                    named.push((name.clone(), self.intern(&t, budget)?));
                 }
             }
         }
-        (other, named)
+        Ok((other, named))
     }
 }
 
@@ -400,9 +498,12 @@ impl Subsets {
 /// them, so successors mostly come later: visiting them last to first carries the flags back
 /// in about one pass, plus one that changes nothing (first to last took a pass per level of
 /// the automaton, ~10 for the built-in profiles: work V8 runs in its baseline code on the first
-/// `Policy.builtin` of a fresh process).
-fn propagate_reach(states: &mut [DState]) {
+/// `Policy.builtin` of a fresh process). A policy whose flags need many passes pays for each
+/// one from `budget`.
+fn propagate_reach(states: &mut [DState], budget: &mut Budget) -> Result<(), String> {
+    let pass: usize = states.iter().map(|d| d.named.len() + 1).sum();
     loop {
+        budget.spend(pass)?;
         let mut changed = false;
         for i in (0..states.len()).rev() {
             let Some(ds) = states.get(i) else { continue };
@@ -427,7 +528,7 @@ fn propagate_reach(states: &mut [DState]) {
             }
         }
         if !changed {
-            break;
+            return Ok(());
         }
     }
 }
@@ -482,3 +583,7 @@ fn merge(all: &[RuleDef], rules: &[u16], allow: &[usize]) -> Match {
     }
     m
 }
+
+#[cfg(test)]
+#[path = "compile_tests.rs"]
+mod tests;

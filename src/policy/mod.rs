@@ -10,6 +10,8 @@ mod lint;
 pub(crate) mod model;
 pub(crate) mod path;
 
+pub use compile::{MAX_PATH_SEGMENTS, MAX_STATES};
+
 use crate::json::Limits;
 use crate::{Error, ErrorCode, PolicyRef, Result};
 use sha2::{Digest, Sha256};
@@ -108,6 +110,8 @@ impl Policy {
 
     /// [`Policy::from_json`] within `limits`.
     pub fn from_json_with_limits(bytes: &[u8], limits: &PolicyLimits) -> Result<Policy> {
+        // Before the parse, whose errors become `invalid_policy` details.
+        crate::hashindex::ensure_key()?;
         let json_limits = Limits {
             max_bytes: limits.max_bytes,
             max_depth: limits.max_depth.min(HARD_MAX_POLICY_DEPTH),
@@ -127,6 +131,8 @@ impl Policy {
     /// The rest of loading, shared with the pre-read built-in profiles: the digest of the
     /// canonical text, the automaton, the flags.
     fn assemble(doc: model::Doc, canonical: String) -> Result<Policy> {
+        // The compiler hashes path names (a built-in profile reaches here without a parse).
+        crate::hashindex::ensure_key()?;
         let digest: [u8; 32] = Sha256::digest(canonical.as_bytes()).into();
         let automaton = compile::compile(&doc).map_err(|e| invalid(vec![e]))?;
         let problems = lint::check(&doc, &automaton);
