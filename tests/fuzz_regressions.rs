@@ -15,7 +15,6 @@ use chacha20::ChaCha20Rng;
 use hpke::rand_core::SeedableRng;
 use minseal::api::minimise_and_seal_with_rng;
 use minseal::keys::SecretKey;
-use minseal::minimise::MinimiseOptions;
 use minseal::policy::Policy;
 use minseal::seal::{seal_with_rng, SealParams};
 use std::path::{Path, PathBuf};
@@ -85,8 +84,9 @@ fn open_seeds() -> Vec<(&'static str, Vec<u8>)> {
         &Policy::builtin(targets::MINIMISE_PROFILES[0]).unwrap(),
         &input,
         &[sk.public_key().clone()],
-        &MinimiseOptions::default(),
-        SealParams::new(1_700_000_000).with_chunk_size(256),
+        &minseal::api::SealOptions {
+            ..minseal::api::SealOptions::new(SealParams::new(1_700_000_000).with_chunk_size(256))
+        },
         &mut rng(1),
     )
     .unwrap();
@@ -104,6 +104,7 @@ fn open_seeds() -> Vec<(&'static str, Vec<u8>)> {
             .with_chunk_size(64)
             .with_content_type("application/octet-stream")
             .with_metadata("case", "X-1"),
+        None,
         &mut rng(2),
     )
     .unwrap();
@@ -113,6 +114,7 @@ fn open_seeds() -> Vec<(&'static str, Vec<u8>)> {
         b"",
         &[sk.public_key().clone()],
         &SealParams::new(0),
+        None,
         &mut rng(3),
     )
     .unwrap();
@@ -144,6 +146,6 @@ fn open_seeds_are_current() {
         }
         .unwrap();
         let sk = SecretKey::from_bytes(targets::OPEN_KEY).unwrap();
-        minseal::seal::open(&env, &sk).unwrap();
+        minseal::seal::open(&env, &sk, &minseal::seal::OpenOptions::default()).unwrap();
     }
 }

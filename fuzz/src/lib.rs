@@ -190,9 +190,12 @@ pub fn open(data: &[u8]) {
             _ => return,
         }
     } else {
-        let mem = Envelope::from_binary(data).and_then(|e| seal::open(&e, sk).map(|o| (e, o)));
+        let mem = Envelope::from_binary(data).and_then(|e| {
+            seal::open(&e, sk, &minseal::seal::OpenOptions::default()).map(|o| (e, o))
+        });
         let mut streamed = Vec::new();
-        let st = Opener::new(data, sk).and_then(|mut o| o.copy_to(&mut streamed));
+        let st = Opener::new(data, sk, &minseal::seal::OpenOptions::default())
+            .and_then(|mut o| o.copy_to(&mut streamed));
         match (&mem, &st) {
             (Ok((_, o)), Ok(n)) => {
                 assert_eq!(
@@ -216,8 +219,14 @@ pub fn open(data: &[u8]) {
             Err(_) => return,
         }
     };
-    if let Ok(opened) = seal::open(&env, sk) {
+    if let Ok(opened) = seal::open(&env, sk, &minseal::seal::OpenOptions::default()) {
         assert_eq!(&opened.header, env.header());
-        let _ = minseal::api::open_and_verify(&env, sk, None, &MinimiseOptions::default());
+        let _ = minseal::api::open_and_verify(
+            &env,
+            sk,
+            &minseal::api::ReceiveOptions {
+                ..Default::default()
+            },
+        );
     }
 }
