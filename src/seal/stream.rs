@@ -10,7 +10,8 @@ use minseal_aead::{ChunkAead, Failed};
 /// AES-GCM tag length: each ciphertext chunk is its plaintext plus this.
 pub const TAG_LEN: usize = minseal_aead::TAG_LEN;
 
-/// The 12-byte nonce of chunk `counter`.
+/// The 12-byte nonce of chunk `counter`: 3 zero bytes ‖ the counter as 8 big-endian bytes
+/// (together the 11-byte counter of docs/FORMAT.md) ‖ the last-chunk flag.
 pub fn chunk_nonce(counter: u64, last: bool) -> [u8; 12] {
     let mut n = [0u8; 12];
     // Bytes 0..3 are the high bytes of the 88-bit counter: always zero for a u64 counter.
@@ -152,7 +153,7 @@ impl ChunkOpener {
             .ok_or_else(|| Error::new(ErrorCode::MalformedEnvelope, "chunk framing"))?;
         // Natively, AES-GCM in-out (read the envelope, write the plaintext) is the fastest; in
         // wasm the software AES's in-place path is ~6 % faster than its in-out one at 8 MiB,
-        // which outweighs copying the chunk first (docs/BENCHMARKS.md, "Seal", session 6).
+        // which outweighs copying the chunk first (docs/BENCHMARKS.md, "Seal").
         // Either way `dst` holds plaintext only once the chunk has authenticated.
         #[cfg(not(target_arch = "wasm32"))]
         let decrypt = |aead: &ChunkAead, nonce: &[u8; 12], aad: &[u8]| {
