@@ -1,0 +1,200 @@
+//! The command line: every subcommand and flag, as clap parses them.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use minseal::seal::EnvelopeLimits;
+use std::path::PathBuf;
+
+/// Minimise a JSON payload under a data-minimisation policy, then seal it with HPKE.
+#[derive(Parser)]
+#[command(name = "minseal", version, about, long_about = None)]
+#[command(
+    after_help = "Exit codes: 0 success, 1 input refused, 2 usage or I/O error.\n\
+Files default to stdin/stdout. Docs: docs/POLICY.md, docs/FORMAT.md."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Generate an X25519 key pair: private JWK to a new file (mode 0600), public JWK to stdout.
+    Keygen {
+        /// Where to write the private JWK.
+        #[arg(long, value_name = "PRIVATE.jwk")]
+        out: PathBuf,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the public JWK of a private JWK (read from stdin or --key).
+    Pubkey {
+        /// The private JWK (default: stdin).
+        #[arg(long, value_name = "PRIVATE.jwk")]
+        key: Option<PathBuf>,
+    },
+    /// Print a key's id: its RFC 7638 thumbprint (public or private JWK, or raw base64url).
+    Thumbprint {
+        /// The key (default: stdin).
+        #[arg(value_name = "KEY.jwk")]
+        key: Option<PathBuf>,
+    },
+    /// Remove every field the policy does not allow; write the minimised JSON.
+    Minimise {
+        #[command(flatten)]
+        policy: PolicyArg,
+        #[command(flatten)]
+        min: MinimiseArgs,
+        #[command(flatten)]
+        io: InOut,
+    },
+    /// Minimise, then seal to one or more recipients (or seal as is with --no-minimise).
+    Seal(SealArgs),
+    /// Open an envelope (JSON or binary form, detected) and write its payload.
+    Open(OpenArgs),
+    /// Check that a payload already conforms to a policy (exit 1 if it does not).
+    Verify {
+        #[command(flatten)]
+        policy: PolicyArg,
+        /// Print the result as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+        /// The payload (default: stdin).
+        #[arg(long = "in", value_name = "FILE")]
+        input: Option<PathBuf>,
+    },
+    /// List, show or lint policies.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+#[derive(Subcommand)]
+pub enum PolicyCommand {
+    /// List the built-in profiles.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a policy (built-in id or file) as JSON.
+    Show {
+        /// Built-in id (e.g. 2ap/art7-order) or policy file.
+        #[arg(value_name = "ID|FILE")]
+        policy: String,
+        /// Print the RFC 8785 canonical bytes (what the digest covers) instead.
+        #[arg(long)]
+        canonical: bool,
+    },
+    /// Check a policy file; list every problem (exit 1 if there are any).
+    Lint {
+        /// The policy file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+#[derive(Args)]
+pub struct PolicyArg {
+    /// Built-in policy id (see `minseal policy list`) or a policy file.
+    #[arg(long, value_name = "ID|FILE")]
+    pub policy: String,
+}
+
+#[derive(Args)]
+pub struct MinimiseArgs {
+    /// Write the receipt (what was removed, never values) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub receipt: Option<PathBuf>,
+    /// Key for `hash` transforms: the file's raw bytes (at least 16).
+    #[arg(long, value_name = "FILE")]
+    pub hash_key_file: Option<PathBuf>,
+    /// Refuse (forbidden_field) instead of removing forbidden fields.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Args)]
+pub struct InOut {
+    /// Input file (default: stdin).
+    #[arg(long = "in", value_name = "FILE")]
+    pub input: Option<PathBuf>,
+    /// Output file (default: stdout).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    /// One JSON object (docs/FORMAT.md, "JSON form").
+    Json,
+    /// The compact binary form (starts with "MNSL").
+    Binary,
+}
+
+#[derive(Args)]
+pub struct SealArgs {
+    /// Policy to minimise under (built-in id or file); with --no-minimise, only named in the header.
+    #[arg(long, value_name = "ID|FILE", required_unless_present = "no_minimise")]
+    pub policy: Option<String>,
+    /// Recipient public key file: a JWK, a JWK Set or raw base64url. Repeat for more recipients.
+    #[arg(long, value_name = "PUBLIC.jwk", required = true)]
+    pub to: Vec<PathBuf>,
+    /// Envelope form.
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: Format,
+    /// Header metadata entry (clear text, authenticated). Repeatable.
+    #[arg(long, value_name = "KEY=VALUE", value_parser = parse_kv)]
+    pub metadata: Vec<(String, String)>,
+    /// Seal the input as is (any bytes; streams with --format binary).
+    #[arg(long, conflicts_with_all = ["receipt", "hash_key_file", "strict"])]
+    pub no_minimise: bool,
+    /// The payload's media type, in the header.
+    #[arg(long, value_name = "TYPE")]
+    pub content_type: Option<String>,
+    #[command(flatten)]
+    pub min: MinimiseArgs,
+    #[command(flatten)]
+    pub io: InOut,
+}
+
+#[derive(Args)]
+pub struct OpenArgs {
+    /// The recipient's private JWK.
+    #[arg(long, value_name = "PRIVATE.jwk")]
+    pub key: PathBuf,
+    /// Also write the authenticated header (JSON) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub header: Option<PathBuf>,
+    /// Verify the payload against the policy its header names; exit 1 unless it conforms.
+    #[arg(long)]
+    pub verify: bool,
+    /// With --verify: the policy (file or id) when it is not a built-in; must match the header.
+    #[arg(long, value_name = "ID|FILE", requires = "verify")]
+    pub policy: Option<String>,
+    /// Refuse (too_large) an envelope larger than N bytes, before reading past N.
+    #[arg(long, value_name = "N")]
+    pub max_envelope_bytes: Option<u64>,
+    /// Refuse (limit_exceeded) an envelope of more than N payload chunks, before decrypting more.
+    #[arg(long, value_name = "N")]
+    pub max_chunks: Option<u64>,
+    #[command(flatten)]
+    pub io: InOut,
+}
+
+impl OpenArgs {
+    pub fn limits(&self) -> EnvelopeLimits {
+        let d = EnvelopeLimits::default();
+        EnvelopeLimits {
+            max_envelope_bytes: self.max_envelope_bytes.unwrap_or(d.max_envelope_bytes),
+            max_chunks: self.max_chunks.unwrap_or(d.max_chunks),
+            ..d
+        }
+    }
+}
+
+fn parse_kv(s: &str) -> std::result::Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+        _ => Err("expected KEY=VALUE".to_owned()),
+    }
+}
