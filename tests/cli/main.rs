@@ -2,6 +2,7 @@
 //! `error[code]:` lines. Shared helpers live here; each module tests one area of commands.
 
 mod keys;
+mod open_output;
 mod policy;
 mod seal_open;
 

@@ -51,6 +51,7 @@ pub enum Command {
     /// Minimise, then seal to one or more recipients (or seal as is with --no-minimise).
     Seal(SealArgs),
     /// Open an envelope (JSON or binary form, detected) and write its payload.
+    #[command(after_help = OPEN_OUTPUT)]
     Open(OpenArgs),
     /// Check that a payload already conforms to a policy (exit 1 if it does not).
     Verify {
@@ -67,6 +68,20 @@ pub enum Command {
     #[command(subcommand)]
     Policy(PolicyCommand),
 }
+
+/// How `open` writes, shown under `minseal open --help`.
+const OPEN_OUTPUT: &str = "\
+Output:
+  --out FILE  The payload goes to a temporary file (mode 0600) in FILE's directory, which is
+              fsynced and renamed to FILE only after the whole envelope has authenticated;
+              on any failure it is removed and FILE is left as it was.
+  stdout      A JSON envelope, or any envelope with --verify, is read and checked whole before
+              anything is written. A binary envelope streams: each chunk (64 KiB by default,
+              at most 4 MiB; its header says) is authenticated before it is written, but a
+              truncated or tampered envelope is only found at the chunk where it goes wrong,
+              after the chunks before it have been written. A non-zero exit means: discard
+              everything read from stdout. --atomic writes nothing until the whole envelope
+              has authenticated.";
 
 #[derive(Subcommand)]
 pub enum PolicyCommand {
@@ -171,6 +186,10 @@ pub struct OpenArgs {
     /// With --verify: the policy (file or id) when it is not a built-in; must match the header.
     #[arg(long, value_name = "ID|FILE", requires = "verify")]
     pub policy: Option<String>,
+    /// On stdout too, write nothing until the whole envelope has authenticated: the payload is
+    /// held in memory meanwhile (bound it with --max-envelope-bytes). --out always works so.
+    #[arg(long)]
+    pub atomic: bool,
     /// Refuse (too_large) an envelope larger than N bytes, before reading past N.
     #[arg(long, value_name = "N")]
     pub max_envelope_bytes: Option<u64>,

@@ -81,52 +81,163 @@ pub fn read_text(path: Option<&Path>) -> Result<Zeroizing<String>> {
     Ok(Zeroizing::new(text.to_owned()))
 }
 
-pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    fs::write(path, bytes).map_err(|e| io_err(path, &e))
+/// Permissions of a new output file, before the umask.
+#[derive(Clone, Copy)]
+pub enum Perm {
+    /// 0600: decrypted plaintext, readable by its owner only, like the private key.
+    Private,
+    /// 0666 less the umask, as any new file.
+    Default,
 }
 
-/// Runs `f` on the output: stdout, or a temporary file renamed to `path` only on success (so a
-/// failed or tampered stream never leaves a partial output file behind).
+/// Writes `bytes` to `path` whole or not at all (see [`with_output`]).
+pub fn write_file(path: &Path, bytes: &[u8], perm: Perm) -> Result<()> {
+    with_output(Some(path), perm, |out| {
+        out.write_all(bytes).map_err(|e| io_err(path, &e))
+    })
+}
+
+/// Runs `f` on the output, then makes what it wrote visible at once.
+///
+/// - `None`: stdout, streamed as `f` writes (a caller that must write nothing before its input
+///   is authenticated collects the bytes first).
+/// - A regular file, or a name that does not exist yet: `f` writes to a temporary file in the
+///   same directory, which is fsynced and renamed onto the path only if `f` succeeds (then the
+///   directory is fsynced too); on failure it is removed and the path is left as it was.
+///   A symbolic link is followed: its target is what gets replaced.
+/// - Anything else (a FIFO, a device): the bytes are held in memory and written in one go
+///   after `f` succeeds, since such a file cannot be replaced by a rename.
 pub fn with_output<T>(
     path: Option<&Path>,
+    perm: Perm,
     f: impl FnOnce(&mut dyn Write) -> Result<T>,
 ) -> Result<T> {
-    match path {
-        None => {
-            let stdout = io::stdout();
-            let mut out = io::BufWriter::new(stdout.lock());
-            let t = f(&mut out)?;
-            out.flush().map_err(|e| stdout_err(&e))?;
+    let Some(p) = path else {
+        let stdout = io::stdout();
+        let mut out = io::BufWriter::new(stdout.lock());
+        let t = f(&mut out)?;
+        out.flush().map_err(|e| stdout_err(&e))?;
+        return Ok(t);
+    };
+    match fs::metadata(p) {
+        Ok(m) if !m.is_file() => {
+            let mut buf = Zeroizing::new(Vec::new());
+            let t = f(&mut *buf)?;
+            fs::write(p, &*buf).map_err(|e| io_err(p, &e))?;
             Ok(t)
         }
-        Some(p) => {
-            let mut tmp = p.as_os_str().to_owned();
-            tmp.push(".partial");
-            let tmp = PathBuf::from(tmp);
-            let file = fs::File::create(&tmp).map_err(|e| io_err(&tmp, &e))?;
-            let mut out = io::BufWriter::new(file);
-            let result = f(&mut out).and_then(|t| {
-                out.flush().map_err(|e| io_err(&tmp, &e))?;
-                Ok(t)
-            });
-            drop(out);
-            match result {
-                Ok(t) => {
-                    fs::rename(&tmp, p).map_err(|e| io_err(p, &e))?;
-                    Ok(t)
-                }
-                Err(e) => {
-                    let _ = fs::remove_file(&tmp);
-                    Err(e)
-                }
-            }
+        existing => {
+            let dest = match existing {
+                Ok(_) => fs::canonicalize(p).map_err(|e| io_err(p, &e))?,
+                Err(_) => p.to_path_buf(),
+            };
+            let mut tmp = TempFile::create(&dest, perm)?;
+            let t = f(&mut tmp)?;
+            tmp.commit()?;
+            Ok(t)
         }
     }
 }
 
-pub fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<ExitCode> {
+/// A temporary file beside `dest`: [`TempFile::commit`] renames it onto `dest`; dropped
+/// without a commit (an error, an early return), it is removed.
+struct TempFile {
+    out: io::BufWriter<fs::File>,
+    tmp: PathBuf,
+    dest: PathBuf,
+    committed: bool,
+}
+
+impl TempFile {
+    fn create(dest: &Path, perm: Perm) -> Result<Self> {
+        let dir = match dest.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let name = dest.file_name().map_or_else(
+            || dest.as_os_str().to_string_lossy(),
+            |n| n.to_string_lossy(),
+        );
+        // A hidden name that says what it is; `create_new` never reuses a file left behind by
+        // a killed run with the same process id.
+        let pid = std::process::id();
+        let mut attempt = 0u32;
+        loop {
+            let tmp = dir.join(format!(".{name}.minseal-{pid}-{attempt}.tmp"));
+            let mut opts = fs::OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                opts.mode(match perm {
+                    Perm::Private => 0o600,
+                    Perm::Default => 0o666,
+                });
+            }
+            #[cfg(not(unix))]
+            let _ = perm;
+            match opts.open(&tmp) {
+                Ok(file) => {
+                    return Ok(Self {
+                        out: io::BufWriter::new(file),
+                        tmp,
+                        dest: dest.to_path_buf(),
+                        committed: false,
+                    })
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => {
+                    attempt += 1;
+                }
+                Err(e) => return Err(io_err(&tmp, &e)),
+            }
+        }
+    }
+
+    /// Flush, fsync, rename onto the destination, fsync the directory: once this returns, the
+    /// whole output is at its name and survives a crash.
+    fn commit(mut self) -> Result<()> {
+        self.out.flush().map_err(|e| io_err(&self.tmp, &e))?;
+        self.out
+            .get_ref()
+            .sync_all()
+            .map_err(|e| io_err(&self.tmp, &e))?;
+        fs::rename(&self.tmp, &self.dest).map_err(|e| io_err(&self.dest, &e))?;
+        self.committed = true;
+        #[cfg(unix)]
+        if let Some(dir) = self.dest.parent() {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            fs::File::open(dir)
+                .and_then(|d| d.sync_all())
+                .map_err(|e| io_err(dir, &e))?;
+        }
+        Ok(())
+    }
+}
+
+impl Write for TempFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.out.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+pub fn write_output(path: Option<&Path>, bytes: &[u8], perm: Perm) -> Result<ExitCode> {
     match path {
-        Some(p) => write_file(p, bytes)?,
+        Some(p) => write_file(p, bytes, perm)?,
         None => {
             let mut out = io::stdout().lock();
             out.write_all(bytes)
@@ -138,7 +249,7 @@ pub fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<ExitCode> {
 }
 
 pub fn write_line_to(path: Option<&Path>, text: &str) -> Result<ExitCode> {
-    write_output(path, format!("{text}\n").as_bytes())
+    write_output(path, format!("{text}\n").as_bytes(), Perm::Default)
 }
 
 pub fn write_line(text: &str) -> Result<ExitCode> {

@@ -1,6 +1,7 @@
 //! `open`: read an envelope in either form, open it, optionally verify its policy.
 
 use crate::args::OpenArgs;
+use crate::io::Perm;
 use crate::io::{open_input, pretty, read_text, stdin_err, with_output, write_file, write_output};
 use crate::policy::load_policy;
 use minseal::api;
@@ -11,6 +12,7 @@ use minseal::{Error, ErrorCode, Result};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::ExitCode;
+use zeroize::Zeroizing;
 
 pub fn open(a: OpenArgs) -> Result<ExitCode> {
     let sk = SecretKey::from_jwk(&read_text(Some(&a.key))?)?;
@@ -21,14 +23,26 @@ pub fn open(a: OpenArgs) -> Result<ExitCode> {
         head.starts_with(&BINARY_MAGIC)
     };
     if binary && !a.verify {
-        // Streams: each chunk is authenticated before it is written; on failure a partial
-        // --out file is removed (on stdout, a non-zero exit means: discard what you got).
-        let header = with_output(a.io.out.as_deref(), |out| {
-            let mut out = out;
+        // Streams: each chunk is authenticated before it is written. To a file, nothing is
+        // visible at its name until the final chunk has authenticated (`with_output`). To
+        // stdout, the chunks before a failing one have been written when the error is found,
+        // unless --atomic holds them back.
+        let out = a.io.out.as_deref();
+        let header = if out.is_none() && a.atomic {
+            let mut payload = Zeroizing::new(Vec::new());
             let mut opener = Opener::with_limits(&mut input, &sk, &limits)?;
-            opener.copy_to(&mut out)?;
-            Ok(opener.header().clone())
-        })?;
+            opener.copy_to(&mut *payload)?;
+            let header = opener.header().clone();
+            write_output(None, &payload, Perm::Private)?;
+            header
+        } else {
+            with_output(out, Perm::Private, |out| {
+                let mut out = out;
+                let mut opener = Opener::with_limits(&mut input, &sk, &limits)?;
+                opener.copy_to(&mut out)?;
+                Ok(opener.header().clone())
+            })?
+        };
         write_header(a.header.as_deref(), &header)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -54,8 +68,9 @@ pub fn open(a: OpenArgs) -> Result<ExitCode> {
         let opened = seal::open_with_limits(&envelope, &sk, &limits)?;
         (opened.payload, opened.header)
     };
+    // Everything is authenticated (and verified, with --verify) before anything is written.
     write_header(a.header.as_deref(), &header)?;
-    write_output(a.io.out.as_deref(), &payload)
+    write_output(a.io.out.as_deref(), &payload, Perm::Private)
 }
 
 /// Detects the form: binary starts with the magic bytes, JSON with `{` after whitespace.
@@ -89,7 +104,11 @@ fn header_json(header: &Header) -> serde_json::Value {
 
 fn write_header(path: Option<&Path>, header: &Header) -> Result<()> {
     match path {
-        Some(p) => write_file(p, format!("{}\n", pretty(&header_json(header))).as_bytes()),
+        Some(p) => write_file(
+            p,
+            format!("{}\n", pretty(&header_json(header))).as_bytes(),
+            Perm::Default,
+        ),
         None => Ok(()),
     }
 }

@@ -1,7 +1,7 @@
 //! `minimise`, `verify` and `policy list|show|lint`: the policy side of the tool.
 
 use crate::args::{InOut, MinimiseArgs, PolicyArg};
-use crate::io::{pretty, read_file, read_limited, write_file, write_line, write_output};
+use crate::io::{pretty, read_file, read_limited, write_file, write_line, write_output, Perm};
 use minseal::minimise::{self, MinimiseOptions, Verification};
 use minseal::policy::{self, Policy};
 use minseal::{Error, ErrorCode, Result};
@@ -15,7 +15,7 @@ pub fn minimise(policy: &PolicyArg, min: &MinimiseArgs, io: &InOut) -> Result<Ex
     let payload = read_limited(io.input.as_deref(), opts.limits.max_bytes)?;
     let m = minimise::minimise(&policy, &payload, &opts)?;
     write_receipt(min.receipt.as_deref(), &m.receipt)?;
-    write_output(io.out.as_deref(), &m.payload)
+    write_output(io.out.as_deref(), &m.payload, Perm::Default)
 }
 
 pub fn verify(policy: &PolicyArg, json: bool, input: Option<&Path>) -> Result<ExitCode> {
@@ -61,13 +61,13 @@ pub fn list(json: bool) -> Result<ExitCode> {
             b.id, b.version, b.audience, b.title
         ));
     }
-    write_output(None, out.as_bytes())
+    write_output(None, out.as_bytes(), Perm::Default)
 }
 
 pub fn show(policy: &str, canonical: bool) -> Result<ExitCode> {
     let p = load_policy(policy)?;
     if canonical {
-        return write_output(None, p.canonical_json().as_bytes());
+        return write_output(None, p.canonical_json().as_bytes(), Perm::Default);
     }
     let v: serde_json::Value = serde_json::from_str(p.canonical_json())
         .map_err(|e| Error::new(ErrorCode::InvalidPolicy, e.to_string()))?;
@@ -143,7 +143,11 @@ fn verification_json(v: &Verification) -> serde_json::Value {
 
 pub fn write_receipt(path: Option<&Path>, receipt: &minimise::Receipt) -> Result<()> {
     match path {
-        Some(p) => write_file(p, format!("{}\n", receipt.to_json()).as_bytes()),
+        Some(p) => write_file(
+            p,
+            format!("{}\n", receipt.to_json()).as_bytes(),
+            Perm::Default,
+        ),
         None => Ok(()),
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::args::{Format, InOut, SealArgs};
 use crate::io::{open_input, prefix, read_all, read_limited, read_text, with_output};
-use crate::io::{write_line_to, write_output};
+use crate::io::{write_line_to, write_output, Perm};
 use crate::policy::{load_policy, minimise_options, write_receipt};
 use minseal::api;
 use minseal::keys::PublicKey;
@@ -52,13 +52,13 @@ pub fn seal(a: SealArgs) -> Result<ExitCode> {
     };
     match a.format {
         Format::Json => write_line_to(a.io.out.as_deref(), &envelope.to_json()),
-        Format::Binary => write_output(a.io.out.as_deref(), &envelope.to_binary()),
+        Format::Binary => write_output(a.io.out.as_deref(), &envelope.to_binary(), Perm::Default),
     }
 }
 
 fn seal_stream(io: &InOut, recipients: &[PublicKey], params: &SealParams) -> Result<ExitCode> {
     let mut input = open_input(io.input.as_deref())?;
-    with_output(io.out.as_deref(), |out| {
+    with_output(io.out.as_deref(), Perm::Default, |out| {
         let mut sealer = Sealer::new(out, recipients, params)?;
         io::copy(&mut input, &mut sealer).map_err(|e| seal::error_from_io(&e))?;
         sealer.finish()?;
