@@ -24,6 +24,7 @@ pub mod minimise;
 pub mod policy;
 pub mod policy_ref;
 pub mod seal;
+pub mod sign;
 mod sort;
 #[cfg(any(feature = "wasm", test))]
 mod utf16;
