@@ -18,15 +18,8 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// Generate an X25519 key pair: private JWK to a new file (mode 0600), public JWK to stdout.
-    Keygen {
-        /// Where to write the private JWK.
-        #[arg(long, value_name = "PRIVATE.jwk")]
-        out: PathBuf,
-        /// Replace the file if it exists.
-        #[arg(long)]
-        force: bool,
-    },
+    /// Generate a key pair: private JWK to a new file (mode 0600), public JWK to stdout.
+    Keygen(KeygenArgs),
     /// Print the public JWK of a private JWK (read from stdin or --key).
     Pubkey {
         /// The private JWK (default: stdin).
@@ -106,6 +99,43 @@ pub enum PolicyCommand {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+}
+
+#[derive(Args)]
+pub struct KeygenArgs {
+    /// Where to write the private JWK.
+    #[arg(long, value_name = "PRIVATE.jwk")]
+    pub out: PathBuf,
+    /// Replace the file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// What the key is for: `enc` (recipients: X25519, the default) or `sig` (senders).
+    #[arg(long = "use", value_enum, value_name = "USE")]
+    pub key_use: Option<KeyUse>,
+    /// The algorithm: X25519 for `enc`; ES256 (the default) or Ed25519 for `sig`.
+    #[arg(long, value_enum, value_name = "ALG", ignore_case = true)]
+    pub alg: Option<KeyAlg>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeyUse {
+    /// Encryption: envelopes are sealed to it.
+    Enc,
+    /// Signatures: a sender signs envelopes with it.
+    Sig,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeyAlg {
+    /// X25519 (HPKE recipients).
+    #[value(name = "X25519")]
+    X25519,
+    /// ECDSA P-256 with SHA-256.
+    #[value(name = "ES256")]
+    Es256,
+    /// Ed25519.
+    #[value(name = "Ed25519")]
+    Ed25519,
 }
 
 #[derive(Args)]

@@ -37,7 +37,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Keygen { out, force } => keys::keygen(&out, force),
+        Command::Keygen(args) => keys::keygen(&args),
         Command::Pubkey { key } => keys::pubkey(key.as_deref()),
         Command::Thumbprint { key } => keys::thumbprint(key.as_deref()),
         Command::Minimise { policy, min, io } => policy::minimise(&policy, &min, &io),
