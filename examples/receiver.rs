@@ -25,7 +25,6 @@
 use clap::Parser;
 use minseal::api;
 use minseal::keys::SecretKey;
-use minseal::minimise::MinimiseOptions;
 use minseal::seal::Envelope;
 use minseal::{Error, ErrorCode};
 use serde_json::{json, Value};
@@ -204,7 +203,7 @@ fn handle(req: &mut Request, key: &SecretKey, args: &Args) -> (u16, Value) {
 
     // Refusals on the merits: 422. No policy in the header is a refusal too: this receiver
     // takes only minimised payloads.
-    let received = match api::open_and_verify(&envelope, key, None, &MinimiseOptions::default())
+    let received = match api::open_and_verify(&envelope, key, &api::ReceiveOptions::default())
         .and_then(|r| r.require_conformance().map(|()| r))
     {
         Ok(r) => r,

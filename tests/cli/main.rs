@@ -5,6 +5,7 @@ mod keys;
 mod open_output;
 mod policy;
 mod seal_open;
+mod sign;
 
 use std::fs;
 use std::io::Write;
@@ -104,6 +105,9 @@ fn help_on_every_subcommand() {
         &["policy", "list", "--help"],
         &["policy", "show", "--help"],
         &["policy", "lint", "--help"],
+        &["proof", "--help"],
+        &["proof", "export", "--help"],
+        &["proof", "verify", "--help"],
     ] {
         let o = run(sub, b"");
         let text = String::from_utf8(ok(&o).to_vec()).unwrap();

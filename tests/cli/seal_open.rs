@@ -24,7 +24,7 @@ fn seal_json_then_open_and_verify() {
     );
     let envelope = ok(&o).to_vec();
     let env = json(&envelope);
-    assert_eq!(env["minseal"], 1);
+    assert_eq!(env["minseal"], 2);
     assert_eq!(env["header"]["policy"]["id"], "2ap/art7-order");
     assert_eq!(env["header"]["metadata"]["case"], "EXA-2026-00417");
     // Nothing of the payload is in clear.
@@ -216,31 +216,34 @@ fn open_refusals() {
 }
 
 #[test]
-fn open_verify_refuses_payload_that_breaks_its_policy() {
+fn no_minimise_checks_the_policy_it_names() {
     let dir = tmpdir("verify-open");
     let (sk, pk) = keypair(&dir, "a");
-    // Sealed as is, but naming the policy: the receiver's --verify must catch it.
-    let o = run(
-        &[
-            "seal",
-            "--no-minimise",
-            "--policy",
-            "2ap/art7-order",
-            "--to",
-            p(&pk),
-        ],
-        &fs::read(ORDER).unwrap(),
-    );
-    let envelope = ok(&o).to_vec();
+    let seal = [
+        "seal",
+        "--no-minimise",
+        "--policy",
+        "2ap/art7-order",
+        "--to",
+        p(&pk),
+    ];
+    // A header never claims a policy its payload breaks: sealing refuses, every violation listed.
+    for format in ["json", "binary"] {
+        let mut args = seal.to_vec();
+        args.extend(["--format", format]);
+        let o = run(&args, &fs::read(ORDER).unwrap());
+        fails(&o, 1, "does_not_conform");
+        assert!(stderr(&o).contains("  $.credentials (forbidden)"));
+        assert!(
+            o.stdout.is_empty(),
+            "no envelope for a payload that breaks its policy"
+        );
+    }
+    // A conforming payload seals as is and verifies on receipt.
+    let envelope = ok(&run(&seal, &fs::read(ORDER_EXPECTED).unwrap())).to_vec();
+    assert_eq!(json(&envelope)["header"]["policy"]["id"], "2ap/art7-order");
     let o = run(&["open", "--key", p(&sk), "--verify"], &envelope);
-    fails(&o, 1, "does_not_conform");
-    assert!(stderr(&o).contains("  $.credentials (forbidden)"));
-    assert!(
-        o.stdout.is_empty(),
-        "nothing written when verification fails"
-    );
-    // Without --verify it opens.
-    ok(&run(&["open", "--key", p(&sk)], &envelope));
+    assert_eq!(json(ok(&o)), json(&fs::read(ORDER_EXPECTED).unwrap()));
 
     // No policy in the header: --verify cannot pass.
     let o = run(
@@ -248,11 +251,14 @@ fn open_verify_refuses_payload_that_breaks_its_policy() {
         &fs::read(ORDER_EXPECTED).unwrap(),
     );
     let envelope = ok(&o).to_vec();
-    fails(
-        &run(&["open", "--key", p(&sk), "--verify"], &envelope),
-        1,
-        "does_not_conform",
+    let o = run(&["open", "--key", p(&sk), "--verify"], &envelope);
+    fails(&o, 1, "does_not_conform");
+    assert!(
+        o.stdout.is_empty(),
+        "nothing written when verification fails"
     );
+    // Without --verify it opens.
+    ok(&run(&["open", "--key", p(&sk)], &envelope));
 }
 
 #[test]

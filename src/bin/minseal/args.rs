@@ -60,6 +60,76 @@ pub enum Command {
     /// List, show or lint policies.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Evidence for a third party: export a signed envelope's proof, or verify one.
+    #[command(subcommand)]
+    Proof(ProofCommand),
+}
+
+#[derive(Subcommand)]
+pub enum ProofCommand {
+    /// Open a signed envelope and write its proof (header, payload, signature), which anyone
+    /// can check with the signer's public key and without the decryption key.
+    Export(ProofExportArgs),
+    /// Check a proof against trusted signing keys (exit 1 unless it verifies).
+    Verify(ProofVerifyArgs),
+}
+
+#[derive(Args)]
+pub struct ProofExportArgs {
+    /// The recipient's private JWK.
+    #[arg(long, value_name = "PRIVATE.jwk")]
+    pub key: PathBuf,
+    #[command(flatten)]
+    pub trust: TrustArgs,
+    /// Refuse (too_large) an envelope larger than N bytes, before reading past N.
+    #[arg(long, value_name = "N")]
+    pub max_envelope_bytes: Option<u64>,
+    /// Input envelope (default: stdin).
+    #[arg(long = "in", value_name = "FILE")]
+    pub input: Option<PathBuf>,
+    /// Where to write the proof (default: stdout). It holds the payload: mode 0600.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct ProofVerifyArgs {
+    /// Trusted signing key(s): a public JWK or a JWK Set. Repeatable.
+    #[arg(
+        long = "signer",
+        visible_alias = "signers",
+        value_name = "KEY.jwk|SET.jwk",
+        required = true
+    )]
+    pub signers: Vec<PathBuf>,
+    /// Print the header and the signer as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Write the proven payload to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub payload: Option<PathBuf>,
+    /// The proof (default: stdin).
+    #[arg(long = "in", value_name = "FILE")]
+    pub input: Option<PathBuf>,
+}
+
+/// Which signing keys `open` and `proof export` trust.
+#[derive(Args)]
+pub struct TrustArgs {
+    /// Trusted signing key(s): a public JWK or a JWK Set. The envelope must be signed by one of
+    /// them (unknown_signer, signature_invalid, or signature_missing if unsigned). Repeatable.
+    #[arg(
+        long = "signer",
+        visible_alias = "signers",
+        value_name = "KEY.jwk|SET.jwk"
+    )]
+    pub signers: Vec<PathBuf>,
+    /// With --signer: accept an unsigned envelope too.
+    #[arg(long, requires = "signers")]
+    pub allow_unsigned: bool,
+    /// The time to check `expires_at` against, Unix seconds (default: the system clock).
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    pub now: Option<u64>,
 }
 
 /// How `open` writes, shown under `minseal open --help`.
@@ -73,8 +143,15 @@ Output:
               at most 4 MiB; its header says) is authenticated before it is written, but a
               truncated or tampered envelope is only found at the chunk where it goes wrong,
               after the chunks before it have been written. A non-zero exit means: discard
-              everything read from stdout. --atomic writes nothing until the whole envelope
-              has authenticated.";
+              everything read from stdout. --atomic, and --signer (a signature is checked
+              after the final chunk), write nothing until the whole envelope has
+              authenticated.
+
+Signatures:
+  Without --signer, a signed envelope opens and its signer is reported as not verified.
+  With --signer, it opens only if signed by one of those keys (unknown_signer,
+  signature_invalid; signature_missing for an unsigned one unless --allow-unsigned).
+  Who signed goes to stderr, or to stdout with --json.";
 
 #[derive(Subcommand)]
 pub enum PolicyCommand {
@@ -178,7 +255,8 @@ pub enum Format {
 
 #[derive(Args)]
 pub struct SealArgs {
-    /// Policy to minimise under (built-in id or file); with --no-minimise, only named in the header.
+    /// Policy to minimise under (built-in id or file); with --no-minimise, the payload must
+    /// already conform to it (does_not_conform otherwise), and the header names it.
     #[arg(long, value_name = "ID|FILE", required_unless_present = "no_minimise")]
     pub policy: Option<String>,
     /// Recipient public key file: a JWK, a JWK Set or raw base64url. Repeat for more recipients.
@@ -196,6 +274,12 @@ pub struct SealArgs {
     /// The payload's media type, in the header.
     #[arg(long, value_name = "TYPE")]
     pub content_type: Option<String>,
+    /// Sign with this private signing JWK (ES256 or Ed25519, from `keygen --use sig`).
+    #[arg(long, value_name = "KEY.jwk")]
+    pub sign: Option<PathBuf>,
+    /// The time the envelope expires, Unix seconds: openers refuse it (expired) from then on.
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    pub expires_at: Option<u64>,
     #[command(flatten)]
     pub min: MinimiseArgs,
     #[command(flatten)]
@@ -213,6 +297,12 @@ pub struct OpenArgs {
     /// Verify the payload against the policy its header names; exit 1 unless it conforms.
     #[arg(long)]
     pub verify: bool,
+    #[command(flatten)]
+    pub trust: TrustArgs,
+    /// Print the header and the signature (who signed, whether it verified) as one JSON line on
+    /// stdout; the payload then goes to --out.
+    #[arg(long, requires = "out")]
+    pub json: bool,
     /// With --verify: the policy (file or id) when it is not a built-in; must match the header.
     #[arg(long, value_name = "ID|FILE", requires = "verify")]
     pub policy: Option<String>,
@@ -228,6 +318,15 @@ pub struct OpenArgs {
     pub max_chunks: Option<u64>,
     #[command(flatten)]
     pub io: InOut,
+}
+
+impl ProofExportArgs {
+    pub fn limits(&self) -> EnvelopeLimits {
+        EnvelopeLimits {
+            max_envelope_bytes: self.max_envelope_bytes.unwrap_or(u64::MAX),
+            ..EnvelopeLimits::default()
+        }
+    }
 }
 
 impl OpenArgs {

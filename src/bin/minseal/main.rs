@@ -13,9 +13,11 @@ mod io;
 mod keys;
 mod open;
 mod policy;
+mod proof;
 mod seal;
+mod trust;
 
-use args::{Cli, Command, PolicyCommand};
+use args::{Cli, Command, PolicyCommand, ProofCommand};
 use clap::Parser;
 use minseal::Result;
 use std::process::ExitCode;
@@ -53,5 +55,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             policy::show(&policy, canonical)
         }
         Command::Policy(PolicyCommand::Lint { file }) => policy::lint(&file),
+        Command::Proof(ProofCommand::Export(args)) => proof::export(&args),
+        Command::Proof(ProofCommand::Verify(args)) => proof::verify(&args),
     }
 }
