@@ -333,3 +333,50 @@ fn signing_usage_errors() {
     let o = run(&["open", "--key", p(&sk), "--signer", p(&pk)], b"{}");
     fails(&o, 1, "invalid_key");
 }
+
+#[test]
+fn expiry_uses_the_clock_and_an_expired_envelope_still_exports_its_proof() {
+    let dir = tmpdir("sign-expiry");
+    let (sk, pk) = keypair(&dir, "authority");
+    let (signer, signer_pub) = signing_keypair(&dir, "portal", "ES256");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let expires = (now + 1).to_string();
+    let args = [
+        "seal",
+        "--policy",
+        "2ap/art7-order",
+        "--to",
+        p(&pk),
+        "--sign",
+        p(&signer),
+        "--expires-at",
+        &expires,
+    ];
+    let env = ok(&run(&args, &fs::read(ORDER).unwrap())).to_vec();
+    assert_eq!(json(&env)["header"]["expires_at"], now + 1);
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    // No --now: the system clock says it has expired.
+    let o = run(&["open", "--key", p(&sk), "--signer", p(&signer_pub)], &env);
+    fails(&o, 1, "expired");
+    assert!(o.stdout.is_empty());
+    // The proof of what was sent does not expire.
+    let o = run(
+        &[
+            "proof",
+            "export",
+            "--key",
+            p(&sk),
+            "--signer",
+            p(&signer_pub),
+        ],
+        &env,
+    );
+    let proof = ok(&o).to_vec();
+    ok(&run(
+        &["proof", "verify", "--signer", p(&signer_pub)],
+        &proof,
+    ));
+}

@@ -79,8 +79,15 @@ pub struct ProofExportArgs {
     /// The recipient's private JWK.
     #[arg(long, value_name = "PRIVATE.jwk")]
     pub key: PathBuf,
-    #[command(flatten)]
-    pub trust: TrustArgs,
+    /// Trusted signing key(s): a public JWK or a JWK Set; the signature is checked before the
+    /// proof is written (unknown_signer, signature_invalid). Repeatable. An expired envelope
+    /// still exports: the proof shows what was sent, whenever it is looked at.
+    #[arg(
+        long = "signer",
+        visible_alias = "signers",
+        value_name = "KEY.jwk|SET.jwk"
+    )]
+    pub signers: Vec<PathBuf>,
     /// Refuse (too_large) an envelope larger than N bytes, before reading past N.
     #[arg(long, value_name = "N")]
     pub max_envelope_bytes: Option<u64>,
@@ -113,7 +120,7 @@ pub struct ProofVerifyArgs {
     pub input: Option<PathBuf>,
 }
 
-/// Which signing keys `open` and `proof export` trust.
+/// Which signing keys `open` trusts, and the time it checks expiry against.
 #[derive(Args)]
 pub struct TrustArgs {
     /// Trusted signing key(s): a public JWK or a JWK Set. The envelope must be signed by one of

@@ -4,19 +4,23 @@
 use crate::args::{ProofExportArgs, ProofVerifyArgs};
 use crate::io::{read_limited, read_text, stdin_err, write_file, write_line_to, Perm};
 use crate::open::parse_envelope;
-use crate::trust::{header_json, load_signers, open_options, signature_json};
+use crate::trust::{header_json, load_signers, signature_json};
 use minseal::keys::SecretKey;
 use minseal::proof::{self, MAX_PROOF_BYTES};
-use minseal::seal;
+use minseal::seal::{self, OpenOptions};
 use minseal::{Error, ErrorCode, Result};
 use std::io::Read;
 use std::process::ExitCode;
 use zeroize::Zeroizing;
 
-/// Opens the envelope (checking the signature when --signer is given) and writes its proof.
+/// Opens the envelope (checking the signature when --signer is given) and writes its proof;
+/// `signature_missing` for an unsigned one.
 pub fn export(a: &ProofExportArgs) -> Result<ExitCode> {
     let sk = SecretKey::from_jwk(&read_text(Some(&a.key))?)?;
-    let opts = open_options(&a.trust, a.limits())?;
+    // No clock: an expired envelope's proof is still evidence of what was sent.
+    let opts = OpenOptions::default()
+        .with_limits(a.limits())
+        .trust(load_signers(&a.signers)?);
     let mut bytes = Vec::new();
     crate::io::open_input(a.input.as_deref())?
         .take(opts.limits.max_envelope_bytes.saturating_add(1))

@@ -17,8 +17,8 @@ pub fn load_signers(paths: &[PathBuf]) -> Result<Vec<VerifyingKey>> {
     Ok(keys)
 }
 
-/// The opening options: limits, trusted signers, `allow_unsigned`, and the time expiry is
-/// checked against (the system clock unless `--now`).
+/// The opening options for `open`: limits, trusted signers, `allow_unsigned`, and the time
+/// expiry is checked against (the system clock unless `--now`).
 pub fn open_options(t: &TrustArgs, limits: EnvelopeLimits) -> Result<OpenOptions> {
     let now = t.now.unwrap_or_else(|| {
         std::time::SystemTime::now()
