@@ -380,3 +380,64 @@ fn expiry_uses_the_clock_and_an_expired_envelope_still_exports_its_proof() {
         &proof,
     ));
 }
+
+#[test]
+fn streamed_seal_signs_and_streamed_open_checks() {
+    let dir = tmpdir("sign-stream");
+    let (sk, pk) = keypair(&dir, "authority");
+    // 300 KiB of non-JSON bytes, sealed as is through the streaming sealer: five chunks.
+    let data: Vec<u8> = (0..300 * 1024).map(|i| (i * 13 % 251) as u8).collect();
+    for alg in ["ES256", "Ed25519"] {
+        let (signer, signer_pub) = signing_keypair(&dir, alg, alg);
+        let (_, stranger_pub) = signing_keypair(&dir, &format!("{alg}-stranger"), alg);
+        let env = dir.join(format!("{alg}.mnsl"));
+        let args = [
+            "seal",
+            "--no-minimise",
+            "--to",
+            p(&pk),
+            "--format",
+            "binary",
+            "--sign",
+            p(&signer),
+            "--out",
+            p(&env),
+        ];
+        ok(&run(&args, &data));
+        let bytes = fs::read(&env).unwrap();
+        let out = dir.join(format!("{alg}.out"));
+        for target in [None, Some(&out)] {
+            let mut args = vec![
+                "open",
+                "--key",
+                p(&sk),
+                "--signer",
+                p(&signer_pub),
+                "--in",
+                p(&env),
+            ];
+            if let Some(t) = target {
+                args.extend(["--out", p(t)]);
+            }
+            let o = run(&args, b"");
+            let got = match target {
+                Some(t) => fs::read(t).unwrap(),
+                None => ok(&o).to_vec(),
+            };
+            ok(&o);
+            assert_eq!(got, data, "{alg} {target:?}");
+            assert!(stderr(&o).contains("verified against a trusted key"));
+        }
+        fs::remove_file(&out).unwrap();
+        // An untrusted signer: nothing on stdout (the signature comes after the last chunk),
+        // no output file.
+        for extra in [&[][..], &["--out", p(&out)]] {
+            let mut args = vec!["open", "--key", p(&sk), "--signer", p(&stranger_pub)];
+            args.extend(extra);
+            let o = run(&args, &bytes);
+            fails(&o, 1, "unknown_signer");
+            assert!(o.stdout.is_empty());
+            assert!(!out.exists());
+        }
+    }
+}
