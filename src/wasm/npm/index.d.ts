@@ -3,10 +3,17 @@
 
 /**
  * Loads the wasm module; required once in browsers before any other call (a no-op in Node).
- * Rejects with `unsupported_host` in an engine without WebAssembly SIMD (before Chrome 91,
- * Firefox 89, Safari 16.4).
+ * Rejects with a `MinsealError`: `unsupported_host` in an engine without WebAssembly SIMD (before
+ * Chrome 91, Firefox 89, Safari 16.4) or where the module does not compile, `io` when it cannot be
+ * fetched. After a failure, the next call tries again.
  */
-export function init(input?: URL | string | Response | BufferSource): Promise<void>;
+export function init(input?: InitInput): Promise<void>;
+/**
+ * Where `init` loads the module from: a URL (a `URL` object or a string), a fetch `Response`, or
+ * the module's bytes. Declared by shape, so the types need no DOM library.
+ */
+export type InitInput = string | { readonly href: string } | { arrayBuffer(): Promise<ArrayBuffer> }
+  | ArrayBuffer | ArrayBufferView;
 /** The library version (the crate's). */
 export function version(): string;
 
@@ -41,6 +48,9 @@ export interface Jwk {
 export interface PublicJwk extends Jwk { kid: string; d?: never }
 export interface PrivateJwk extends Jwk { d: string; kid: string }
 export interface JwkSet { keys: Jwk[] }
+/** A recipient's public X25519 JWK (`kid` optional; a private key is refused: `invalid_key`). */
+export type PublicRecipientJwk = Jwk & { d?: never };
+export interface RecipientJwkSet { keys: PublicRecipientJwk[] }
 
 /**
  * The payload: JSON text, UTF-8 JSON bytes, or a plain JS value (converted with
@@ -50,10 +60,21 @@ export interface JwkSet { keys: Jwk[] }
  * the same as a string. Pass bytes when you have them; do not encode a string just for this.
  */
 export type PayloadInput = string | Uint8Array | object;
+/**
+ * The id of a built-in profile (`profiles()` lists them). An id this union does not know (a
+ * profile added after these types were written) is passed as `id as ProfileId`; custom policies
+ * go through `Policy.parse`.
+ */
+export type ProfileId =
+  | '2ap/art6-domain-registration' | '2ap/art7-order' | '2ap/art7-order-notified'
+  | '2ap/art8-subscriber' | '2ap/art8-subscriber-provider' | '2ap/art8-traffic'
+  | '2ap/art8-traffic-provider' | '2ap/art9-emergency' | '2ap/art10-emergency-mla'
+  | '2ap/subscriber-response';
 /** A `Policy` object, or the id of a built-in profile (compiled once, then cached). */
-export type PolicyInput = Policy | string;
-/** A public JWK, a JWK Set, either as JSON text, a raw base64url key; or an array of these. */
-export type RecipientsInput = Jwk | JwkSet | string | Array<Jwk | JwkSet | string>;
+export type PolicyInput = Policy | ProfileId;
+/** A public X25519 JWK, a JWK Set of them, either as JSON text, a raw base64url key; or an array of these. */
+export type RecipientsInput = PublicRecipientJwk | RecipientJwkSet | string
+  | Array<PublicRecipientJwk | RecipientJwkSet | string>;
 /** A private JWK (object or JSON text) or the raw secret key in base64url. */
 export type PrivateKeyInput = Jwk | string;
 
@@ -171,13 +192,19 @@ export interface Verification {
   violations: { path: string; kind: ViolationKind }[];
 }
 
-export interface ProfileInfo { id: string; version: string; title: string; basis: string; audience: string }
+export interface ProfileInfo { id: ProfileId; version: string; title: string; basis: string; audience: string }
+
+// `Policy` is disposable (`using`). `Symbol.dispose` is declared here as TypeScript's own
+// ESNext.Disposable and @types/node declare it, so the types also check with lib ES2022 alone.
+declare global {
+  interface SymbolConstructor { readonly dispose: unique symbol }
+}
 
 /** A compiled minimisation policy. Call `free()` (or `using`) to release it early. */
 export class Policy {
   private constructor();
   /** A built-in profile; `unknown_policy` if absent. */
-  static builtin(id: string): Policy;
+  static builtin(id: ProfileId): Policy;
   /** A policy document as JSON text, UTF-8 bytes or an object; `invalid_policy` lists every problem. */
   static parse(policy: string | Uint8Array | object, options?: PolicyParseOptions): Policy;
   readonly id: string;

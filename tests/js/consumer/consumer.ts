@@ -4,6 +4,7 @@ import {
   init, version, profiles, Policy, minimise, verify, seal, minimiseAndSeal, open, openAndVerify,
   generateKeyPair, publicKey, thumbprint, MinsealError,
   type ErrorCode, type Receipt, type Header, type EnvelopeJson, type Verification, type ProfileInfo,
+  type ProfileId,
 } from 'minseal';
 
 export async function main(orderText: string): Promise<void> {
@@ -51,6 +52,12 @@ export async function main(orderText: string): Promise<void> {
   const u3: Uint8Array = limited.payload;
   const ov2 = openAndVerify(eb, kp.privateJwk, undefined, { maxRecipients: 1, maxBytes: 1024 });
   seal('{}', pub, { maxRecipients: 1, maxMetadataEntries: 2, maxMetadataBytes: 64 });
+  {
+    using scoped = Policy.builtin('2ap/art8-traffic');
+    void scoped.id;
+  }
+  const future: Policy = Policy.builtin('2ap/some-future-profile' as ProfileId);
+  void future;
 
   try {
     open(ej, kp.privateJwk);
@@ -79,6 +86,10 @@ export async function main(orderText: string): Promise<void> {
   open(eb, kp.privateJwk, { maxEnvelopeBytes: '1 MiB' });
   // @ts-expect-error: open without output:'bytes' gives a string
   const wrong3: Uint8Array = open(ej, kp.privateJwk).payload;
+  // @ts-expect-error: a typo in a built-in profile id
+  minimise(orderText, '2ap/art7-ordr');
+  // @ts-expect-error: a recipient is a public key, never a private one
+  seal('{}', kp.privateJwk);
 
   void [v, digest, canon, small, kid, d, t, payload, removed, reason, ver, createdAt, s1, u2, u3, ov2, conforms, wrong1, wrong2, wrong3];
 }
