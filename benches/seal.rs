@@ -24,11 +24,13 @@ fn bench(c: &mut Criterion) {
         }
         g.throughput(Throughput::Bytes(size as u64));
         g.bench_with_input(BenchmarkId::new("seal", label), &payload, |b, p| {
-            b.iter(|| seal::seal(black_box(p), &pks, &params).unwrap())
+            b.iter(|| seal::seal(black_box(p), &pks, &params, None).unwrap())
         });
-        let env = seal::seal(&payload, &pks, &params).unwrap();
+        let env = seal::seal(&payload, &pks, &params, None).unwrap();
         g.bench_with_input(BenchmarkId::new("open", label), &env, |b, e| {
-            b.iter(|| seal::open(black_box(e), &sk).unwrap())
+            b.iter(|| {
+                seal::open(black_box(e), &sk, &minseal::seal::OpenOptions::default()).unwrap()
+            })
         });
     }
     g.finish();

@@ -6,7 +6,6 @@
 
 use minseal::api::open_and_verify;
 use minseal::keys::SecretKey;
-use minseal::minimise::MinimiseOptions;
 use minseal::seal::{self, Envelope};
 use std::io::Write;
 use std::process::ExitCode;
@@ -26,11 +25,17 @@ fn main() -> ExitCode {
         };
         let sk = SecretKey::parse(key)?;
         if args.get(2).map(String::as_str) == Some("verify") {
-            let r = open_and_verify(&env, &sk, None, &MinimiseOptions::default())?;
+            let r = open_and_verify(
+                &env,
+                &sk,
+                &minseal::api::ReceiveOptions {
+                    ..Default::default()
+                },
+            )?;
             r.require_conformance()?;
             Ok(r.payload)
         } else {
-            Ok(seal::open(&env, &sk)?.payload)
+            Ok(seal::open(&env, &sk, &minseal::seal::OpenOptions::default())?.payload)
         }
     };
     match run() {

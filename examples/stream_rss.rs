@@ -22,7 +22,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let t = Instant::now();
     let file = BufWriter::new(std::fs::File::create(&path)?);
-    let mut sealer = Sealer::new(file, &[sk.public_key().clone()], &SealParams::now())?;
+    let mut sealer = Sealer::new(file, &[sk.public_key().clone()], &SealParams::now(), None)?;
     for _ in 0..mib {
         sealer.write_all(&block)?;
     }
@@ -32,7 +32,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let size = std::fs::metadata(&path)?.len();
 
     let t = Instant::now();
-    let mut opener = Opener::new(BufReader::new(std::fs::File::open(&path)?), &sk)?;
+    let mut opener = Opener::new(
+        BufReader::new(std::fs::File::open(&path)?),
+        &sk,
+        &minseal::seal::OpenOptions::default(),
+    )?;
     let n = opener.copy_to(&mut std::io::sink())?;
     let open_s = t.elapsed().as_secs_f64();
     std::fs::remove_file(&path)?;

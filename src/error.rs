@@ -60,6 +60,17 @@ pub enum ErrorCode {
     RandomnessUnavailable,
     /// Reading or writing a file or stream failed.
     Io,
+    /// A sender signature does not verify under the key its kid names, or was made with another
+    /// algorithm than that key's.
+    SignatureInvalid,
+    /// The caller requires a signature and the envelope (or proof) carries none.
+    SignatureMissing,
+    /// The envelope is signed by a key that is not among the keys the caller trusts.
+    UnknownSigner,
+    /// The envelope's `expires_at` is at or before the time the caller gave.
+    Expired,
+    /// An evidence document (`proof`) is not one: wrong members, types or encodings.
+    MalformedProof,
 }
 
 impl ErrorCode {
@@ -89,6 +100,11 @@ impl ErrorCode {
             Self::InvalidArgument => "invalid_argument",
             Self::RandomnessUnavailable => "randomness_unavailable",
             Self::Io => "io",
+            Self::SignatureInvalid => "signature_invalid",
+            Self::SignatureMissing => "signature_missing",
+            Self::UnknownSigner => "unknown_signer",
+            Self::Expired => "expired",
+            Self::MalformedProof => "malformed_proof",
         }
     }
 
@@ -117,6 +133,11 @@ impl ErrorCode {
         Self::InvalidArgument,
         Self::RandomnessUnavailable,
         Self::Io,
+        Self::SignatureInvalid,
+        Self::SignatureMissing,
+        Self::UnknownSigner,
+        Self::Expired,
+        Self::MalformedProof,
     ];
 
     /// True when the input was refused on its merits (CLI exit code 1), as opposed to a usage,

@@ -24,8 +24,10 @@ fn sealed_order_opens_and_verifies_against_the_builtin_named_in_its_header() {
         &policy,
         &input,
         &[authority.public_key().clone()],
-        &opts,
-        SealParams::new(1_764_000_000),
+        &minseal::api::SealOptions {
+            minimise: opts.clone(),
+            ..minseal::api::SealOptions::new(SealParams::new(1_764_000_000))
+        },
     )
     .unwrap();
     assert_eq!(
@@ -36,37 +38,68 @@ fn sealed_order_opens_and_verifies_against_the_builtin_named_in_its_header() {
         sealed.receipt.counts().removed > 0,
         "the fixture carries fields to strip"
     );
-    let received = open_and_verify(&sealed.envelope, &authority, None, &opts).unwrap();
+    let received = open_and_verify(
+        &sealed.envelope,
+        &authority,
+        &minseal::api::ReceiveOptions {
+            policy: None,
+            minimise: opts.clone(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(received.payload, sealed.payload);
     let v = received.verification.as_ref().unwrap();
     assert!(v.conforms, "{:?}", v.violations);
     received.require_conformance().unwrap();
-    // The receipt's digest is over exactly the sealed bytes.
+    // The receipt is bound to the envelope, and its payload digest is keyed: the plain
+    // SHA-256 of the payload (which would confirm a guessed payload) is not in it.
     let digest = minseal::hex::encode(&sha2_digest(&received.payload));
-    assert!(sealed.receipt.to_json().contains(&digest));
+    let receipt = sealed.receipt.to_json();
+    assert!(!receipt.contains(&digest), "{receipt}");
+    let bound = sealed.receipt.envelope.as_ref().unwrap();
+    assert_eq!(
+        bound.header_sha256,
+        minseal::hex::encode(&sha2_digest(sealed.envelope.header_bytes()))
+    );
+    assert_eq!(bound.message_id, {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sealed.envelope.header().message_id)
+    });
+    assert!(receipt.contains(&bound.payload_hmac_sha256) && receipt.contains(&bound.message_id));
 }
 
+/// Issue 16, problem 4: sealing under a policy name checks the payload against that policy
+/// first; a payload that does not conform is refused with every violation, and nothing is
+/// sealed. (`SealParams` offers no way to name a policy unchecked.)
 #[test]
-fn a_payload_sealed_as_is_under_a_policy_name_does_not_conform() {
+fn sealing_under_a_policy_checks_the_payload_first() {
     let policy = Policy::builtin("2ap/art7-order").unwrap();
     let authority = SecretKey::generate().unwrap();
-    let params = SealParams::new(1).with_policy(policy.reference());
-    let env = seal(
-        &fixture("2ap-art7-order"),
-        &[authority.public_key().clone()],
-        &params,
-    )
-    .unwrap();
-    let received = open_and_verify(&env, &authority, None, &MinimiseOptions::default()).unwrap();
-    let v = received.verification.as_ref().unwrap();
-    assert!(!v.conforms);
-    let err = received.require_conformance().unwrap_err();
+    let to = [authority.public_key().clone()];
+    let opts = minseal::api::SealOptions::new(SealParams::new(1)).conforming_to(&policy);
+    let err = minseal::api::seal(&fixture("2ap-art7-order"), &to, &opts).unwrap_err();
     assert_eq!(err.code(), ErrorCode::DoesNotConform);
     assert!(
         err.details().iter().any(|d| d.contains("facts_summary")),
         "{:?}",
         err.details()
     );
+    // The minimised payload conforms, and then the header names the policy.
+    let min = minseal::minimise::minimise(&policy, &fixture("2ap-art7-order"), &Default::default())
+        .unwrap();
+    let env = minseal::api::seal(&min.payload, &to, &opts).unwrap();
+    assert_eq!(env.header().policy, Some(policy.reference()));
+    let received = open_and_verify(&env, &authority, &Default::default()).unwrap();
+    received.require_conformance().unwrap();
+    // Without a policy the header names none.
+    let plain = minseal::api::seal(
+        b"anything",
+        &to,
+        &minseal::api::SealOptions::new(SealParams::new(1)),
+    )
+    .unwrap();
+    assert_eq!(plain.header().policy, None);
 }
 
 #[test]
@@ -78,9 +111,19 @@ fn unsealed_policy_name_and_mismatched_policies_are_refused() {
         b"{}",
         &[authority.public_key().clone()],
         &SealParams::new(1),
+        None,
     )
     .unwrap();
-    let received = open_and_verify(&env, &authority, None, &opts).unwrap();
+    let received = open_and_verify(
+        &env,
+        &authority,
+        &minseal::api::ReceiveOptions {
+            policy: None,
+            minimise: opts.clone(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert!(received.verification.is_none());
     assert_eq!(
         received.require_conformance().unwrap_err().code(),
@@ -94,16 +137,33 @@ fn unsealed_policy_name_and_mismatched_policies_are_refused() {
         resolve_policy(&reference, None).unwrap_err().code(),
         ErrorCode::UnknownPolicy
     );
-    let env = seal(
+    // A policy with the built-in's id but other rules: its digest is not the built-in's.
+    let lookalike = Policy::from_json(
+        br#"{"minseal_policy":1,"id":"2ap/art7-order","version":"1.0.0","title":"t","basis":"b","audience":"service_provider","rules":[]}"#,
+    )
+    .unwrap();
+    assert_ne!(
+        lookalike.reference(),
+        Policy::builtin("2ap/art7-order").unwrap().reference()
+    );
+    let env = minseal::api::seal(
         b"{}",
         &[authority.public_key().clone()],
-        &SealParams::new(1).with_policy(reference),
+        &minseal::api::SealOptions::new(SealParams::new(1)).conforming_to(&lookalike),
     )
     .unwrap();
     assert_eq!(
-        open_and_verify(&env, &authority, None, &opts)
-            .unwrap_err()
-            .code(),
+        open_and_verify(
+            &env,
+            &authority,
+            &minseal::api::ReceiveOptions {
+                policy: None,
+                minimise: opts.clone(),
+                ..Default::default()
+            }
+        )
+        .unwrap_err()
+        .code(),
         ErrorCode::UnknownPolicy
     );
 
@@ -142,11 +202,22 @@ fn the_wrong_key_is_refused_before_any_verification() {
         &policy,
         &fixture("2ap-art7-order"),
         &[authority.public_key().clone()],
-        &opts,
-        SealParams::new(1),
+        &minseal::api::SealOptions {
+            minimise: opts.clone(),
+            ..minseal::api::SealOptions::new(SealParams::new(1))
+        },
     )
     .unwrap();
-    let err = open_and_verify(&sealed.envelope, &intruder, None, &opts).unwrap_err();
+    let err = open_and_verify(
+        &sealed.envelope,
+        &intruder,
+        &minseal::api::ReceiveOptions {
+            policy: None,
+            minimise: opts.clone(),
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
     assert_eq!(err.code(), ErrorCode::NoMatchingRecipient);
 }
 

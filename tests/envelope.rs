@@ -4,7 +4,7 @@ use chacha20::ChaCha20Rng;
 use hpke::rand_core::SeedableRng;
 use minseal::keys::{PublicKey, SecretKey};
 use minseal::seal::{self, Envelope, Opener, SealParams, Sealer};
-use minseal::{ErrorCode, PolicyRef};
+use minseal::ErrorCode;
 use std::io::{Read, Write};
 
 fn key(i: u8) -> SecretKey {
@@ -14,11 +14,7 @@ fn key(i: u8) -> SecretKey {
 fn params() -> SealParams {
     SealParams::new(1_700_000_000)
         .with_chunk_size(64)
-        .with_policy(PolicyRef {
-            id: "2ap/art7-order".into(),
-            version: "1.0.0".into(),
-            digest: [0xab; 32],
-        })
+        .with_expiry(1_900_000_000)
         .with_metadata("case", "X-1")
 }
 
@@ -32,6 +28,7 @@ fn small_envelope() -> (Envelope, SecretKey) {
         &payload(150),
         &[sk.public_key().clone()],
         &params(),
+        None,
         &mut ChaCha20Rng::from_seed([9; 32]),
     )
     .unwrap();
@@ -43,14 +40,14 @@ fn round_trip_sizes_and_chunk_boundaries() {
     let sk = key(1);
     for n in [0, 1, 63, 64, 65, 128, 129, 1000] {
         let p = payload(n);
-        let env = seal::seal(&p, &[sk.public_key().clone()], &params()).unwrap();
+        let env = seal::seal(&p, &[sk.public_key().clone()], &params(), None).unwrap();
         let expected_chunks = if n == 0 { 1 } else { n.div_ceil(64) };
         assert_eq!(
             env.payload_ciphertext().len(),
             n + 16 * expected_chunks,
             "n={n}"
         );
-        let opened = seal::open(&env, &sk).unwrap();
+        let opened = seal::open(&env, &sk, &minseal::seal::OpenOptions::default()).unwrap();
         assert_eq!(opened.payload, p);
         assert_eq!(&opened.header, env.header());
         assert_eq!(opened.header.created_at, 1_700_000_000);
@@ -63,16 +60,21 @@ fn default_chunk_size_and_many_recipients() {
     let keys: Vec<SecretKey> = (0..5).map(key).collect();
     let pks: Vec<PublicKey> = keys.iter().map(|k| k.public_key().clone()).collect();
     let p = payload(200_000);
-    let env = seal::seal(&p, &pks, &SealParams::new(5)).unwrap();
+    let env = seal::seal(&p, &pks, &SealParams::new(5), None).unwrap();
     assert_eq!(env.header().chunk_size, 65536);
     assert_eq!(
         env.header().recipients,
         pks.iter().map(PublicKey::kid).collect::<Vec<_>>()
     );
     for k in &keys {
-        assert_eq!(seal::open(&env, k).unwrap().payload, p);
+        assert_eq!(
+            seal::open(&env, k, &minseal::seal::OpenOptions::default())
+                .unwrap()
+                .payload,
+            p
+        );
     }
-    let e = seal::open(&env, &key(99)).unwrap_err();
+    let e = seal::open(&env, &key(99), &minseal::seal::OpenOptions::default()).unwrap_err();
     assert_eq!(e.code(), ErrorCode::NoMatchingRecipient);
 }
 
@@ -81,7 +83,7 @@ fn json_and_binary_convert_losslessly_both_ways() {
     let (env, sk) = small_envelope();
     let bin = env.to_binary();
     let json = env.to_json();
-    assert_eq!(&bin[..5], b"MNSL\x01");
+    assert_eq!(&bin[..5], b"MNSL\x02");
     let from_bin = Envelope::from_binary(&bin).unwrap();
     let from_json = Envelope::from_json(&json).unwrap();
     assert_eq!(from_bin, env);
@@ -94,7 +96,12 @@ fn json_and_binary_convert_losslessly_both_ways() {
             .to_binary(),
         bin
     );
-    assert_eq!(seal::open(&from_json, &sk).unwrap().payload, payload(150));
+    assert_eq!(
+        seal::open(&from_json, &sk, &minseal::seal::OpenOptions::default())
+            .unwrap()
+            .payload,
+        payload(150)
+    );
     // The header inside the JSON form is the canonical bytes verbatim.
     assert!(json.contains(std::str::from_utf8(env.header_bytes()).unwrap()));
 }
@@ -113,36 +120,51 @@ fn limits_and_arguments() {
     let pk1 = std::slice::from_ref(&pk);
     let code = |r: minseal::Result<Envelope>| r.unwrap_err().code();
     assert_eq!(
-        code(seal::seal(b"x", &pks, &params())),
+        code(seal::seal(b"x", &pks, &params(), None)),
         ErrorCode::LimitExceeded
     );
-    assert!(seal::seal(b"x", &pks[..64], &params()).is_ok());
+    assert!(seal::seal(b"x", &pks[..64], &params(), None).is_ok());
     assert_eq!(
-        code(seal::seal(b"x", &[], &params())),
+        code(seal::seal(b"x", &[], &params(), None)),
         ErrorCode::InvalidArgument
     );
     assert_eq!(
-        code(seal::seal(b"x", &[pk.clone(), pk.clone()], &params())),
+        code(seal::seal(b"x", &[pk.clone(), pk.clone()], &params(), None)),
         ErrorCode::InvalidArgument
     );
     let mut p = params();
     for i in 0..65 {
         p.metadata.insert(format!("k{i}"), "v".into());
     }
-    assert_eq!(code(seal::seal(b"x", pk1, &p)), ErrorCode::LimitExceeded);
+    assert_eq!(
+        code(seal::seal(b"x", pk1, &p, None)),
+        ErrorCode::LimitExceeded
+    );
     let p = params().with_metadata("big", "v".repeat(4096));
-    assert_eq!(code(seal::seal(b"x", pk1, &p)), ErrorCode::LimitExceeded);
+    assert_eq!(
+        code(seal::seal(b"x", pk1, &p, None)),
+        ErrorCode::LimitExceeded
+    );
     let p = params().with_metadata("fits", "v".repeat(4096 - 4 - 4 - 3));
-    assert!(seal::seal(b"x", pk1, &p).is_ok());
+    assert!(seal::seal(b"x", pk1, &p, None).is_ok());
     for cs in [0, 63, 4 * 1024 * 1024 + 1] {
         let p = params().with_chunk_size(cs);
-        assert_eq!(code(seal::seal(b"x", pk1, &p)), ErrorCode::InvalidArgument);
+        assert_eq!(
+            code(seal::seal(b"x", pk1, &p, None)),
+            ErrorCode::InvalidArgument
+        );
     }
     let mut p = params();
     p.created_at = 1 << 53;
-    assert_eq!(code(seal::seal(b"x", pk1, &p)), ErrorCode::InvalidArgument);
+    assert_eq!(
+        code(seal::seal(b"x", pk1, &p, None)),
+        ErrorCode::InvalidArgument
+    );
     let p = params().with_content_type("");
-    assert_eq!(code(seal::seal(b"x", pk1, &p)), ErrorCode::InvalidArgument);
+    assert_eq!(
+        code(seal::seal(b"x", pk1, &p, None)),
+        ErrorCode::InvalidArgument
+    );
 }
 
 #[test]
@@ -154,6 +176,7 @@ fn streaming_matches_in_memory_and_bounded_reads() {
         Vec::new(),
         &pks,
         &params(),
+        None,
         &mut ChaCha20Rng::from_seed([4; 32]),
     )
     .unwrap();
@@ -161,11 +184,17 @@ fn streaming_matches_in_memory_and_bounded_reads() {
         s.write_all(piece).unwrap();
     }
     let bin = s.finish().unwrap();
-    let env =
-        seal::seal_with_rng(&p, &pks, &params(), &mut ChaCha20Rng::from_seed([4; 32])).unwrap();
+    let env = seal::seal_with_rng(
+        &p,
+        &pks,
+        &params(),
+        None,
+        &mut ChaCha20Rng::from_seed([4; 32]),
+    )
+    .unwrap();
     assert_eq!(bin, env.to_binary());
 
-    let mut o = Opener::new(&bin[..], &sk).unwrap();
+    let mut o = Opener::new(&bin[..], &sk, &minseal::seal::OpenOptions::default()).unwrap();
     assert_eq!(o.header(), env.header());
     let mut out = Vec::new();
     let mut small = [0u8; 5];
@@ -179,7 +208,7 @@ fn streaming_matches_in_memory_and_bounded_reads() {
     assert_eq!(out, p);
 
     let mut out2 = Vec::new();
-    Opener::new(&bin[..], &sk)
+    Opener::new(&bin[..], &sk, &minseal::seal::OpenOptions::default())
         .unwrap()
         .copy_to(&mut out2)
         .unwrap();
@@ -195,32 +224,43 @@ fn in_memory_seal_matches_streaming_at_chunk_boundaries() {
     let p = params().with_chunk_size(64);
     for len in [0, 1, 63, 64, 65, 127, 128, 129, 64 * 5, 64 * 5 + 17] {
         let data = payload(len);
-        let mut s =
-            Sealer::new_with_rng(Vec::new(), &pks, &p, &mut ChaCha20Rng::from_seed([6; 32]))
-                .unwrap();
+        let mut s = Sealer::new_with_rng(
+            Vec::new(),
+            &pks,
+            &p,
+            None,
+            &mut ChaCha20Rng::from_seed([6; 32]),
+        )
+        .unwrap();
         s.write_all(&data).unwrap();
         let streamed = s.finish().unwrap();
-        let env =
-            seal::seal_with_rng(&data, &pks, &p, &mut ChaCha20Rng::from_seed([6; 32])).unwrap();
+        let env = seal::seal_with_rng(&data, &pks, &p, None, &mut ChaCha20Rng::from_seed([6; 32]))
+            .unwrap();
         assert_eq!(env.to_binary(), streamed, "length {len}");
-        assert_eq!(seal::open(&env, &sk).unwrap().payload, data, "length {len}");
+        assert_eq!(
+            seal::open(&env, &sk, &minseal::seal::OpenOptions::default())
+                .unwrap()
+                .payload,
+            data,
+            "length {len}"
+        );
     }
 }
 
 #[test]
 fn unfinished_sealer_is_truncated() {
     let sk = key(3);
-    let mut s = Sealer::new(Vec::new(), &[sk.public_key().clone()], &params()).unwrap();
+    let mut s = Sealer::new(Vec::new(), &[sk.public_key().clone()], &params(), None).unwrap();
     s.write_all(&payload(300)).unwrap();
     // Simulate a crash: take what was written so far without finish().
     let partial = {
-        let env = seal::seal(&payload(300), &[sk.public_key().clone()], &params()).unwrap();
+        let env = seal::seal(&payload(300), &[sk.public_key().clone()], &params(), None).unwrap();
         let bin = env.to_binary();
         let cut = bin.len() - (300 - 256 + 16);
         bin[..cut].to_vec()
     };
     drop(s);
-    let e = Opener::new(&partial[..], &sk)
+    let e = Opener::new(&partial[..], &sk, &minseal::seal::OpenOptions::default())
         .unwrap()
         .copy_to(&mut Vec::new())
         .unwrap_err();
@@ -237,7 +277,9 @@ fn stanza_fallback_when_kid_unknown() {
     let json = env.to_json().replace(&sk.kid(), &other);
     let env2 = Envelope::from_json(&json).unwrap();
     assert_eq!(
-        seal::open(&env2, &sk).unwrap_err().code(),
+        seal::open(&env2, &sk, &minseal::seal::OpenOptions::default())
+            .unwrap_err()
+            .code(),
         ErrorCode::NoMatchingRecipient
     );
 }

@@ -15,7 +15,6 @@ use chacha20::ChaCha20Rng;
 use hpke::rand_core::SeedableRng;
 use minseal::api::minimise_and_seal_with_rng;
 use minseal::keys::SecretKey;
-use minseal::minimise::MinimiseOptions;
 use minseal::policy::Policy;
 use minseal::seal::{seal_with_rng, SealParams};
 use std::path::{Path, PathBuf};
@@ -85,8 +84,9 @@ fn open_seeds() -> Vec<(&'static str, Vec<u8>)> {
         &Policy::builtin(targets::MINIMISE_PROFILES[0]).unwrap(),
         &input,
         &[sk.public_key().clone()],
-        &MinimiseOptions::default(),
-        SealParams::new(1_700_000_000).with_chunk_size(256),
+        &minseal::api::SealOptions {
+            ..minseal::api::SealOptions::new(SealParams::new(1_700_000_000).with_chunk_size(256))
+        },
         &mut rng(1),
     )
     .unwrap();
@@ -104,6 +104,7 @@ fn open_seeds() -> Vec<(&'static str, Vec<u8>)> {
             .with_chunk_size(64)
             .with_content_type("application/octet-stream")
             .with_metadata("case", "X-1"),
+        None,
         &mut rng(2),
     )
     .unwrap();
@@ -113,17 +114,57 @@ fn open_seeds() -> Vec<(&'static str, Vec<u8>)> {
         b"",
         &[sk.public_key().clone()],
         &SealParams::new(0),
+        None,
         &mut rng(3),
     )
     .unwrap();
     out.push(("empty-payload.mnsl", empty.to_binary()));
+
+    let signed = seal_with_rng(
+        &payload,
+        &[sk.public_key().clone()],
+        &SealParams::new(1_700_000_002).with_chunk_size(64),
+        Some(targets::signer()),
+        &mut rng(4),
+    )
+    .unwrap();
+    out.push(("signed-ed25519-chunk64.mnsl", signed.to_binary()));
+    out.push(("signed-ed25519-chunk64.json", signed.to_json().into_bytes()));
     out
 }
 
+/// The evidence document the `proof` target starts from (signed by `targets::signer()`).
+fn proof_seeds() -> Vec<(&'static str, Vec<u8>)> {
+    let sk = SecretKey::from_bytes(targets::OPEN_KEY).unwrap();
+    let env = seal_with_rng(
+        br#"{"order":"X-1"}"#,
+        &[sk.public_key().clone()],
+        &SealParams::new(1_700_000_003),
+        Some(targets::signer()),
+        &mut ChaCha20Rng::from_seed([5; 32]),
+    )
+    .unwrap();
+    let opened = minseal::seal::open(&env, &sk, &Default::default()).unwrap();
+    let doc =
+        minseal::proof::export(&opened.header, &opened.payload, opened.signature.as_ref()).unwrap();
+    vec![("signed-proof.json", doc.into_bytes())]
+}
+
 #[test]
-fn open_seeds_are_current() {
-    let dir = root().join("seeds/open");
+fn open_and_proof_seeds_are_current() {
     let write = std::env::var_os("MINSEAL_WRITE_FUZZ_SEEDS").is_some();
+    let trusted = [targets::signer().verifying_key().clone()];
+    for (name, bytes) in proof_seeds() {
+        let dir = root().join("seeds/proof");
+        let path = dir.join(name);
+        if write {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &bytes).unwrap();
+        }
+        assert_eq!(std::fs::read(&path).ok().as_deref(), Some(&bytes[..]));
+        minseal::proof::verify(std::str::from_utf8(&bytes).unwrap(), &trusted).unwrap();
+    }
+    let dir = root().join("seeds/open");
     for (name, bytes) in open_seeds() {
         let path = dir.join(name);
         if write {
@@ -144,6 +185,10 @@ fn open_seeds_are_current() {
         }
         .unwrap();
         let sk = SecretKey::from_bytes(targets::OPEN_KEY).unwrap();
-        minseal::seal::open(&env, &sk).unwrap();
+        let opts = minseal::seal::OpenOptions::default()
+            .trust(trusted.to_vec())
+            .allow_unsigned(true);
+        let opened = minseal::seal::open(&env, &sk, &opts).unwrap();
+        assert_eq!(opened.signature.is_some(), name.starts_with("signed"));
     }
 }

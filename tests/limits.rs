@@ -220,8 +220,8 @@ fn envelope_defaults() {
 #[test]
 fn recipients_limit_exceeded() {
     let pks: Vec<PublicKey> = (0..=64u8).map(|i| key(i).public_key().clone()).collect();
-    assert!(seal::seal(b"x", &pks[..64], &params()).is_ok());
-    let e = seal::seal(b"x", &pks, &params()).unwrap_err();
+    assert!(seal::seal(b"x", &pks[..64], &params(), None).is_ok());
+    let e = seal::seal(b"x", &pks, &params(), None).unwrap_err();
     assert_eq!(e.code(), LimitExceeded);
     assert!(e.message().contains("64"), "{}", e.message());
 }
@@ -233,15 +233,15 @@ fn metadata_entries_and_bytes_limit_exceeded() {
     for i in 0..64 {
         p.metadata.insert(format!("k{i:02}"), "v".into());
     }
-    assert!(seal::seal(b"x", &pk, &p).is_ok());
+    assert!(seal::seal(b"x", &pk, &p, None).is_ok());
     p.metadata.insert("k64".into(), "v".into());
-    assert_eq!(code(seal::seal(b"x", &pk, &p)), LimitExceeded);
+    assert_eq!(code(seal::seal(b"x", &pk, &p, None)), LimitExceeded);
 
     // Keys + values: 4096 bytes pass, 4097 fail.
     let ok = params().with_metadata("k", "v".repeat(4095));
-    assert!(seal::seal(b"x", &pk, &ok).is_ok());
+    assert!(seal::seal(b"x", &pk, &ok, None).is_ok());
     let over = params().with_metadata("k", "v".repeat(4096));
-    let e = seal::seal(b"x", &pk, &over).unwrap_err();
+    let e = seal::seal(b"x", &pk, &over, None).unwrap_err();
     assert_eq!(e.code(), LimitExceeded);
     assert!(e.message().contains("4096"), "{}", e.message());
 }
@@ -254,6 +254,7 @@ fn sealed_json(p: &SealParams) -> String {
         b"hello",
         &[sk.public_key().clone()],
         p,
+        None,
         &mut ChaCha20Rng::from_seed([2; 32]),
     )
     .unwrap()
@@ -272,9 +273,9 @@ fn parsed_headers_enforce_the_same_limits() {
     // 65 metadata entries.
     let entries: Vec<String> = (0..65).map(|i| format!("\"k{i:02}\":\"v\"")).collect();
     let hostile = json.replace(
-        "\"minseal\":1,\"recipients\"",
+        "\"minseal\":2,\"recipients\"",
         &format!(
-            "\"metadata\":{{{}}},\"minseal\":1,\"recipients\"",
+            "\"metadata\":{{{}}},\"minseal\":2,\"recipients\"",
             entries.join(",")
         ),
     );
@@ -283,9 +284,9 @@ fn parsed_headers_enforce_the_same_limits() {
 
     // 4097 bytes of metadata.
     let hostile = json.replace(
-        "\"minseal\":1,\"recipients\"",
+        "\"minseal\":2,\"recipients\"",
         &format!(
-            "\"metadata\":{{\"k\":\"{}\"}},\"minseal\":1,\"recipients\"",
+            "\"metadata\":{{\"k\":\"{}\"}},\"minseal\":2,\"recipients\"",
             "v".repeat(4096)
         ),
     );
@@ -310,7 +311,7 @@ fn parsed_headers_enforce_the_same_limits() {
 
 /// A binary envelope: preamble with `header`, `n` stanzas of zeros, then `tail`.
 fn binary(header: &[u8], claimed_len: u32, stanzas: usize, tail: &[u8]) -> Vec<u8> {
-    let mut v = b"MNSL\x01".to_vec();
+    let mut v = b"MNSL\x02".to_vec();
     v.extend(claimed_len.to_be_bytes());
     v.extend(header);
     v.extend(vec![0u8; 80 * stanzas]);
@@ -328,20 +329,31 @@ fn hostile_lengths_are_refused_before_allocating() {
         let c = quick("huge header length", || code(Envelope::from_binary(&input)));
         assert_eq!(c, MalformedEnvelope, "{len}");
         let c = quick("huge header length, streaming", || {
-            code(Opener::new(&input[..], &sk))
+            code(Opener::new(
+                &input[..],
+                &sk,
+                &minseal::seal::OpenOptions::default(),
+            ))
         });
         assert_eq!(c, MalformedEnvelope, "{len}");
     }
     // A length inside the limit but past the end of the input: truncated, not a 16 KiB read.
     let input = binary(&[b' '; 100], 16 * 1024, 0, &[]);
     assert_eq!(code(Envelope::from_binary(&input)), Truncated);
-    assert_eq!(code(Opener::new(&input[..], &sk)), Truncated);
+    assert_eq!(
+        code(Opener::new(
+            &input[..],
+            &sk,
+            &minseal::seal::OpenOptions::default()
+        )),
+        Truncated
+    );
 
     // A valid header naming the largest chunk size, 64 recipients and a 1 KiB body: no stanza
     // opens, so nothing chunk-sized is ever allocated; and the claimed stanzas are missing.
     let mut p = SealParams::new(0).with_chunk_size(seal::MAX_CHUNK_SIZE);
     let pks: Vec<PublicKey> = (0..64u8).map(|i| key(i).public_key().clone()).collect();
-    let env = seal::seal(b"", &pks, &p).unwrap();
+    let env = seal::seal(b"", &pks, &p, None).unwrap();
     let h = env.header_bytes().to_vec();
     let input = binary(&h, h.len() as u32, 1, &[0; 100]);
     assert_eq!(
@@ -353,14 +365,17 @@ fn hostile_lengths_are_refused_before_allocating() {
     assert_eq!(
         quick("no stanza for the key", || code(Opener::new(
             &input[..],
-            &stranger
+            &stranger,
+            &minseal::seal::OpenOptions::default()
         ))),
         NoMatchingRecipient
     );
     let env = Envelope::from_binary(&input).unwrap();
     assert_eq!(
         quick("no stanza for the key", || code(seal::open(
-            &env, &stranger
+            &env,
+            &stranger,
+            &minseal::seal::OpenOptions::default()
         ))),
         NoMatchingRecipient
     );
@@ -368,18 +383,23 @@ fn hostile_lengths_are_refused_before_allocating() {
     // decryption_failed, with memory bounded by MAX_CHUNK_SIZE (4 MiB), not by any length in
     // the input.
     p.chunk_size = Some(seal::MAX_CHUNK_SIZE);
-    let env = seal::seal(b"", &[sk.public_key().clone()], &p).unwrap();
+    let env = seal::seal(b"", &[sk.public_key().clone()], &p, None).unwrap();
     let mut bin = env.to_binary();
     bin.extend([0u8; 1024]);
     assert_eq!(
         quick("big chunk size, short body", || code(
-            Envelope::from_binary(&bin).and_then(|e| seal::open(&e, &sk))
+            Envelope::from_binary(&bin).and_then(|e| seal::open(
+                &e,
+                &sk,
+                &minseal::seal::OpenOptions::default()
+            ))
         )),
         DecryptionFailed
     );
     assert_eq!(
         quick("big chunk size, short body, streaming", || code(
-            Opener::new(&bin[..], &sk).and_then(|mut o| o.copy_to(&mut Vec::new()))
+            Opener::new(&bin[..], &sk, &minseal::seal::OpenOptions::default())
+                .and_then(|mut o| o.copy_to(&mut Vec::new()))
         )),
         DecryptionFailed
     );
@@ -402,7 +422,8 @@ fn hostile_json_envelopes_fail_quickly() {
     );
     let sk = key(1);
     let r = quick("1 MiB payload string", || {
-        Envelope::from_json(&big_payload).and_then(|e| seal::open(&e, &sk))
+        Envelope::from_json(&big_payload)
+            .and_then(|e| seal::open(&e, &sk, &minseal::seal::OpenOptions::default()))
     });
     assert!(r.is_err());
 }
@@ -438,10 +459,10 @@ fn json_envelope_header_over_16_kib_is_refused_like_the_binary_form() {
     // Sealing the same metadata is refused too.
     let pk = [key(1).public_key().clone()];
     let p = params().with_metadata("k", "\u{1}".repeat(3000));
-    assert_eq!(code(seal::seal(b"x", &pk, &p)), LimitExceeded);
+    assert_eq!(code(seal::seal(b"x", &pk, &p, None)), LimitExceeded);
     // Just under the limit, both forms round-trip.
     let p = params().with_metadata("k", "\u{1}".repeat(2000));
-    let env = seal::seal(b"x", &pk, &p).unwrap();
+    let env = seal::seal(b"x", &pk, &p, None).unwrap();
     let back = Envelope::from_json(&env.to_json()).unwrap();
     assert_eq!(Envelope::from_binary(&back.to_binary()).unwrap(), env);
 }

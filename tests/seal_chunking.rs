@@ -37,20 +37,25 @@ fn in_memory_seal_uses_it_streams_and_named_sizes_do_not() {
     let payload = vec![0x5a; 3 * MIB];
     let auto = SealParams::new(1_700_000_000);
 
-    let env = seal::seal(&payload, &to, &auto).unwrap();
+    let env = seal::seal(&payload, &to, &auto, None).unwrap();
     assert_eq!(env.header().chunk_size as usize, 256 * KIB);
-    assert_eq!(seal::open(&env, &sk).unwrap().payload, payload);
-    let parts = seal::seal_parts(&to, &auto, payload.len()).unwrap();
+    assert_eq!(
+        seal::open(&env, &sk, &minseal::seal::OpenOptions::default())
+            .unwrap()
+            .payload,
+        payload
+    );
+    let parts = seal::seal_parts(&to, &auto, payload.len(), None).unwrap();
     assert_eq!(parts.chunk_size() as usize, 256 * KIB);
 
     // A stream's length is unknown when the header is written.
-    let mut sealer = Sealer::new(Vec::new(), &to, &auto).unwrap();
+    let mut sealer = Sealer::new(Vec::new(), &to, &auto, None).unwrap();
     std::io::Write::write_all(&mut sealer, &payload).unwrap();
     let bytes = sealer.finish().unwrap();
     let env = Envelope::from_binary(&bytes).unwrap();
     assert_eq!(env.header().chunk_size, seal::DEFAULT_CHUNK_SIZE);
     let mut out = Vec::new();
-    Opener::new(&bytes[..], &sk)
+    Opener::new(&bytes[..], &sk, &minseal::seal::OpenOptions::default())
         .unwrap()
         .copy_to(&mut out)
         .unwrap();
@@ -58,14 +63,14 @@ fn in_memory_seal_uses_it_streams_and_named_sizes_do_not() {
 
     let named = auto.clone().with_chunk_size(4096);
     assert_eq!(
-        seal::seal(&payload, &to, &named)
+        seal::seal(&payload, &to, &named, None)
             .unwrap()
             .header()
             .chunk_size,
         4096
     );
     assert_eq!(
-        seal::seal_parts(&to, &named, payload.len())
+        seal::seal_parts(&to, &named, payload.len(), None)
             .unwrap()
             .chunk_size(),
         4096

@@ -1,13 +1,14 @@
 //! Property tests for sealing: round trips over arbitrary payloads (around chunk boundaries),
-//! recipient sets and metadata; lossless byte-exact conversion between the two envelope forms;
-//! and every single-byte mutation of a small envelope failing to open. Fixed-position edits are
+//! recipient sets, metadata, expiry and signers; lossless byte-exact conversion between the two
+//! envelope forms; and every single-byte mutation of a small envelope failing to open for every
+//! recipient. Fixed-position edits are
 //! in `seal_tamper.rs`; these draw positions, values and shapes at random.
 
 use chacha20::ChaCha20Rng;
 use hpke::rand_core::SeedableRng;
 use minseal::keys::SecretKey;
-use minseal::seal::{self, Envelope, Opener, SealParams};
-use minseal::PolicyRef;
+use minseal::seal::{self, Envelope, OpenOptions, Opener, SealParams};
+use minseal::sign::{SignatureAlg, SigningKey};
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
 use proptest::sample::{subsequence, Index};
@@ -55,27 +56,40 @@ fn metadata() -> impl Strategy<Value = std::collections::BTreeMap<String, String
     btree_map("\\PC{0,12}", "\\PC{0,24}", 0..=4)
 }
 
-fn policy_ref() -> impl Strategy<Value = Option<PolicyRef>> {
-    proptest::option::of(("[a-z0-9/-]{1,20}", "[0-9.]{1,8}", any::<[u8; 32]>())).prop_map(|o| {
-        o.map(|(id, version, digest)| PolicyRef {
-            id,
-            version,
-            digest,
-        })
-    })
+/// The signers a property may seal with: none, ES256 or Ed25519 (fixed keys).
+fn signer(i: u8) -> Option<&'static SigningKey> {
+    static KEYS: std::sync::OnceLock<[SigningKey; 2]> = std::sync::OnceLock::new();
+    let keys = KEYS.get_or_init(|| {
+        [
+            SigningKey::from_bytes(SignatureAlg::Es256, &[0x31; 32]).unwrap(),
+            SigningKey::from_bytes(SignatureAlg::Ed25519, &[0x32; 32]).unwrap(),
+        ]
+    });
+    keys.get(usize::from(i % 3).checked_sub(1)?)
+}
+
+fn trusted() -> OpenOptions {
+    OpenOptions::default()
+        .trust(vec![
+            signer(1).unwrap().verifying_key().clone(),
+            signer(2).unwrap().verifying_key().clone(),
+        ])
+        .allow_unsigned(true)
 }
 
 fn params() -> impl Strategy<Value = SealParams> {
     (
         0u64..=(1 << 53) - 1,
         metadata(),
-        policy_ref(),
+        proptest::option::of(0u64..=1 << 40),
         "[a-z]{1,10}/[a-z0-9.+-]{1,20}",
     )
-        .prop_map(|(created_at, metadata, policy, content_type)| {
+        .prop_map(|(created_at, metadata, expiry, content_type)| {
             let mut p = SealParams::new(created_at).with_content_type(content_type);
             p.metadata = metadata.into();
-            p.policy = policy;
+            if let Some(d) = expiry {
+                p = p.with_expiry(created_at.saturating_add(d).min((1 << 53) - 1));
+            }
             p
         })
 }
@@ -90,14 +104,22 @@ fn seal_to(
         .iter()
         .map(|&i| pool()[i].public_key().clone())
         .collect();
-    seal::seal_with_rng(payload, &pks, params, &mut ChaCha20Rng::from_seed(seed))
+    // The seed's first byte picks the signer (none, ES256, Ed25519).
+    seal::seal_with_rng(
+        payload,
+        &pks,
+        params,
+        signer(seed[0]).map(|s| s as &dyn minseal::sign::Signer),
+        &mut ChaCha20Rng::from_seed(seed),
+    )
 }
 
 /// Both ways of opening binary bytes; they must agree.
 fn open_binary(bin: &[u8], sk: &SecretKey) -> minseal::Result<Vec<u8>> {
-    let mem = Envelope::from_binary(bin).and_then(|e| seal::open(&e, sk).map(|o| o.payload));
+    let mem =
+        Envelope::from_binary(bin).and_then(|e| seal::open(&e, sk, &trusted()).map(|o| o.payload));
     let mut out = Vec::new();
-    let streamed = Opener::new(bin, sk).and_then(|mut o| o.copy_to(&mut out));
+    let streamed = Opener::new(bin, sk, &trusted()).and_then(|mut o| o.copy_to(&mut out));
     match (&mem, &streamed) {
         (Ok(a), Ok(_)) => assert_eq!(a, &out, "streaming and in-memory plaintexts differ"),
         (Err(a), Err(b)) => assert_eq!(a.code(), b.code(), "streaming and in-memory disagree"),
@@ -129,16 +151,22 @@ proptest! {
         let bin = env.to_binary();
         for &i in &who {
             let sk = &pool()[i];
-            let opened = seal::open(&env, sk).unwrap();
+            let opened = seal::open(&env, sk, &trusted()).unwrap();
             prop_assert_eq!(&opened.payload, &payload);
             prop_assert_eq!(&opened.header, env.header());
             prop_assert_eq!(opened.header.metadata.clone(), params.metadata.clone());
-            prop_assert_eq!(opened.header.policy.clone(), params.policy.clone());
+            prop_assert_eq!(opened.header.expires_at, params.expires_at);
+            let signer = signer(seed[0]);
+            prop_assert_eq!(opened.header.signed, signer.is_some());
+            prop_assert_eq!(
+                opened.signature.map(|s| (s.kid, s.verified)),
+                signer.map(|s| (s.verifying_key().kid().to_owned(), true))
+            );
             prop_assert_eq!(open_binary(&bin, sk).unwrap(), payload.clone());
         }
         // A key that is not a recipient opens nothing.
         if let Some(stranger) = (0..POOL).find(|i| !who.contains(i)) {
-            let e = seal::open(&env, &pool()[stranger]).unwrap_err();
+            let e = seal::open(&env, &pool()[stranger], &OpenOptions::default()).unwrap_err();
             prop_assert_eq!(e.code(), minseal::ErrorCode::NoMatchingRecipient);
         }
     }
@@ -185,26 +213,17 @@ proptest! {
         let env = seal_to(&payload, &who, &params, seed).unwrap();
         let keys: Vec<&SecretKey> = who.iter().map(|&i| &pool()[i]).collect();
 
-        // Binary: an edit in recipient k's stanza (bytes 9+L+80k .. 9+L+80(k+1)) stops k
-        // from opening; stanzas are not bound to each other, so every other recipient still
-        // opens the original payload (docs/SECURITY.md). Any other edit stops everyone.
+        // Binary: any edit stops every recipient, including an edit in another recipient's
+        // stanza (bytes 9+L+80k .. 9+L+80(k+1)): the header MAC covers every stanza.
         let mut bin = env.to_binary();
         let i = at.index(bin.len());
         bin[i] ^= xor;
-        let stanzas_at = 9 + env.header_bytes().len();
-        let hit = (stanzas_at..stanzas_at + 80 * who.len())
-            .contains(&i)
-            .then(|| (i - stanzas_at) / 80);
         for (k, sk) in keys.iter().enumerate() {
             let r = open_binary(&bin, sk);
-            match hit {
-                Some(h) if h != k => prop_assert_eq!(r.unwrap(), payload.clone()),
-                _ => prop_assert!(r.is_err(), "binary byte {} ^ {:#04x} opened for {}", i, xor, k),
-            }
+            prop_assert!(r.is_err(), "binary byte {} ^ {:#04x} opened for {}", i, xor, k);
         }
 
-        // JSON: the same, seen from outside: no recipient opens anything but the original
-        // payload, and at least one recipient cannot open at all.
+        // JSON: the same; an edit the strict parser does not already refuse opens for nobody.
         let mut json = env.to_json().into_bytes();
         let j = at.index(json.len());
         json[j] ^= xor;
@@ -212,14 +231,10 @@ proptest! {
             .ok()
             .and_then(|t| Envelope::from_json(t).ok());
         if let Some(e) = parsed {
-            let mut failed = 0;
             for sk in &keys {
-                match seal::open(&e, sk) {
-                    Ok(o) => prop_assert_eq!(&o.payload, &payload),
-                    Err(_) => failed += 1,
-                }
+                let r = seal::open(&e, sk, &OpenOptions::default());
+                prop_assert!(r.is_err(), "JSON byte {} ^ {:#04x} opened", j, xor);
             }
-            prop_assert!(failed >= 1, "JSON byte {} ^ {:#04x} opened for everyone", j, xor);
         }
     }
 }
@@ -241,9 +256,11 @@ fn in_memory_and_streaming_open_agree_on_every_cut_and_extension() {
             inputs.push([&bin[..], extra].concat());
         }
         for input in &inputs {
-            let mem = Envelope::from_binary(input).and_then(|e| seal::open(&e, sk));
+            let mem = Envelope::from_binary(input)
+                .and_then(|e| seal::open(&e, sk, &OpenOptions::default()));
             let mut out = Vec::new();
-            let streamed = Opener::new(&input[..], sk).and_then(|mut o| o.copy_to(&mut out));
+            let streamed = Opener::new(&input[..], sk, &OpenOptions::default())
+                .and_then(|mut o| o.copy_to(&mut out));
             match (mem, streamed) {
                 (Ok(m), Ok(_)) => {
                     assert_eq!(input.len(), bin.len(), "only the whole envelope opens");

@@ -5,7 +5,7 @@ use chacha20::ChaCha20Rng;
 use hpke::rand_core::SeedableRng;
 use minseal::keys::SecretKey;
 use minseal::seal::{self, Envelope, Opener, SealParams};
-use minseal::{ErrorCode, PolicyRef};
+use minseal::ErrorCode;
 use ErrorCode::*;
 
 const CHUNK: usize = 64;
@@ -18,24 +18,33 @@ fn key(i: u8) -> SecretKey {
 fn params() -> SealParams {
     SealParams::new(1_700_000_000)
         .with_chunk_size(CHUNK as u32)
-        .with_policy(PolicyRef {
-            id: "2ap/art7-order".into(),
-            version: "1.0.0".into(),
-            digest: [0x11; 32],
-        })
+        .with_expiry(1_900_000_000)
         .with_metadata("case", "X-1")
 }
 
+/// 150 bytes of JSON (three chunks of 64), conforming to [`policy`].
 fn payload() -> Vec<u8> {
-    (0..150u8).collect()
+    let p = format!("{{\"d\":\"{}\"}}", "x".repeat(142)).into_bytes();
+    assert_eq!(p.len(), 150);
+    p
+}
+
+/// The policy the envelopes name (checked before sealing).
+fn policy() -> minseal::Policy {
+    minseal::Policy::from_json(
+        br#"{"minseal_policy":1,"id":"2ap/art7-order","version":"1.0.0","title":"t","basis":"b","audience":"service_provider","rules":[{"path":"$.d","type":"string"}]}"#,
+    )
+    .unwrap()
 }
 
 fn sealed(seed: u8) -> (Envelope, SecretKey) {
     let sk = key(1);
-    let env = seal::seal_with_rng(
+    let policy = policy();
+    let opts = minseal::api::SealOptions::new(params()).conforming_to(&policy);
+    let env = minseal::api::seal_with_rng(
         &payload(),
         &[sk.public_key().clone()],
-        &params(),
+        &opts,
         &mut ChaCha20Rng::from_seed([seed; 32]),
     )
     .unwrap();
@@ -44,8 +53,10 @@ fn sealed(seed: u8) -> (Envelope, SecretKey) {
 
 /// Opens binary bytes both ways (in memory and streaming); both must agree on the code.
 fn open_code(bin: &[u8], sk: &SecretKey) -> ErrorCode {
-    let mem = Envelope::from_binary(bin).and_then(|e| seal::open(&e, sk));
-    let streamed = Opener::new(bin, sk).and_then(|mut o| o.copy_to(&mut Vec::new()));
+    let mem = Envelope::from_binary(bin)
+        .and_then(|e| seal::open(&e, sk, &minseal::seal::OpenOptions::default()));
+    let streamed = Opener::new(bin, sk, &minseal::seal::OpenOptions::default())
+        .and_then(|mut o| o.copy_to(&mut Vec::new()));
     match (mem, streamed) {
         (Err(a), Err(b)) => {
             assert_eq!(a.code(), b.code(), "in-memory and streaming disagree");
@@ -56,7 +67,7 @@ fn open_code(bin: &[u8], sk: &SecretKey) -> ErrorCode {
 }
 
 fn chunk_start(env: &Envelope) -> usize {
-    9 + env.header_bytes().len() + 80 * env.stanzas().len()
+    9 + env.header_bytes().len() + 80 * env.stanzas().len() + 32
 }
 
 #[test]
@@ -182,6 +193,7 @@ fn swapped_stanzas_and_wrong_keys_fail() {
         &payload(),
         &[sk.public_key().clone()],
         &params().with_metadata("case", "X-2"),
+        None,
         &mut ChaCha20Rng::from_seed([9; 32]),
     )
     .unwrap();
@@ -199,7 +211,7 @@ fn every_header_field_edit_in_the_json_form_fails() {
     let json = env.to_json();
     let kid = sk.kid();
     let other_kid = key(2).kid();
-    let digest = "11".repeat(32);
+    let digest = minseal::hex::encode(&policy().digest());
     let edits: Vec<(String, String, ErrorCode)> = vec![
         (
             "\"created_at\":1700000000".into(),
@@ -228,6 +240,21 @@ fn every_header_field_edit_in_the_json_form_fails() {
         ),
         (digest.clone(), "12".repeat(32), DecryptionFailed),
         (
+            "\"signed\":false".into(),
+            "\"signed\":true".into(),
+            DecryptionFailed,
+        ),
+        (
+            "\"expires_at\":1900000000".into(),
+            "\"expires_at\":1900000001".into(),
+            DecryptionFailed,
+        ),
+        (
+            "\"message_id\":\"".into(),
+            "\"message_id\":\"A".into(),
+            MalformedEnvelope,
+        ),
+        (
             "\"case\":\"X-1\"".into(),
             "\"case\":\"X-2\"".into(),
             DecryptionFailed,
@@ -247,20 +274,42 @@ fn every_header_field_edit_in_the_json_form_fails() {
         ("\"kdf\":1".into(), "\"kdf\":2".into(), UnsupportedSuite),
         ("\"aead\":2".into(), "\"aead\":1".into(), UnsupportedSuite),
         (
-            "{\"minseal\":1,\"header\":{".into(),
-            "{\"minseal\":1,\"header\":{\"x\":1,".into(),
+            "{\"minseal\":2,\"header\":{".into(),
+            "{\"minseal\":2,\"header\":{\"x\":1,".into(),
             MalformedEnvelope,
         ),
         (
-            "{\"minseal\":1,".into(),
             "{\"minseal\":2,".into(),
+            "{\"minseal\":3,".into(),
             UnsupportedVersion,
         ),
         (
-            ",\"minseal\":1,".into(),
             ",\"minseal\":2,".into(),
+            ",\"minseal\":1,".into(),
             UnsupportedVersion,
         ),
+        // The JSON form is read strictly: one byte form per envelope.
+        (
+            "{\"minseal\":2,".into(),
+            "{ \"minseal\":2,".into(),
+            MalformedEnvelope,
+        ),
+        (
+            "\"payload\":\"".into(),
+            "\"payload\" :\"".into(),
+            MalformedEnvelope,
+        ),
+        (
+            "\"content_type\":\"application/json\"".into(),
+            "\"content_type\":\"application\\/json\"".into(),
+            MalformedEnvelope,
+        ),
+        (
+            "\"payload\":\"".into(),
+            "\"payload\":\"\\u0041".into(),
+            MalformedEnvelope,
+        ),
+        ("\"}".into(), "\"}\n".into(), MalformedEnvelope),
         (
             "\"created_at\":1700000000".into(),
             "\"created_at\":1700000000.0".into(),
@@ -307,7 +356,7 @@ fn every_header_field_edit_in_the_json_form_fails() {
     ];
     for (i, (from, to, want)) in edits.iter().enumerate() {
         assert!(json.contains(from.as_str()), "edit {i}: {from} not found");
-        let edited = if i == 9 {
+        let edited = if from == &kid {
             json.replace(from.as_str(), to)
         } else if from == "\"}" {
             let mut s = json[..json.len() - 2].to_string();
@@ -316,7 +365,8 @@ fn every_header_field_edit_in_the_json_form_fails() {
         } else {
             json.replacen(from.as_str(), to, 1)
         };
-        let got = Envelope::from_json(&edited).and_then(|e| seal::open(&e, &sk));
+        let got = Envelope::from_json(&edited)
+            .and_then(|e| seal::open(&e, &sk, &minseal::seal::OpenOptions::default()));
         let code = got.err().map(|e| e.code());
         assert_eq!(code, Some(*want), "edit {i}: {from} -> {to}");
     }

@@ -33,8 +33,12 @@ fn vector(stem: &str) -> Value {
         &policy,
         &input,
         &[sk.public_key().clone()],
-        &opts,
-        SealParams::new(CREATED_AT).with_metadata("fixture", stem),
+        &minseal::api::SealOptions {
+            minimise: opts.clone(),
+            ..minseal::api::SealOptions::new(
+                SealParams::new(CREATED_AT).with_metadata("fixture", stem),
+            )
+        },
         &mut ChaCha20Rng::from_seed(SEED),
     )
     .unwrap();
@@ -43,6 +47,7 @@ fn vector(stem: &str) -> Value {
         &input,
         &[sk.public_key().clone()],
         &SealParams::new(CREATED_AT).with_chunk_size(256),
+        None,
         &mut ChaCha20Rng::from_seed(SEED),
     )
     .unwrap();
@@ -89,7 +94,14 @@ fn sameness_vectors_reproduce_exactly_and_open() {
         // The checked-in envelopes (which the wasm build must reproduce) open natively.
         let sk = SecretKey::from_bytes(RECIPIENT_SECRET).unwrap();
         let env = Envelope::from_json(v["envelope_json"].as_str().unwrap()).unwrap();
-        let r = open_and_verify(&env, &sk, None, &MinimiseOptions::default()).unwrap();
+        let r = open_and_verify(
+            &env,
+            &sk,
+            &minseal::api::ReceiveOptions {
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert!(r.verification.unwrap().conforms);
         assert_eq!(r.payload, v["payload"].as_str().unwrap().as_bytes());
         n += 1;

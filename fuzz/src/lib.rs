@@ -10,7 +10,8 @@ use minseal::json::{self, Limits};
 use minseal::keys::SecretKey;
 use minseal::minimise::{minimise, verify, MinimiseOptions};
 use minseal::policy::Policy;
-use minseal::seal::{self, Envelope, Opener};
+use minseal::seal::{self, Envelope, OpenOptions, Opener};
+use minseal::sign::{SignatureAlg, SigningKey};
 use std::sync::OnceLock;
 
 /// A target's body: returns for any input handled correctly, panics otherwise.
@@ -23,6 +24,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("minimise", minimise_target),
     ("envelope_parse", envelope_parse),
     ("open", open),
+    ("proof", proof),
 ];
 
 /// The built-in profiles the `minimise` target applies; the first input byte picks one.
@@ -31,6 +33,25 @@ pub const MINIMISE_PROFILES: &[&str] = &["2ap/art7-order", "2ap/subscriber-respo
 /// The fixed 32 secret-key bytes the `open` target opens with (its seeds are sealed to this
 /// key's public key).
 pub const OPEN_KEY: [u8; 32] = [0x5a; 32];
+
+/// The fixed Ed25519 seed of the signing key the `open` and `proof` targets trust (signed
+/// seeds are signed with it).
+pub const SIGNER_SEED: [u8; 32] = [0x5b; 32];
+
+/// The signing key whose public key the `open` and `proof` targets trust.
+pub fn signer() -> &'static SigningKey {
+    static K: OnceLock<SigningKey> = OnceLock::new();
+    K.get_or_init(|| {
+        SigningKey::from_bytes(SignatureAlg::Ed25519, &SIGNER_SEED).expect("fixed key")
+    })
+}
+
+/// Opening options that trust [`signer`] and accept unsigned envelopes.
+fn trusting() -> OpenOptions {
+    OpenOptions::default()
+        .trust(vec![signer().verifying_key().clone()])
+        .allow_unsigned(true)
+}
 
 /// The pseudonymisation key the `minimise` target passes (both profiles may `hash`).
 const HASH_KEY: &[u8] = b"minseal-fuzz-hash-key-0123456789";
@@ -180,8 +201,10 @@ fn open_key() -> &'static SecretKey {
 }
 
 /// Opening with a fixed key: input starting with `{` is the JSON form, anything else the binary
-/// form. In-memory and streaming opens of the binary form must agree; nothing may panic; an
-/// envelope that opens also goes through `open_and_verify`.
+/// form, opened trusting [`signer`]. In-memory and streaming opens of the binary form must
+/// agree (plaintext, or error code; and a streaming open reports the same signature); nothing
+/// may panic; an envelope that opens also goes through `open_and_verify`, and a signed one's
+/// proof exports and verifies.
 pub fn open(data: &[u8]) {
     let sk = open_key();
     let env = if data.first() == Some(&b'{') {
@@ -190,9 +213,15 @@ pub fn open(data: &[u8]) {
             _ => return,
         }
     } else {
-        let mem = Envelope::from_binary(data).and_then(|e| seal::open(&e, sk).map(|o| (e, o)));
+        let mem = Envelope::from_binary(data)
+            .and_then(|e| seal::open(&e, sk, &trusting()).map(|o| (e, o)));
         let mut streamed = Vec::new();
-        let st = Opener::new(data, sk).and_then(|mut o| o.copy_to(&mut streamed));
+        let mut signature = None;
+        let st = Opener::new(data, sk, &trusting()).and_then(|mut o| {
+            let n = o.copy_to(&mut streamed)?;
+            signature = o.signature().cloned();
+            Ok(n)
+        });
         match (&mem, &st) {
             (Ok((_, o)), Ok(n)) => {
                 assert_eq!(
@@ -200,6 +229,10 @@ pub fn open(data: &[u8]) {
                     "streaming and in-memory plaintexts differ"
                 );
                 assert_eq!(*n, streamed.len() as u64);
+                assert_eq!(
+                    o.signature, signature,
+                    "streaming and in-memory signatures differ"
+                );
             }
             (Err(a), Err(b)) => {
                 assert_eq!(a.code(), b.code(), "streaming and in-memory open disagree");
@@ -216,8 +249,38 @@ pub fn open(data: &[u8]) {
             Err(_) => return,
         }
     };
-    if let Ok(opened) = seal::open(&env, sk) {
+    if let Ok(opened) = seal::open(&env, sk, &trusting()) {
         assert_eq!(&opened.header, env.header());
-        let _ = minseal::api::open_and_verify(&env, sk, None, &MinimiseOptions::default());
+        let opts = minseal::api::ReceiveOptions {
+            open: trusting(),
+            ..Default::default()
+        };
+        let _ = minseal::api::open_and_verify(&env, sk, &opts);
+        if let Some(sig) = &opened.signature {
+            assert!(
+                sig.verified,
+                "a trusted signer's signature opened unverified"
+            );
+            let doc = minseal::proof::export(&opened.header, &opened.payload, Some(sig))
+                .expect("a signed, opened envelope exports a proof");
+            let v = minseal::proof::verify(&doc, &[signer().verifying_key().clone()])
+                .expect("an exported proof verifies");
+            assert_eq!(v.payload, opened.payload);
+        }
+    }
+}
+
+/// Evidence documents: `proof::verify` never panics; a proof that verifies re-exports to a
+/// document that verifies to the same header, payload and signer.
+pub fn proof(data: &[u8]) {
+    let Ok(text) = core::str::from_utf8(data) else {
+        return;
+    };
+    let trusted = [signer().verifying_key().clone()];
+    if let Ok(v) = minseal::proof::verify(text, &trusted) {
+        let again = minseal::proof::export(&v.header, &v.payload, Some(&v.signature))
+            .expect("a verified proof re-exports");
+        let w = minseal::proof::verify(&again, &trusted).expect("a re-exported proof verifies");
+        assert_eq!(v, w, "re-exported proof differs");
     }
 }

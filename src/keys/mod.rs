@@ -8,10 +8,11 @@
 pub(crate) mod b64;
 mod jwk;
 
-pub use b64::{decode as base64url_decode, encode as base64url_encode};
+pub(crate) use b64::{decode as base64url_decode, encode as base64url_encode};
 pub use jwk::okp_thumbprint;
 
 use crate::{Error, ErrorCode, Result};
+#[cfg(any(test, feature = "deterministic-rng"))]
 use hpke::rand_core::CryptoRng;
 use subtle::ConstantTimeEq;
 use x25519_dalek::StaticSecret;
@@ -148,7 +149,8 @@ impl SecretKey {
         Self::from_bytes(*bytes)
     }
 
-    /// A new key from `rng` (deterministic with a seeded RNG: for tests and vectors).
+    /// A new key from `rng` (deterministic with a seeded RNG: for tests and vectors only).
+    #[cfg(any(test, feature = "deterministic-rng"))]
     pub fn generate_with_rng<R: CryptoRng>(rng: &mut R) -> Self {
         let mut bytes = Zeroizing::new([0u8; KEY_LEN]);
         rng.fill_bytes(bytes.as_mut());

@@ -6,7 +6,8 @@ mod receipt;
 mod transform;
 
 pub use receipt::{
-    Counts, PayloadDigest, Receipt, ReceiptPolicy, RemovalReason, RemovedEntry, TransformedEntry,
+    Counts, PayloadDigest, Receipt, ReceiptEnvelope, ReceiptPolicy, RemovalReason, RemovedEntry,
+    TransformedEntry,
 };
 
 use crate::json::Limits;
@@ -257,6 +258,7 @@ fn minimise_payload(
             sha256: crate::hex::encode(&digest),
             bytes: o.payload.len() as u64,
         },
+        envelope: None,
     };
     Ok(Minimised {
         payload: o.payload,

@@ -79,7 +79,9 @@ pub struct TransformedEntry {
 /// Digest of the minimised payload.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PayloadDigest {
-    /// SHA-256 of the output bytes, lowercase hex.
+    /// SHA-256 of the output bytes, lowercase hex; empty in a receipt bound to an envelope
+    /// (see [`ReceiptEnvelope::payload_hmac_sha256`]), which must not let its holder confirm a
+    /// guessed payload.
     pub sha256: String,
     /// Length of the output.
     pub bytes: u64,
@@ -100,6 +102,20 @@ pub struct Receipt {
     pub transformed: Vec<TransformedEntry>,
     /// The output's digest.
     pub payload: PayloadDigest,
+    /// The envelope the payload was sealed in; `None` for a minimisation that was not sealed.
+    pub envelope: Option<ReceiptEnvelope>,
+}
+
+/// What binds a receipt to its envelope (docs/POLICY.md, "Receipt").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReceiptEnvelope {
+    /// The envelope's `message_id` (base64url).
+    pub message_id: String,
+    /// SHA-256 of the envelope's canonical header bytes, lowercase hex.
+    pub header_sha256: String,
+    /// HMAC-SHA256(receipt key, SHA-256(payload)), lowercase hex: the receipt key is derived
+    /// from the envelope's content key, which only the sender and the recipients hold.
+    pub payload_hmac_sha256: String,
 }
 
 fn field(out: &mut Vec<u8>, name: &str) {
@@ -166,11 +182,29 @@ impl Receipt {
             o.push(b'}');
         }
         o.extend_from_slice(b"],\"payload\":{");
-        string(&mut o, "sha256", &self.payload.sha256);
+        match &self.envelope {
+            None => string(&mut o, "sha256", &self.payload.sha256),
+            Some(e) => string(&mut o, "hmac_sha256", &e.payload_hmac_sha256),
+        }
         o.push(b',');
         num(&mut o, "bytes", self.payload.bytes);
-        o.extend_from_slice(b"}}");
+        o.push(b'}');
+        if let Some(e) = &self.envelope {
+            o.extend_from_slice(b",\"envelope\":{");
+            string(&mut o, "message_id", &e.message_id);
+            o.push(b',');
+            string(&mut o, "header_sha256", &e.header_sha256);
+            o.push(b'}');
+        }
+        o.push(b'}');
         String::from_utf8(o).unwrap_or_default()
+    }
+
+    /// Binds the receipt to the envelope its payload was sealed in: records `envelope` and
+    /// drops the plain SHA-256 of the payload.
+    pub fn bind(&mut self, envelope: ReceiptEnvelope) {
+        self.payload.sha256.clear();
+        self.envelope = Some(envelope);
     }
 
     /// The leaf counts.

@@ -1,8 +1,10 @@
-//! The binary envelope: `MNSL` ‖ version ‖ u32 header length ‖ header ‖ stanzas ‖ chunks.
+//! The binary envelope: `MNSL` ‖ version ‖ u32 header length ‖ header ‖ stanzas ‖ MAC ‖
+//! chunks ‖ (signed) signature record.
 
 use super::header::Header;
 use super::hpke_stanza::{Stanza, ENC_LEN, STANZA_CT_LEN};
 use super::limits::{EnvelopeLimits, MAX_HEADER_LEN};
+use super::schedule::{MAC_LEN, SIGNATURE_RECORD_LEN};
 use super::stream::TAG_LEN;
 use super::Envelope;
 use crate::{Error, ErrorCode, Result};
@@ -11,7 +13,7 @@ use std::io::{Read, Write};
 /// The first four bytes of every binary envelope.
 pub const BINARY_MAGIC: [u8; 4] = *b"MNSL";
 /// The byte after the magic: the binary layout version (equal to the header's format version).
-pub const BINARY_VERSION: u8 = 1;
+pub const BINARY_VERSION: u8 = 2;
 
 fn io_err(e: std::io::Error, what: &str) -> Error {
     // A limit the reader enforces (the streaming opener's size cap) travels inside the error.
@@ -28,33 +30,30 @@ fn io_err(e: std::io::Error, what: &str) -> Error {
     }
 }
 
-/// Writes everything before the first chunk.
+/// Writes everything before the first chunk (the MAC last).
 pub(crate) fn write_preamble<W: Write>(
     out: &mut W,
     header_bytes: &[u8],
     stanzas: &[Stanza],
+    mac: &[u8; MAC_LEN],
 ) -> Result<()> {
-    let len = u32::try_from(header_bytes.len())
-        .map_err(|_| Error::new(ErrorCode::LimitExceeded, "header too long"))?;
-    let mut pre = Vec::with_capacity(9 + header_bytes.len() + stanzas.len() * 80);
-    pre.extend_from_slice(&BINARY_MAGIC);
-    pre.push(BINARY_VERSION);
-    pre.extend_from_slice(&len.to_be_bytes());
-    pre.extend_from_slice(header_bytes);
-    for s in stanzas {
-        pre.extend_from_slice(&s.enc);
-        pre.extend_from_slice(&s.ct);
-    }
+    let mut pre = super::preamble_bytes(header_bytes, stanzas);
+    pre.extend_from_slice(mac);
     out.write_all(&pre)
         .map_err(|e| super::io::io_error(&"writing the envelope", &e))
 }
 
+/// What precedes the first chunk.
+pub(crate) struct Preamble {
+    pub(crate) header: Header,
+    pub(crate) header_bytes: Vec<u8>,
+    pub(crate) stanzas: Vec<Stanza>,
+    pub(crate) mac: [u8; MAC_LEN],
+}
+
 /// Reads and checks everything before the first chunk, refusing what `limits` does not allow
 /// before reading or allocating it.
-pub(crate) fn read_preamble<R: Read>(
-    r: &mut R,
-    limits: &EnvelopeLimits,
-) -> Result<(Header, Vec<u8>, Vec<Stanza>)> {
+pub(crate) fn read_preamble<R: Read>(r: &mut R, limits: &EnvelopeLimits) -> Result<Preamble> {
     let mut magic = [0u8; 4];
     r.read_exact(&mut magic)
         .map_err(|e| io_err(e, "magic bytes"))?;
@@ -90,7 +89,7 @@ pub(crate) fn read_preamble<R: Read>(
     let header = Header::parse_canonical(&header_bytes)?;
     limits.check_header(&header)?;
     let stanza_len = (ENC_LEN + STANZA_CT_LEN) as u64;
-    limits.check_size(9 + len as u64 + stanza_len * header.recipients.len() as u64)?;
+    limits.check_size(9 + len as u64 + stanza_len * header.recipients.len() as u64 + 32)?;
     let mut stanzas = Vec::with_capacity(header.recipients.len());
     for (i, kid) in header.recipients.iter().enumerate() {
         let mut enc = [0u8; ENC_LEN];
@@ -104,18 +103,51 @@ pub(crate) fn read_preamble<R: Read>(
             ct,
         });
     }
-    Ok((header, header_bytes, stanzas))
+    let mut mac = [0u8; MAC_LEN];
+    r.read_exact(&mut mac)
+        .map_err(|e| io_err(e, "header MAC"))?;
+    Ok(Preamble {
+        header,
+        header_bytes,
+        stanzas,
+        mac,
+    })
+}
+
+/// Splits what follows the MAC into the chunk region and, for a signed envelope, the
+/// signature record (its last [`SIGNATURE_RECORD_LEN`] bytes): `truncated` if too short.
+pub(crate) fn split_signature(
+    rest: &[u8],
+    signed: bool,
+) -> Result<(&[u8], Option<[u8; SIGNATURE_RECORD_LEN]>)> {
+    if !signed {
+        return Ok((rest, None));
+    }
+    let cut = rest
+        .len()
+        .checked_sub(SIGNATURE_RECORD_LEN)
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::Truncated,
+                "the envelope ends before its signature record",
+            )
+        })?;
+    let (chunks, rec) = rest.split_at(cut);
+    let mut record = [0u8; SIGNATURE_RECORD_LEN];
+    record.copy_from_slice(rec);
+    Ok((chunks, Some(record)))
 }
 
 impl Envelope {
     /// The binary form (see docs/FORMAT.md).
     pub fn to_binary(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(
-            9 + self.header_bytes.len() + self.stanzas.len() * 80 + self.payload.len(),
-        );
+        let mut out = Vec::with_capacity(usize::try_from(self.binary_len()).unwrap_or(0));
         // Writing into a Vec cannot fail; the header length was checked when it was built.
-        let _ = write_preamble(&mut out, &self.header_bytes, &self.stanzas);
+        let _ = write_preamble(&mut out, &self.header_bytes, &self.stanzas, &self.mac);
         out.extend_from_slice(&self.payload);
+        if let Some(rec) = &self.signature {
+            out.extend_from_slice(rec);
+        }
         out
     }
 
@@ -129,13 +161,16 @@ impl Envelope {
     pub fn from_binary_with_limits(bytes: &[u8], limits: &EnvelopeLimits) -> Result<Envelope> {
         limits.check_size(bytes.len() as u64)?;
         let mut r = bytes;
-        let (header, header_bytes, stanzas) = read_preamble(&mut r, limits)?;
-        limits.check_chunk_region(r.len(), header.chunk_size as usize + TAG_LEN)?;
+        let p = read_preamble(&mut r, limits)?;
+        let (chunks, signature) = split_signature(r, p.header.signed)?;
+        limits.check_chunk_region(chunks.len(), p.header.chunk_size as usize + TAG_LEN)?;
         Ok(Envelope {
-            header,
-            header_bytes,
-            stanzas,
-            payload: r.to_vec(),
+            header: p.header,
+            header_bytes: p.header_bytes,
+            stanzas: p.stanzas,
+            mac: p.mac,
+            payload: chunks.to_vec(),
+            signature,
         })
     }
 }

@@ -1,13 +1,17 @@
 //! The JSON envelope, for web APIs:
-//! `{"minseal":1,"header":{…},"recipients":[{"kid":…,"enc":…,"ct":…}],"payload":…}`.
+//! `{"minseal":2,"header":{…},"recipients":[{"kid":…,"enc":…,"ct":…}],"mac":…,"payload":…}`.
 //!
-//! The payload is one base64url string of all chunk ciphertexts concatenated (chunk
-//! boundaries follow from `header.chunk_size`), so the JSON and binary forms hold identical
-//! bytes and convert losslessly; a per-chunk array would add nothing but ways to disagree.
+//! The payload is one base64url string of every byte after the MAC in the binary form: all
+//! chunk ciphertexts concatenated (chunk boundaries follow from `header.chunk_size`) and, when
+//! signed, the signature record. So the JSON and binary forms hold identical bytes and convert
+//! losslessly. The JSON form is read strictly: the text must be exactly what
+//! [`Envelope::to_json`] writes (one byte form per envelope, so a digest of the text
+//! identifies the envelope).
 
 use super::header::{Header, FORMAT_VERSION};
 use super::hpke_stanza::{Stanza, ENC_LEN, STANZA_CT_LEN};
 use super::limits::EnvelopeLimits;
+use super::schedule::MAC_LEN;
 use super::stream::TAG_LEN;
 use super::Envelope;
 use crate::json::{Object, Value};
@@ -39,18 +43,24 @@ fn decode_fixed<const N: usize>(v: Option<&Value>, i: usize, field: &str) -> Res
 
 impl Envelope {
     /// The JSON form: members in the order `minseal`, `header` (its canonical bytes verbatim),
-    /// `recipients`, `payload`; no whitespace.
+    /// `recipients`, `mac`, `payload`; no whitespace.
     pub fn to_json(&self) -> String {
-        let payload = base64url_encode(&self.payload);
-        let mut out = json_prefix(&self.header_bytes, &self.stanzas, payload.len());
+        let mut tail = self.payload.clone();
+        if let Some(rec) = &self.signature {
+            tail.extend_from_slice(rec);
+        }
+        let payload = base64url_encode(&tail);
+        let mut out = json_prefix(&self.header_bytes, &self.stanzas, &self.mac, payload.len());
         out.push_str(&payload);
         out.push_str(JSON_SUFFIX);
         out
     }
 
-    /// Parses the JSON form strictly: duplicate or unknown members, another version or suite,
-    /// non-canonical base64url, stanzas that disagree with the header: all errors. The header
-    /// object is re-canonicalised with RFC 8785.
+    /// Parses the JSON form strictly: the text must be byte for byte what [`Envelope::to_json`]
+    /// writes (no whitespace, members in order, the header in RFC 8785 form, no escapes, no
+    /// trailing newline). Duplicate or unknown members, another version or suite,
+    /// non-canonical base64url, stanzas that disagree with the header: `malformed_envelope`
+    /// (or the version, suite and limit codes).
     pub fn from_json(text: &str) -> Result<Envelope> {
         Self::from_json_with_limits(text, &EnvelopeLimits::default())
     }
@@ -85,23 +95,43 @@ impl Envelope {
             return Err(malformed("header has members in a non-canonical form"));
         }
         for k in m.keys() {
-            if !matches!(k, "minseal" | "header" | "recipients" | "payload") {
+            if !matches!(k, "minseal" | "header" | "recipients" | "mac" | "payload") {
                 return Err(malformed(format!("unknown member \"{k}\"")));
             }
         }
         let stanzas = parse_stanzas(m.get("recipients"), &header)?;
-        let payload = match m.get("payload") {
-            Some(Value::String(s)) => base64url_decode(s)
-                .ok_or_else(|| malformed("\"payload\" must be unpadded, canonical base64url"))?,
+        let mac = decode_member::<MAC_LEN>(m.get("mac"), "mac")?;
+        let (text_b64, payload) = match m.get("payload") {
+            Some(Value::String(s)) => (
+                s,
+                base64url_decode(s).ok_or_else(|| {
+                    malformed("\"payload\" must be unpadded, canonical base64url")
+                })?,
+            ),
             Some(_) => return Err(malformed("\"payload\" must be a string")),
             None => return Err(malformed("missing member \"payload\"")),
         };
-        limits.check_chunk_region(payload.len(), header.chunk_size as usize + TAG_LEN)?;
+        // One byte form: everything but the payload text is compared with what `to_json`
+        // writes, and the payload text must stand in the text unescaped.
+        let prefix = json_prefix(&header_bytes, &stanzas, &mac, 0);
+        let canonical = text.len() == prefix.len() + text_b64.len() + JSON_SUFFIX.len()
+            && text.starts_with(&prefix)
+            && text.ends_with(JSON_SUFFIX)
+            && text.get(prefix.len()..text.len() - JSON_SUFFIX.len()) == Some(text_b64.as_str());
+        if !canonical {
+            return Err(malformed(
+                "the JSON envelope is not in its one canonical form (member order, whitespace, escapes or a trailing newline)",
+            ));
+        }
+        let (chunks, signature) = super::envelope_binary::split_signature(&payload, header.signed)?;
+        limits.check_chunk_region(chunks.len(), header.chunk_size as usize + TAG_LEN)?;
         Ok(Envelope {
+            stanzas,
+            mac,
+            payload: chunks.to_vec(),
+            signature,
             header,
             header_bytes,
-            stanzas,
-            payload,
         })
     }
 }
@@ -158,9 +188,26 @@ fn check_members(o: &Object, i: usize) -> Result<()> {
 /// What follows the base64url payload in the JSON form.
 pub(crate) const JSON_SUFFIX: &str = "\"}";
 
+/// Decodes a top-level fixed-length base64url member.
+fn decode_member<const N: usize>(v: Option<&Value>, name: &str) -> Result<[u8; N]> {
+    v.and_then(Value::as_str)
+        .and_then(base64url_decode)
+        .and_then(|b| <[u8; N]>::try_from(b.as_slice()).ok())
+        .ok_or_else(|| {
+            malformed(format!(
+                "\"{name}\" must be {N} bytes of unpadded, canonical base64url"
+            ))
+        })
+}
+
 /// The JSON form up to the base64url payload text (then [`JSON_SUFFIX`] closes it), with room
 /// for `payload_len` more bytes.
-pub(crate) fn json_prefix(header_bytes: &[u8], stanzas: &[Stanza], payload_len: usize) -> String {
+pub(crate) fn json_prefix(
+    header_bytes: &[u8],
+    stanzas: &[Stanza],
+    mac: &[u8; MAC_LEN],
+    payload_len: usize,
+) -> String {
     let mut out = String::with_capacity(header_bytes.len() + payload_len + 200);
     out.push_str("{\"minseal\":");
     out.push_str(&FORMAT_VERSION.to_string());
@@ -179,6 +226,8 @@ pub(crate) fn json_prefix(header_bytes: &[u8], stanzas: &[Stanza], payload_len: 
             base64url_encode(&s.ct)
         ));
     }
-    out.push_str("],\"payload\":\"");
+    out.push_str("],\"mac\":\"");
+    out.push_str(&base64url_encode(mac));
+    out.push_str("\",\"payload\":\"");
     out
 }

@@ -11,7 +11,7 @@ use crate::json::{Object, Value};
 use crate::{Error, ErrorCode, PolicyRef, Result};
 
 /// The format version this library writes and reads.
-pub const FORMAT_VERSION: u64 = 1;
+pub const FORMAT_VERSION: u64 = 2;
 /// HPKE KEM id: DHKEM(X25519, HKDF-SHA256).
 pub const KEM_ID: u16 = 0x0020;
 /// HPKE KDF id: HKDF-SHA256.
@@ -36,7 +36,17 @@ pub struct Header {
     pub chunk_size: u32,
     /// Caller-supplied metadata (≤ 64 entries, ≤ 4 KiB of keys and values together).
     pub metadata: Metadata,
+    /// 16 random bytes naming this envelope (base64url in the header); receivers deduplicate
+    /// on it, and it salts the key schedule.
+    pub message_id: [u8; MESSAGE_ID_LEN],
+    /// Unix seconds after which receivers that pass the time refuse the envelope (`expired`).
+    pub expires_at: Option<u64>,
+    /// Whether a signature record follows the last chunk.
+    pub signed: bool,
 }
+
+/// Length of a `message_id`, in bytes (22 characters of base64url).
+pub const MESSAGE_ID_LEN: usize = 16;
 
 fn malformed(msg: impl Into<String>) -> Error {
     Error::new(ErrorCode::MalformedEnvelope, msg)
@@ -84,7 +94,15 @@ impl Header {
             ("content_type", text(&self.content_type)),
             ("created_at", num(self.created_at)),
             ("chunk_size", num(self.chunk_size.into())),
+            (
+                "message_id",
+                Value::String(crate::keys::b64::encode(&self.message_id)),
+            ),
+            ("signed", Value::Bool(self.signed)),
         ];
+        if let Some(t) = self.expires_at {
+            m.push(("expires_at", num(t)));
+        }
         if let Some(p) = &self.policy {
             let pm = vec![
                 ("id", text(&p.id)),
@@ -136,6 +154,12 @@ impl Header {
         out.extend_from_slice(b",\"content_type\":");
         write_str(&self.content_type, &mut out);
         num(&mut out, b",\"created_at\":", self.created_at);
+        if let Some(t) = self.expires_at {
+            num(&mut out, b",\"expires_at\":", t);
+        }
+        out.extend_from_slice(b",\"message_id\":\"");
+        out.extend_from_slice(crate::keys::b64::encode(&self.message_id).as_bytes());
+        out.push(b'"');
         if !self.metadata.is_empty() {
             out.extend_from_slice(b",\"metadata\":");
             cold_write_metadata(&self.metadata, &mut out);
@@ -157,7 +181,12 @@ impl Header {
             }
             write_str(kid, &mut out);
         }
-        num(&mut out, b"],\"suite\":{\"aead\":", AEAD_ID.into());
+        out.extend_from_slice(if self.signed {
+            b"],\"signed\":true"
+        } else {
+            b"],\"signed\":false"
+        });
+        num(&mut out, b",\"suite\":{\"aead\":", AEAD_ID.into());
         num(&mut out, b",\"kdf\":", KDF_ID.into());
         num(&mut out, b",\"kem\":", KEM_ID.into());
         out.extend_from_slice(b"}}");
@@ -208,6 +237,14 @@ impl Header {
         }
         if self.created_at > MAX_SAFE_INTEGER {
             return Err(Error::new(bad, "header: created_at must be below 2^53"));
+        }
+        if let Some(t) = self.expires_at {
+            if t > MAX_SAFE_INTEGER || t < self.created_at {
+                return Err(Error::new(
+                    bad,
+                    "header: expires_at must be below 2^53 and not before created_at",
+                ));
+            }
         }
         if !(MIN_CHUNK_SIZE..=MAX_CHUNK_SIZE).contains(&self.chunk_size) {
             return Err(Error::new(
@@ -302,6 +339,9 @@ impl Header {
                     | "created_at"
                     | "chunk_size"
                     | "metadata"
+                    | "message_id"
+                    | "expires_at"
+                    | "signed"
             ) {
                 return Err(malformed(format!("header: unknown member \"{k}\"")));
             }
@@ -355,6 +395,22 @@ impl Header {
             }
             Some(_) => return Err(malformed("header: \"metadata\" must be an object")),
         };
+        let message_id =
+            crate::keys::b64::decode_array::<MESSAGE_ID_LEN>(req_str(m, "message_id")?)
+                .ok_or_else(|| {
+                    malformed(
+                        "header: \"message_id\" must be 16 bytes of unpadded, canonical base64url",
+                    )
+                })?;
+        let expires_at = match m.get("expires_at") {
+            None => None,
+            Some(_) => Some(req_int(m, "expires_at")?),
+        };
+        let signed = match m.get("signed") {
+            Some(Value::Bool(b)) => *b,
+            Some(_) => return Err(malformed("header: \"signed\" must be true or false")),
+            None => return Err(malformed("header: missing member \"signed\"")),
+        };
         let header = Header {
             recipients,
             policy,
@@ -362,6 +418,9 @@ impl Header {
             created_at,
             chunk_size,
             metadata,
+            message_id,
+            expires_at,
+            signed,
         };
         header.check(ErrorCode::MalformedEnvelope)?;
         Ok(header)
@@ -497,6 +556,9 @@ mod tests {
                         chunk_size: [MIN_CHUNK_SIZE, 65_536, MAX_CHUNK_SIZE]
                             [usize::from(recipients) % 3],
                         metadata,
+                        message_id: [md as u8; MESSAGE_ID_LEN],
+                        expires_at: (md % 2 == 1).then_some(MAX_SAFE_INTEGER),
+                        signed: recipients == 2,
                     };
                     h.check(ErrorCode::InvalidArgument).unwrap();
                     let keys: Vec<&String> = h.metadata.iter().map(|e| e.0).collect();

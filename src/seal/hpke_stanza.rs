@@ -13,7 +13,7 @@ use hpke::{Deserializable, OpModeR, OpModeS, Serializable};
 use zeroize::Zeroizing;
 
 /// The HPKE `info` string of every stanza (ASCII, no terminator).
-pub const HPKE_INFO: &[u8] = b"minseal/v1 content-key";
+pub const HPKE_INFO: &[u8] = b"minseal/v2 content-key";
 /// Length of a stanza's encapsulated key (`enc`): an X25519 public key.
 pub const ENC_LEN: usize = 32;
 /// Length of a stanza's ciphertext: the 32-byte content key plus a 16-byte AES-GCM tag.

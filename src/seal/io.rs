@@ -1,15 +1,22 @@
 //! Streaming: [`Sealer`] (a `std::io::Write` that emits a binary envelope) and [`Opener`]
 //! (a `std::io::Read` of the plaintext of a binary envelope). Both hold about one chunk in
-//! memory. The in-memory `seal`/`open` run through the same `ChunkWriter`/`Opener`.
+//! memory and share the chunk crypto (`stream`) with the in-memory `seal`/`open`.
 
 use super::envelope_binary::{read_preamble, write_preamble};
 use super::header::Header;
 use super::limits::EnvelopeLimits;
+use super::schedule::{Schedule, SIGNATURE_RECORD_LEN};
 use super::stream::{ChunkOpener, ChunkSealer, TAG_LEN};
-use super::{prepare, random_bytes_needed, rng, unwrap_content_key, ContentKey, SealParams};
+use super::{
+    check_signature, prepare, unlock, with_system_rng, ContentKey, OpenOptions, SealParams,
+    SealParts, SignatureInfo, SignerId,
+};
 use crate::keys::{PublicKey, SecretKey};
+use crate::sign::Signer;
 use crate::{Error, ErrorCode, Result};
+#[cfg(any(test, feature = "deterministic-rng"))]
 use hpke::rand_core::CryptoRng;
+use sha2::{Digest, Sha256};
 use std::io::{self, Read, Write};
 use zeroize::{Zeroize, Zeroizing};
 
@@ -117,9 +124,11 @@ impl<W: Write> ChunkWriter<W> {
         Ok(())
     }
 
-    pub(crate) fn finish(mut self) -> Result<W> {
+    /// Seals the final chunk and writes it, then `trailer` (the signature record, if any).
+    pub(crate) fn finish(mut self, trailer: &[u8]) -> Result<W> {
         self.sealer.seal_chunk(&mut self.buf, true)?;
         self.out.write_all(&self.buf).map_err(write_err)?;
+        self.out.write_all(trailer).map_err(write_err)?;
         self.out.flush().map_err(write_err)?;
         Ok(self.out)
     }
@@ -127,63 +136,96 @@ impl<W: Write> ChunkWriter<W> {
 
 /// Seals a stream: writes a binary envelope to `W` as plaintext is written in.
 ///
-/// The header and stanzas are written by the constructor; call [`Sealer::finish`] to write
-/// the final chunk. Dropping a `Sealer` without `finish` leaves an envelope that openers
-/// reject as `truncated`.
-pub struct Sealer<W: Write> {
+/// The header, stanzas and MAC are written by the constructor; call [`Sealer::finish`] to
+/// write the final chunk and, when signing, the signature record (the plaintext is hashed as it
+/// passes, and the signer is called once, in `finish`). Dropping a `Sealer` without `finish`
+/// leaves an envelope that openers reject as `truncated`.
+pub struct Sealer<'s, W: Write> {
     inner: Option<ChunkWriter<W>>,
-    header: Header,
+    parts: SealParts,
+    signer: Option<&'s dyn Signer>,
+    hasher: Option<Sha256>,
 }
 
-impl<W: Write> Sealer<W> {
-    /// Starts an envelope to `recipients`, with randomness from the system source.
-    pub fn new(out: W, recipients: &[PublicKey], params: &SealParams) -> Result<Self> {
-        let mut rng = rng::PrefetchedRng::new(random_bytes_needed(recipients.len()))?;
-        let s = Self::new_with_rng(out, recipients, params, &mut rng)?;
-        rng.check()?;
-        Ok(s)
-    }
-
-    /// [`Sealer::new`] with the caller's RNG.
-    pub fn new_with_rng<R: CryptoRng>(
-        mut out: W,
+impl<'s, W: Write> Sealer<'s, W> {
+    /// Starts an envelope to `recipients`, signed by `signer` if given, with randomness from
+    /// the system source.
+    pub fn new(
+        out: W,
         recipients: &[PublicKey],
         params: &SealParams,
+        signer: Option<&'s dyn Signer>,
+    ) -> Result<Self> {
+        let parts = with_system_rng(recipients.len(), |rng| {
+            prepare(recipients, params, None, signer.map(SignerId::of), rng)
+        })?;
+        Self::start(out, parts, signer)
+    }
+
+    /// [`Sealer::new`] with the caller's RNG (tests and vectors only).
+    #[cfg(any(test, feature = "deterministic-rng"))]
+    pub fn new_with_rng<R: CryptoRng>(
+        out: W,
+        recipients: &[PublicKey],
+        params: &SealParams,
+        signer: Option<&'s dyn Signer>,
         rng: &mut R,
     ) -> Result<Self> {
-        let p = prepare(recipients, params, None, rng)?;
-        write_preamble(&mut out, &p.header_bytes, &p.stanzas)?;
-        let inner = ChunkWriter::new(out, &p.key, &p.header_bytes, p.header.chunk_size)?;
+        let parts = prepare(recipients, params, None, signer.map(SignerId::of), rng)?;
+        Self::start(out, parts, signer)
+    }
+
+    fn start(mut out: W, parts: SealParts, signer: Option<&'s dyn Signer>) -> Result<Self> {
+        write_preamble(&mut out, &parts.header_bytes, &parts.stanzas, &parts.mac)?;
+        let inner = ChunkWriter::new(
+            out,
+            &parts.schedule.payload,
+            &parts.header_bytes,
+            parts.header.chunk_size,
+        )?;
         Ok(Self {
             inner: Some(inner),
-            header: p.header,
+            hasher: signer.map(|_| Sha256::new()),
+            parts,
+            signer,
         })
     }
 
     /// The header being written.
     pub fn header(&self) -> &Header {
-        &self.header
+        &self.parts.header
     }
 
-    /// Writes the final chunk and returns the underlying writer.
+    /// Writes the final chunk (and the signature record) and returns the underlying writer.
     pub fn finish(mut self) -> Result<W> {
-        match self.inner.take() {
-            Some(w) => w.finish(),
-            None => Err(Error::new(
+        let Some(w) = self.inner.take() else {
+            return Err(Error::new(
                 ErrorCode::InvalidArgument,
                 "sealer already finished",
-            )),
-        }
+            ));
+        };
+        let record = match (self.signer, self.hasher.take()) {
+            (Some(signer), Some(h)) => {
+                let statement = self.parts.statement(&h.finalize().into());
+                let sig = crate::sign::sign_checked(signer, &statement)?;
+                Some(self.parts.signature_record(&sig)?)
+            }
+            _ => None,
+        };
+        w.finish(record.as_ref().map_or(&[][..], |r| &r[..]))
     }
 }
 
-impl<W: Write> Write for Sealer<W> {
+impl<W: Write> Write for Sealer<'_, W> {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         let w = self
             .inner
             .as_mut()
             .ok_or_else(|| to_io(Error::new(ErrorCode::InvalidArgument, "sealer finished")))?;
         w.write_payload(data).map_err(to_io)?;
+        if let Some(h) = &mut self.hasher {
+            h.update(data);
+        }
         Ok(data.len())
     }
 
@@ -198,18 +240,30 @@ impl<W: Write> Write for Sealer<W> {
 
 /// Opens a stream: reads a binary envelope from `R` and yields its plaintext via `Read`.
 ///
-/// Each chunk is authenticated before any of its bytes are returned, but the plaintext of
-/// earlier chunks is returned before the envelope's end is seen: treat the output as
-/// untrusted until a read returns `Ok(0)` (or [`Opener::copy_to`] returns `Ok`). Errors are
-/// sticky: after one, every read fails the same way. Use [`error_from_io`] to recover the
-/// minseal error code from an `io::Error`.
+/// The constructor reads the preamble, opens this key's stanza and checks the header MAC
+/// before any chunk is read. Each chunk is authenticated before any of its bytes are returned,
+/// but the plaintext of earlier chunks is returned before the envelope's end is seen: treat
+/// the output as untrusted until a read returns `Ok(0)` (or [`Opener::copy_to`] returns
+/// `Ok`). For a signed envelope the signature is checked (against
+/// [`OpenOptions::signers`]) after the final chunk is opened and before its bytes are
+/// returned, so a bad or unknown signature fails the read that would have returned the last
+/// bytes, and [`Opener::signature`] is `None` until then. Errors are sticky: after one,
+/// every read fails the same way. Use [`error_from_io`] to recover the minseal error code from
+/// an `io::Error`.
 pub struct Opener<R: Read> {
     input: Capped<R>,
     header: Header,
+    header_bytes: Vec<u8>,
+    schedule: Schedule,
+    opts: OpenOptions,
     chunks: ChunkOpener,
-    /// Ciphertext chunk plus one lookahead byte; after a chunk is opened, its plaintext.
+    hasher: Option<Sha256>,
+    signature: Option<SignatureInfo>,
+    /// Ciphertext chunk plus the signature record's length and one byte of lookahead; after a
+    /// chunk is opened, its plaintext, then the lookahead bytes to carry to the next chunk.
     buf: Vec<u8>,
-    carry: Option<u8>,
+    carry: usize,
+    trailer: usize,
     out_start: usize,
     out_end: usize,
     chunk_ct_len: usize,
@@ -217,40 +271,39 @@ pub struct Opener<R: Read> {
 }
 
 impl<R: Read> Opener<R> {
-    /// Reads the header and stanzas from `input` and unwraps the content key with `sk`.
-    pub fn new(input: R, sk: &SecretKey) -> Result<Self> {
-        Self::with_limits(input, sk, &EnvelopeLimits::default())
-    }
-
-    /// [`Opener::new`] within `limits`: the preamble is checked as it is read, reads stop
-    /// (`too_large`) at `max_envelope_bytes`, and chunk `max_chunks + 1` is refused
-    /// (`limit_exceeded`) before it is read.
-    pub fn with_limits(input: R, sk: &SecretKey, limits: &EnvelopeLimits) -> Result<Self> {
+    /// Reads the preamble from `input`, opens the stanza for `sk` and checks the MAC; reads
+    /// stop (`too_large`) at `opts.limits.max_envelope_bytes`, and chunk `max_chunks + 1` is
+    /// refused (`limit_exceeded`) before it is read.
+    pub fn new(input: R, sk: &SecretKey, opts: &OpenOptions) -> Result<Self> {
+        let limits = opts.limits;
         let mut input = Capped {
             inner: input,
             left: limits.max_envelope_bytes,
-            limits: *limits,
+            limits,
         };
-        let (header, header_bytes, stanzas) = read_preamble(&mut input, limits)?;
-        let key = unwrap_content_key(&header_bytes, &stanzas, sk)?;
-        Self::start(input, header, &header_bytes, &key)
-    }
-
-    fn start(
-        input: Capped<R>,
-        header: Header,
-        header_bytes: &[u8],
-        key: &ContentKey,
-    ) -> Result<Self> {
-        let chunk_ct_len = header.chunk_size as usize + TAG_LEN;
+        let p = read_preamble(&mut input, &limits)?;
+        let schedule = unlock(&p.header, &p.header_bytes, &p.stanzas, &p.mac, sk, opts)?;
+        let chunk_ct_len = p.header.chunk_size as usize + TAG_LEN;
+        let trailer = if p.header.signed {
+            SIGNATURE_RECORD_LEN
+        } else {
+            0
+        };
         // No bigger than what is left to read: max_envelope_bytes bounds memory too.
-        let buf_len = usize::try_from(input.left).map_or(chunk_ct_len, |l| l.min(chunk_ct_len));
+        let want = chunk_ct_len + trailer;
+        let buf_len = usize::try_from(input.left).map_or(want, |l| l.min(want));
         Ok(Self {
             input,
-            chunks: ChunkOpener::new(key, header_bytes)?,
-            header,
+            chunks: ChunkOpener::new(&schedule.payload, &p.header_bytes)?,
+            hasher: p.header.signed.then(Sha256::new),
+            header: p.header,
+            header_bytes: p.header_bytes,
+            schedule,
+            opts: opts.clone(),
+            signature: None,
             buf: vec![0u8; buf_len + 1],
-            carry: None,
+            carry: 0,
+            trailer,
             out_start: 0,
             out_end: 0,
             chunk_ct_len,
@@ -258,27 +311,32 @@ impl<R: Read> Opener<R> {
         })
     }
 
-    /// The header (authenticated once the first chunk has been opened; fully bound to the
-    /// content once the final chunk has).
+    /// The header (its MAC verified: it is the header every recipient sees).
     pub fn header(&self) -> &Header {
         &self.header
     }
 
+    /// The signature, once the final chunk has been opened and the signature checked; `None`
+    /// before that and for an unsigned envelope.
+    pub fn signature(&self) -> Option<&SignatureInfo> {
+        self.signature.as_ref()
+    }
+
     /// Reads and opens the next chunk into `buf[out_start..out_end]`.
     fn next_chunk(&mut self) -> Result<()> {
-        let mut filled = 0;
-        if let Some(b) = self.carry.take() {
-            if let Some(first) = self.buf.first_mut() {
-                *first = b;
-                filled = 1;
-            }
+        let mut filled = self.carry;
+        if self.carry > 0 {
+            let from = self.chunk_ct_len;
+            self.buf.copy_within(from..from + self.carry, 0);
+            self.carry = 0;
         }
         if self.chunks.opened() >= self.input.limits.max_chunks {
             return Err(self.input.limits.too_many_chunks());
         }
-        // Fill one chunk plus one byte: the extra byte tells whether this chunk is the last.
-        // A buffer cut short by max_envelope_bytes never fills: the input fails first.
-        let want = self.chunk_ct_len + 1;
+        // Fill one chunk, the signature record's length and one byte: the extra bytes tell
+        // whether this chunk is the last. A buffer cut short by max_envelope_bytes never
+        // fills: the input fails first.
+        let want = self.chunk_ct_len + self.trailer + 1;
         let end = want.min(self.buf.len());
         while filled < want {
             let Some(dst) = self.buf.get_mut(filled..end).filter(|d| !d.is_empty()) else {
@@ -292,21 +350,49 @@ impl<R: Read> Opener<R> {
             }
         }
         let last = filled < want;
-        if !last {
-            self.carry = self.buf.get(self.chunk_ct_len).copied();
-            filled = self.chunk_ct_len;
-        }
-        if last && filled == 0 && !self.chunks.finished() {
+        let chunk_len = if last {
+            filled.checked_sub(self.trailer).ok_or_else(|| {
+                Error::new(
+                    ErrorCode::Truncated,
+                    "the envelope ends before its signature record",
+                )
+            })?
+        } else {
+            self.carry = filled - self.chunk_ct_len;
+            self.chunk_ct_len
+        };
+        if last && chunk_len == 0 && !self.chunks.finished() {
             return Err(Error::new(
                 ErrorCode::Truncated,
                 "the envelope ends before its final chunk",
             ));
         }
+        let mut record = [0u8; SIGNATURE_RECORD_LEN];
+        if last && self.trailer > 0 {
+            if let Some(r) = self.buf.get(chunk_len..filled) {
+                record.copy_from_slice(r);
+            }
+        }
         let chunk = self
             .buf
-            .get_mut(..filled)
+            .get_mut(..chunk_len)
             .ok_or_else(|| Error::new(ErrorCode::MalformedEnvelope, "chunk framing"))?;
         let n = self.chunks.open_chunk(chunk, last)?;
+        if let (Some(h), Some(pt)) = (&mut self.hasher, self.buf.get(..n)) {
+            h.update(pt);
+        }
+        if last {
+            if let Some(h) = self.hasher.take() {
+                let digest: [u8; 32] = h.finalize().into();
+                self.signature = Some(check_signature(
+                    &self.header_bytes,
+                    &self.schedule,
+                    &record,
+                    &digest,
+                    &self.opts,
+                )?);
+            }
+        }
         self.out_start = 0;
         self.out_end = n;
         Ok(())

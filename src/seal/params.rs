@@ -11,8 +11,11 @@ use crate::PolicyRef;
 pub struct SealParams {
     /// Creation time, Unix seconds (below 2^53).
     pub created_at: u64,
-    /// The policy the payload was minimised under; `None` to seal as is.
-    pub policy: Option<PolicyRef>,
+    /// The policy the payload conforms to; set only by [`crate::api`], which checks the
+    /// payload against the policy first (a header never names a policy unchecked).
+    pub(crate) policy: Option<PolicyRef>,
+    /// Unix seconds after which receivers refuse the envelope (`expired`); `None`: no expiry.
+    pub expires_at: Option<u64>,
     /// The payload's media type (default `application/json`).
     pub content_type: String,
     /// Plaintext bytes per chunk, 64 B to 4 MiB; `None` (the default) picks it: 64 KiB for a
@@ -31,6 +34,7 @@ impl SealParams {
         Self {
             created_at,
             policy: None,
+            expires_at: None,
             content_type: DEFAULT_CONTENT_TYPE.to_owned(),
             chunk_size: None,
             metadata: Metadata::new(),
@@ -47,10 +51,21 @@ impl SealParams {
         Self::new(secs)
     }
 
-    /// Names the policy the payload was minimised under.
-    pub fn with_policy(mut self, policy: PolicyRef) -> Self {
+    /// Names the policy the payload conforms to (checked by the caller).
+    pub(crate) fn with_policy(mut self, policy: PolicyRef) -> Self {
         self.policy = Some(policy);
         self
+    }
+
+    /// Sets the expiry time (Unix seconds, not before `created_at`).
+    pub fn with_expiry(mut self, expires_at: u64) -> Self {
+        self.expires_at = Some(expires_at);
+        self
+    }
+
+    /// The policy the header will name, if any.
+    pub fn policy(&self) -> Option<&PolicyRef> {
+        self.policy.as_ref()
     }
 
     /// Sets the content type.

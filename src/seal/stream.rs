@@ -10,7 +10,8 @@ use minseal_aead::{ChunkAead, Failed};
 /// AES-GCM tag length: each ciphertext chunk is its plaintext plus this.
 pub const TAG_LEN: usize = minseal_aead::TAG_LEN;
 
-/// The 12-byte nonce of chunk `counter`.
+/// The 12-byte nonce of chunk `counter`: 3 zero bytes ‖ the counter as 8 big-endian bytes
+/// (together the 11-byte counter of docs/FORMAT.md) ‖ the last-chunk flag.
 pub fn chunk_nonce(counter: u64, last: bool) -> [u8; 12] {
     let mut n = [0u8; 12];
     // Bytes 0..3 are the high bytes of the 88-bit counter: always zero for a u64 counter.

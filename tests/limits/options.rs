@@ -34,15 +34,27 @@ fn open_all(bin: &[u8], json: &str, sk: &SecretKey, l: &EnvelopeLimits) -> Resul
     let from_bin = Envelope::from_binary_with_limits(bin, l);
     let from_json = Envelope::from_json_with_limits(json, l);
     let parsed = Envelope::from_binary(bin).unwrap();
-    let in_memory = seal::open_with_limits(&parsed, sk, l).map(|o| o.payload);
-    let streamed = Opener::with_limits(bin, sk, l).and_then(|mut o| {
+    let in_memory = seal::open(
+        &parsed,
+        sk,
+        &minseal::seal::OpenOptions::default().with_limits(*l),
+    )
+    .map(|o| o.payload);
+    let streamed = Opener::new(
+        bin,
+        sk,
+        &minseal::seal::OpenOptions::default().with_limits(*l),
+    )
+    .and_then(|mut o| {
         let mut out = Vec::new();
         o.copy_to(&mut out).map(|_| out)
     });
     let outcomes = [
-        from_bin.and_then(|e| seal::open(&e, sk)).map(|o| o.payload),
+        from_bin
+            .and_then(|e| seal::open(&e, sk, &minseal::seal::OpenOptions::default()))
+            .map(|o| o.payload),
         from_json
-            .and_then(|e| seal::open(&e, sk))
+            .and_then(|e| seal::open(&e, sk, &minseal::seal::OpenOptions::default()))
             .map(|o| o.payload),
         in_memory,
         streamed,
@@ -75,8 +87,8 @@ fn sealing_honours_max_recipients_and_metadata() {
         max_recipients: 3,
         ..limits()
     });
-    assert!(seal::seal(b"x", &pks[..3], &p).is_ok());
-    let e = seal::seal(b"x", &pks[..4], &p).unwrap_err();
+    assert!(seal::seal(b"x", &pks[..3], &p, None).is_ok());
+    let e = seal::seal(b"x", &pks[..4], &p, None).unwrap_err();
     assert_eq!(e.code(), LimitExceeded);
     assert!(
         e.message().contains("max_recipients limit of 3"),
@@ -85,16 +97,19 @@ fn sealing_honours_max_recipients_and_metadata() {
     );
     // The streaming sealer and seal_parts check the same.
     assert_eq!(
-        code(seal::Sealer::new(Vec::new(), &pks[..4], &p)),
+        code(seal::Sealer::new(Vec::new(), &pks[..4], &p, None)),
         LimitExceeded
     );
-    assert_eq!(code(seal::seal_parts(&pks[..4], &p, 0)), LimitExceeded);
+    assert_eq!(
+        code(seal::seal_parts(&pks[..4], &p, 0, None)),
+        LimitExceeded
+    );
     // Above the format's 64: still 64.
     let p = params().with_limits(EnvelopeLimits {
         max_recipients: 1000,
         ..limits()
     });
-    let e = seal::seal(b"x", &pks, &p).unwrap_err();
+    let e = seal::seal(b"x", &pks, &p, None).unwrap_err();
     assert_eq!(e.code(), LimitExceeded);
     assert!(e.message().contains("limit of 64"), "{}", e.message());
 
@@ -107,8 +122,8 @@ fn sealing_honours_max_recipients_and_metadata() {
         })
     };
     let two = few(2, 100).with_metadata("a", "1").with_metadata("b", "2");
-    assert!(seal::seal(b"x", pk, &two).is_ok());
-    let e = seal::seal(b"x", pk, &two.with_metadata("c", "3")).unwrap_err();
+    assert!(seal::seal(b"x", pk, &two, None).is_ok());
+    let e = seal::seal(b"x", pk, &two.with_metadata("c", "3"), None).unwrap_err();
     assert_eq!(e.code(), LimitExceeded);
     assert!(
         e.message().contains("max_metadata_entries limit of 2"),
@@ -116,8 +131,20 @@ fn sealing_honours_max_recipients_and_metadata() {
         e.message()
     );
     // "k" + 9 bytes = 10.
-    assert!(seal::seal(b"x", pk, &few(64, 10).with_metadata("k", "v".repeat(9))).is_ok());
-    let e = seal::seal(b"x", pk, &few(64, 10).with_metadata("k", "v".repeat(10))).unwrap_err();
+    assert!(seal::seal(
+        b"x",
+        pk,
+        &few(64, 10).with_metadata("k", "v".repeat(9)),
+        None
+    )
+    .is_ok());
+    let e = seal::seal(
+        b"x",
+        pk,
+        &few(64, 10).with_metadata("k", "v".repeat(10)),
+        None,
+    )
+    .unwrap_err();
     assert_eq!(e.code(), LimitExceeded);
     assert!(
         e.message().contains("max_metadata_bytes limit of 10"),
@@ -133,7 +160,7 @@ fn parsing_and_opening_honour_max_recipients_and_metadata() {
     let sks: Vec<SecretKey> = (1..=3u8).map(key).collect();
     let pks: Vec<PublicKey> = sks.iter().map(|k| k.public_key().clone()).collect();
     let p = params().with_metadata("ab", "cd").with_metadata("e", "f");
-    let env = seal::seal(b"hello", &pks, &p).unwrap();
+    let env = seal::seal(b"hello", &pks, &p, None).unwrap();
     let (bin, json) = (env.to_binary(), env.to_json());
     let sk = &sks[0];
     let with = |f: Setter, n| {
@@ -163,7 +190,7 @@ fn parsing_and_opening_honour_max_recipients_and_metadata() {
 #[test]
 fn max_envelope_bytes_is_too_large_in_every_form() {
     let sk = key(1);
-    let env = seal::seal(&[7u8; 300], &[sk.public_key().clone()], &params()).unwrap();
+    let env = seal::seal(&[7u8; 300], &[sk.public_key().clone()], &params(), None).unwrap();
     let (bin, json) = (env.to_binary(), env.to_json());
     assert_eq!(env.binary_len(), bin.len() as u64);
     let at = |n: usize| EnvelopeLimits {
@@ -176,9 +203,18 @@ fn max_envelope_bytes_is_too_large_in_every_form() {
     assert_eq!(e.code(), TooLarge);
     let msg = format!("max_envelope_bytes limit of {} bytes", bin.len() - 1);
     assert!(e.message().contains(&msg), "{}", e.message());
-    assert!(seal::open_with_limits(&env, &sk, &at(bin.len())).is_ok());
+    assert!(seal::open(
+        &env,
+        &sk,
+        &minseal::seal::OpenOptions::default().with_limits(at(bin.len()))
+    )
+    .is_ok());
     assert_eq!(
-        code(seal::open_with_limits(&env, &sk, &at(bin.len() - 1))),
+        code(seal::open(
+            &env,
+            &sk,
+            &minseal::seal::OpenOptions::default().with_limits(at(bin.len() - 1))
+        )),
         TooLarge
     );
     let stream = |n| {
@@ -186,7 +222,12 @@ fn max_envelope_bytes_is_too_large_in_every_form() {
             inner: &bin,
             read: 0,
         };
-        let r = Opener::with_limits(&mut input, &sk, &at(n)).and_then(|mut o| {
+        let r = Opener::new(
+            &mut input,
+            &sk,
+            &minseal::seal::OpenOptions::default().with_limits(at(n)),
+        )
+        .and_then(|mut o| {
             let mut out = Vec::new();
             o.copy_to(&mut out).map(|_| out)
         });
@@ -212,7 +253,7 @@ fn max_envelope_bytes_is_too_large_in_every_form() {
 #[test]
 fn max_envelope_bytes_refuses_a_header_before_allocating_it() {
     let sk = key(1);
-    let env = seal::seal(b"x", &[sk.public_key().clone()], &params()).unwrap();
+    let env = seal::seal(b"x", &[sk.public_key().clone()], &params(), None).unwrap();
     let bin = env.to_binary();
     let header_end = 9 + env.header_bytes().len();
     for n in [9, header_end - 1, header_end + 79] {
@@ -225,7 +266,11 @@ fn max_envelope_bytes_refuses_a_header_before_allocating_it() {
             read: 0,
         };
         assert_eq!(
-            code(Opener::with_limits(&mut input, &sk, &l)),
+            code(Opener::new(
+                &mut input,
+                &sk,
+                &minseal::seal::OpenOptions::default().with_limits(l)
+            )),
             TooLarge,
             "{n}"
         );
@@ -241,7 +286,7 @@ fn max_chunks_is_limit_exceeded_before_the_next_chunk_is_read() {
     let pk = [sk.public_key().clone()];
     // Chunk size 64: 150 bytes are 3 chunks, 128 are 2 (the last one full), 0 is 1.
     for (len, chunks) in [(150usize, 3u64), (128, 2), (0, 1)] {
-        let env = seal::seal(&vec![1u8; len], &pk, &params()).unwrap();
+        let env = seal::seal(&vec![1u8; len], &pk, &params(), None).unwrap();
         let (bin, json) = (env.to_binary(), env.to_json());
         let at = |n| EnvelopeLimits {
             max_chunks: n,
@@ -255,7 +300,7 @@ fn max_chunks_is_limit_exceeded_before_the_next_chunk_is_read() {
         );
     }
     // Streaming: the chunks within the limit come out; the one past it is not read.
-    let env = seal::seal(&[1u8; 150], &pk, &params()).unwrap();
+    let env = seal::seal(&[1u8; 150], &pk, &params(), None).unwrap();
     let bin = env.to_binary();
     let mut input = Counting {
         inner: &bin,
@@ -265,7 +310,12 @@ fn max_chunks_is_limit_exceeded_before_the_next_chunk_is_read() {
         max_chunks: 2,
         ..limits()
     };
-    let mut o = Opener::with_limits(&mut input, &sk, &l).unwrap();
+    let mut o = Opener::new(
+        &mut input,
+        &sk,
+        &minseal::seal::OpenOptions::default().with_limits(l),
+    )
+    .unwrap();
     let mut out = Vec::new();
     let e = o.read_to_end(&mut out).unwrap_err();
     let e = seal::error_from_io(&e);
@@ -277,7 +327,7 @@ fn max_chunks_is_limit_exceeded_before_the_next_chunk_is_read() {
     );
     assert_eq!(out.len(), 128);
     drop(o);
-    let preamble = 9 + env.header_bytes().len() + 80;
+    let preamble = 9 + env.header_bytes().len() + 80 + 32;
     // Two chunks of 64 + 16 bytes, and the lookahead byte that showed a third follows.
     assert_eq!(input.read, preamble + 2 * 80 + 1);
 }
@@ -285,15 +335,31 @@ fn max_chunks_is_limit_exceeded_before_the_next_chunk_is_read() {
 #[test]
 fn open_and_verify_takes_the_limits_too() {
     let sk = key(1);
-    let env = seal::seal(b"{}", &[sk.public_key().clone()], &params()).unwrap();
+    let env = seal::seal(b"{}", &[sk.public_key().clone()], &params(), None).unwrap();
     let at = |n| EnvelopeLimits {
         max_envelope_bytes: n,
         ..limits()
     };
     let o = MinimiseOptions::default();
-    let ok = api::open_and_verify_with_limits(&env, &sk, None, &o, &at(env.binary_len()));
+    let ok = api::open_and_verify(
+        &env,
+        &sk,
+        &minseal::api::ReceiveOptions {
+            policy: None,
+            minimise: o.clone(),
+            open: minseal::seal::OpenOptions::default().with_limits(at(env.binary_len())),
+        },
+    );
     assert_eq!(ok.unwrap().payload, b"{}");
-    let over = api::open_and_verify_with_limits(&env, &sk, None, &o, &at(env.binary_len() - 1));
+    let over = api::open_and_verify(
+        &env,
+        &sk,
+        &minseal::api::ReceiveOptions {
+            policy: None,
+            minimise: o.clone(),
+            open: minseal::seal::OpenOptions::default().with_limits(at(env.binary_len() - 1)),
+        },
+    );
     assert_eq!(code(over), TooLarge);
 }
 
