@@ -268,10 +268,10 @@ fn unfinished_sealer_is_truncated() {
 }
 
 #[test]
-fn stanza_fallback_when_kid_unknown() {
-    // A JSON envelope whose kids were rewritten consistently (header and stanzas) no longer
-    // authenticates: the header is the AAD of the stanza. The fallback still finds nothing
-    // and says so precisely.
+fn no_stanza_fallback_when_kid_unknown() {
+    // A JSON envelope whose kids were rewritten consistently (header and stanzas): the key's
+    // own stanza is gone, and the other stanzas are never tried (that stanza was sealed to
+    // this very key, so a fallback would open it): no_matching_recipient.
     let (env, sk) = small_envelope();
     let other = key(2).kid();
     let json = env.to_json().replace(&sk.kid(), &other);
