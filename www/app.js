@@ -25,12 +25,20 @@ const AUDIENCES = {
 };
 const VIOLATIONS = { ...REASONS, not_transformed: 'not in its transformed form', missing_required: 'required but missing' };
 
+// Why a signature check refused an envelope, in plain words (the code stays beside it).
+const SIGNATURE_ERRORS = {
+  unknown_signer: 'it is signed by a key the authority does not trust',
+  signature_invalid: 'its signature does not verify: it was changed after signing, or signed with another key',
+  signature_missing: 'it is not signed, and the authority accepts only signed envelopes',
+  expired: 'it has expired',
+};
 let api;                 // the package (www/minseal.js)
 let profileList = [];
 let demoKey = null;      // { privateJwk, publicJwk, kid } from generateKeyPair()
 let current = null;      // { text, payload, receipt } of the last successful minimise
 let sealed = null;       // { envelope, text }
 let keyOk = false;
+let signingKey = null;   // { privateJwk, publicJwk, kid } from generateSigningKey(): the demo sender
 
 function debounce(fn, ms) {
   let t;
@@ -90,6 +98,9 @@ async function start() {
   $('copy').addEventListener('click', copyEnvelope);
   $('download').addEventListener('click', downloadEnvelope);
   $('open').addEventListener('click', doOpen);
+  $('sign-alg').addEventListener('change', () => { makeSigningKey(); invalidateSeal(); });
+  $('sign-on').addEventListener('change', () => { showSigningKey(); invalidateSeal(); });
+  makeSigningKey();
   document.body.dataset.ready = 'true';
   await loadSample();
   checkKey();
@@ -263,6 +274,26 @@ function checkKey() {
   updateButtons();
 }
 
+// ---------- the sender's signing key ----------
+function makeSigningKey() {
+  try {
+    signingKey = api.generateSigningKey($('sign-alg').value);
+  } catch (err) {
+    signingKey = null;
+    $('sign-status').textContent = `Could not make a signing key: ${errorParts(err).message}`;
+    return;
+  }
+  showSigningKey();
+}
+
+function showSigningKey() {
+  const on = $('sign-on').checked;
+  $('sign-alg').disabled = !on;
+  $('sign-status').textContent = !on ? 'Envelopes will not be signed: the recipient cannot tell who sent them.'
+    : signingKey ? `Signing key id (RFC 7638 thumbprint): ${signingKey.kid}. The recipient trusts this key.`
+      : 'No signing key.';
+}
+
 // ---------- seal, copy, download, open ----------
 function updateButtons() {
   $('seal').disabled = !(current && keyOk);
@@ -286,7 +317,9 @@ function envelopeText(envelope) {
 function doSeal() {
   const status = $('seal-status');
   try {
-    const { envelope, receipt } = api.minimiseAndSeal($('payload').value, $('profile').value, $('public-jwk').value.trim());
+    const sign = $('sign-on').checked && signingKey ? signingKey.privateJwk : undefined;
+    const { envelope, receipt } = api.minimiseAndSeal($('payload').value, $('profile').value, $('public-jwk').value.trim(),
+      sign ? { sign } : undefined);
     const text = envelopeText(envelope);
     const obj = typeof envelope === 'string' ? JSON.parse(envelope) : envelope;
     sealed = { envelope, text };
@@ -297,7 +330,7 @@ function doSeal() {
       : '(this envelope form has no separate "header" member; the whole envelope above is what others see)';
     $('seal-result').hidden = false;
     $('open-result').replaceChildren();
-    status.textContent = `Sealed. ${receipt.counts.removed} removed values are not in it.`;
+    status.textContent = `Sealed${sign ? ` and signed by ${signingKey.kid}` : ', not signed'}. ${receipt.counts.removed} removed values are not in it.`;
   } catch (err) {
     const { code, message } = errorParts(err);
     sealed = null;
@@ -333,7 +366,18 @@ function downloadEnvelope() {
 function doOpen() {
   const box = $('open-result');
   try {
-    const { payload, header, verification } = api.openAndVerify(sealed.envelope, demoKey.privateJwk);
+    // The authority trusts the demo signing key; an unsigned envelope is accepted only when the
+    // sender chose not to sign (and the page says so).
+    const signers = signingKey ? [signingKey.publicJwk] : undefined;
+    const { payload, header, verification, signature } = api.openAndVerify(sealed.envelope, demoKey.privateJwk,
+      { signers, allowUnsigned: true });
+    const who = el('p', signature.status === 'verified' ? 'verdict pass' : 'verdict fail');
+    who.dataset.testid = 'signature';
+    who.dataset.status = signature.status;
+    who.textContent = signature.status === 'verified'
+      ? `✓ Signed by ${signature.kid}, verified (${signature.alg}).`
+      : signature.status === 'unsigned' ? '✗ Not signed: nothing shows who sent it.'
+        : `✗ Signed by ${signature.kid}, not checked: no trusted signing key.`;
     const pol = header?.policy ? `${header.policy.id} ${header.policy.version}` : 'the policy named in the header';
     const verdict = el('p', verification.conforms ? 'verdict pass' : 'verdict fail');
     verdict.dataset.testid = 'verification';
@@ -341,7 +385,7 @@ function doOpen() {
     verdict.textContent = verification.conforms
       ? `✓ Verified: the payload conforms to ${pol}.`
       : `✗ Does not conform to ${pol}: ${verification.violations.length} violation(s).`;
-    const nodes = [verdict];
+    const nodes = [who, verdict];
     if (!verification.conforms) {
       const ul = el('ul', 'error-list');
       for (const v of verification.violations) ul.append(el('li', '', `${v.path}: ${VIOLATIONS[v.kind] || v.kind}`));
@@ -355,8 +399,9 @@ function doOpen() {
     box.replaceChildren(...nodes);
   } catch (err) {
     const { code, message } = errorParts(err);
-    const p = el('p', 'verdict fail', `Could not open the envelope: ${message} (${code})`);
+    const p = el('p', 'verdict fail', `Could not open the envelope: ${SIGNATURE_ERRORS[code] ?? message} (${code})`);
     p.dataset.testid = 'verification';
+    p.dataset.code = code;
     p.dataset.conforms = 'error';
     box.replaceChildren(p);
   }

@@ -17,7 +17,7 @@ async function run() {
     audience: 'service_provider', rules: [{ path: '$.keep', required: true }],
   });
   const { envelope, payload } = minimiseAndSeal({ keep: 1, drop: 2 }, policy, kp.publicJwk);
-  const flow = { payload, conforms: openAndVerify(envelope, kp.privateJwk, policy).verification.conforms };
+  const flow = { payload, conforms: openAndVerify(envelope, kp.privateJwk, { policy }).verification.conforms };
   let code = null;
   try { open(env, generateKeyPair().privateJwk); } catch (e) { code = e instanceof MinsealError ? e.code : String(e); }
   return { opened, flow, code };

@@ -32,10 +32,13 @@ const argv = process.argv.slice(2);
 const flag = (n) => argv.includes(`--${n}`);
 const opt = (n, d) => { const a = argv.find((x) => x.startsWith(`--${n}=`)); return a ? Number(a.split('=')[1]) : d; };
 const QUICK = flag('quick');
-const WRITE = flag('write') || (!QUICK && !flag('no-write'));
+const WRITE = !argv.some((x) => x.startsWith('--only=')) && (flag('write') || (!QUICK && !flag('no-write')));
 const MIN_TIME = opt('time', QUICK ? 120 : 300);
 const COLD_N = opt('cold', QUICK ? 5 : 15);
-const SIZES = [1024, 4096, 64 * 1024, 1024 * 1024, ...(QUICK ? [] : [16 * 1024 * 1024])];
+// --only=GROUP runs one group of cases (e.g. `--only=sign`: the signing rows at 4 KiB) and
+// writes nothing.
+const ONLY = argv.find((x) => x.startsWith('--only='))?.slice(7) ?? null;
+const SIZES = ONLY === 'sign' ? [4096] : [1024, 4096, 64 * 1024, 1024 * 1024, ...(QUICK ? [] : [16 * 1024 * 1024])];
 const ALL_SIZES = [1024, 4096, 64 * 1024, 1024 * 1024, 16 * 1024 * 1024];
 const sizeLabel = (n) => (n >= 1 << 20 ? `${n / (1 << 20)} MiB` : `${n / 1024} KiB`);
 const subtle = webcrypto.subtle;
@@ -88,6 +91,13 @@ const keys = {
   jose: await jose.generateKeyPair('ECDH-ES', { crv: 'X25519' }),
   aes: await subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']),
   minseal: has('generateKeyPair') ? ms.generateKeyPair() : null,
+  // Signing keys: jose's ES256 and Ed25519 pairs (WebCrypto), minseal's as JWKs, and a
+  // non-extractable WebCrypto ECDSA P-256 pair for minseal's async path.
+  joseEs256: await jose.generateKeyPair('ES256'),
+  joseEd25519: await jose.generateKeyPair('EdDSA', { crv: 'Ed25519' }),
+  msEs256: has('generateSigningKey') ? ms.generateSigningKey('ES256') : null,
+  msEd25519: has('generateSigningKey') ? ms.generateSigningKey('Ed25519') : null,
+  webEs256: await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']),
 };
 const redact = fastRedact({ paths: REDACT_PATHS, remove: true, serialize: JSON.stringify });
 const FORBIDDEN_NAMES = ['login_history', 'ip_log', 'contacts_list', 'other_access_numbers', 'pan_full', 'health_data', 'credentials', 'internal_notes', 'marketing_segment'];
@@ -207,6 +217,11 @@ const CASES = [
       check(eqBytes(new Uint8Array(await subtle.decrypt({ name: 'AES-GCM', iv: v }, keys.aes, c)), bytes), 'AES-GCM decrypt(encrypt(x)) != x');
       return { fn: () => subtle.decrypt({ name: 'AES-GCM', iv: v }, keys.aes, c), async: true, verified: true };
     } },
+  // ---- sign, then seal; and open, then verify the signature (4 KiB only) ----
+  // The anchor a web developer would otherwise pick: minimise with the plain-JS pick, sign with
+  // jose's JWS, then encrypt the JWS with jose's JWE (nested JWT style, cty: 'JWT'). minseal
+  // signs inside its envelope (docs/FORMAT.md, "Signature").
+  ...signCases(),
   // ---- minimise (string in, string out); MB/s of the input ----
   { id: 'ms-min', color: '#d62728', group: 'minimise', label: 'minseal `minimise`', chart: 'minseal minimise',
     note: 'allow-list policy `2ap/subscriber-response`, with receipt; output checked == plain-JS pick',
@@ -232,6 +247,84 @@ const CASES = [
       return { fn: () => redact(JSON.parse(text)), verified: true };
     } },
 ];
+
+function signCases() {
+  const only4k = [4096];
+  const jwsHeader = { ES256: { alg: 'ES256' }, Ed25519: { alg: 'EdDSA' } };
+  const nestedHeader = { ...jweHeader, cty: 'JWT' };
+  const joseKeys = { ES256: () => keys.joseEs256, Ed25519: () => keys.joseEd25519 };
+  const msKeys = { ES256: () => keys.msEs256, Ed25519: () => keys.msEd25519 };
+  async function joseSignEncrypt(alg, picked) {
+    const jws = await new jose.CompactSign(enc.encode(picked)).setProtectedHeader(jwsHeader[alg]).sign(joseKeys[alg]().privateKey);
+    return new jose.CompactEncrypt(enc.encode(jws)).setProtectedHeader(nestedHeader).encrypt(keys.jose.publicKey);
+  }
+  async function joseDecryptVerify(alg, jwe) {
+    const { plaintext } = await jose.compactDecrypt(jwe, keys.jose.privateKey);
+    return jose.compactVerify(dec.decode(plaintext), joseKeys[alg]().publicKey);
+  }
+  const cases = [
+    { id: 'ms-mas-unsigned', color: '#8b0000', group: 'sign', label: 'minseal `minimiseAndSeal`, unsigned', chart: 'minseal unsigned',
+      note: 'the `minimiseAndSeal` row above, for comparison in this table',
+      setup({ text, picked }) {
+        const m = missing('minimiseAndSeal', 'generateKeyPair'); if (m) return { na: m };
+        const pub = keys.minseal.publicJwk;
+        check(ms.minimiseAndSeal(text, POLICY_ID, pub).payload === picked, 'minimised payload != plain-JS pick');
+        return { fn: () => ms.minimiseAndSeal(text, POLICY_ID, pub), verified: true };
+      } },
+  ];
+  for (const alg of ['ES256', 'Ed25519']) {
+    cases.push(
+      { id: `ms-mas-${alg}`, color: '#d62728', group: 'sign', label: `minseal \`minimiseAndSeal\`, signed ${alg} (private JWK, sync)`, chart: `minseal signed ${alg}`,
+        note: 'minimise, sign inside the envelope, seal; checked by `openAndVerify` with `signers`',
+        setup({ text, picked }) {
+          const m = missing('minimiseAndSeal', 'generateSigningKey', 'openAndVerify'); if (m) return { na: m };
+          const pub = keys.minseal.publicJwk, signer = msKeys[alg]();
+          const r = ms.minimiseAndSeal(text, POLICY_ID, pub, { sign: signer.privateJwk });
+          const o = ms.openAndVerify(r.envelope, keys.minseal.privateJwk, { signers: [signer.publicJwk] });
+          check(o.payload === picked && o.signature.status === 'verified' && o.signature.kid === signer.kid, 'signed envelope did not verify');
+          return { fn: () => ms.minimiseAndSeal(text, POLICY_ID, pub, { sign: signer.privateJwk }), verified: true };
+        } },
+      { id: `jose-sign-enc-${alg}`, color: '#8c564b', group: 'sign', label: `jose JWS ${jwsHeader[alg].alg} in JWE (ECDH-ES X25519, A256GCM), after the plain-JS pick`, chart: `jose JWS-in-JWE ${alg}`,
+        note: 'pick → `CompactSign` → `CompactEncrypt` of the JWS; WebCrypto underneath; async',
+        async setup({ text, picked }) {
+          const jwe = await joseSignEncrypt(alg, plainPick(text));
+          check(dec.decode((await joseDecryptVerify(alg, jwe)).payload) === picked, 'jose decrypt+verify != pick');
+          return { fn: () => joseSignEncrypt(alg, plainPick(text)), async: true, verified: true };
+        } },
+      { id: `ms-verify-${alg}`, color: '#d62728', group: 'sign', label: `minseal \`openAndVerify\` with \`signers\`, ${alg}`, chart: `minseal open+verify ${alg}`,
+        note: 'open, check the signature against the trusted key, verify the payload against the policy',
+        setup({ text, picked }) {
+          const m = missing('minimiseAndSeal', 'generateSigningKey', 'openAndVerify'); if (m) return { na: m };
+          const signer = msKeys[alg](), priv = keys.minseal.privateJwk, signers = [signer.publicJwk];
+          const env = ms.minimiseAndSeal(text, POLICY_ID, keys.minseal.publicJwk, { sign: signer.privateJwk }).envelope;
+          const o = ms.openAndVerify(env, priv, { signers });
+          check(o.payload === picked && o.signature.status === 'verified' && o.verification.conforms, 'openAndVerify did not verify');
+          return { fn: () => ms.openAndVerify(env, priv, { signers }), verified: true };
+        } },
+      { id: `jose-dec-verify-${alg}`, color: '#8c564b', group: 'sign', label: `jose \`compactDecrypt\` + \`compactVerify\`, ${jwsHeader[alg].alg}`, chart: `jose decrypt+verify ${alg}`,
+        note: 'async; no policy check',
+        async setup({ text, picked }) {
+          const jwe = await joseSignEncrypt(alg, plainPick(text));
+          check(dec.decode((await joseDecryptVerify(alg, jwe)).payload) === picked, 'jose decrypt+verify != pick');
+          return { fn: () => joseDecryptVerify(alg, jwe), async: true, verified: true };
+        } },
+    );
+  }
+  cases.push(
+    { id: 'ms-masa-ES256-webcrypto', color: '#ff5a00', group: 'sign', label: 'minseal `minimiseAndSealAsync`, signed ES256 by a non-extractable WebCrypto key', chart: 'minseal async ES256 (CryptoKey)',
+      note: 'the portal\'s key never leaves WebCrypto; async',
+      async setup({ text, picked }) {
+        const m = missing('minimiseAndSealAsync', 'openAndVerify'); if (m) return { na: m };
+        const pub = keys.minseal.publicJwk, signer = keys.webEs256;
+        const publicJwk = await subtle.exportKey('jwk', signer.publicKey);
+        const r = await ms.minimiseAndSealAsync(text, POLICY_ID, pub, { sign: signer });
+        const o = ms.openAndVerify(r.envelope, keys.minseal.privateJwk, { signers: [publicJwk] });
+        check(o.payload === picked && o.signature.status === 'verified', 'CryptoKey-signed envelope did not verify');
+        return { fn: () => ms.minimiseAndSealAsync(text, POLICY_ID, pub, { sign: signer }), async: true, verified: true };
+      } },
+  );
+  return cases.map((c) => ({ ...c, sizes: only4k }));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Timing: calibrate a batch (≥ ~1 ms) per case, then interleaved rounds over all cases of a size
@@ -294,7 +387,7 @@ const cold = {};
 {
   // Alternate the two so that background load hits both alike; stop one after its first error.
   const runs = { minseal: [], hpke: [] }, err = {};
-  for (let i = 0; i < COLD_N; i++) {
+  for (let i = 0; i < (ONLY ? 0 : COLD_N); i++) {
     for (const which of ['hpke', 'minseal']) {
       if (err[which]) continue;
       const o = coldOnce(which);
@@ -302,7 +395,7 @@ const cold = {};
     }
   }
   for (const which of ['hpke', 'minseal']) {
-    cold[which] = err[which] ? { error: err[which] }
+    cold[which] = ONLY ? { error: 'not run (--only)' } : err[which] ? { error: err[which] }
       : { totalMs: median(runs[which].map((o) => o.totalMs)), importMs: median(runs[which].map((o) => o.importMs)), n: runs[which].length };
   }
 }
@@ -317,6 +410,8 @@ for (const size of SIZES) {
   const live = [];
   for (const c of CASES) {
     (results[c.id] ??= {});
+    if (c.sizes && !c.sizes.includes(size)) continue;
+    if (ONLY && c.group !== ONLY) continue;
     try {
       const s = await c.setup(ctx);
       if (s.na) { results[c.id][size] = { na: s.na }; continue; }
@@ -426,6 +521,7 @@ const groups = [
   ['seal', 'Seal (encrypt to an X25519 public key)'],
   ['open', 'Open (decrypt with the private key)'],
   ['minimise', 'Minimise (JSON string in, JSON string out)'],
+  ['sign', 'Signed: minimise, sign and seal; open and verify the signature (4 KiB)'],
 ];
 for (const [g, title] of groups) {
   L.push(`## ${title}`, '', `| row | ${SIZES.map(sizeLabel).join(' | ')} | what |`, `|---|${SIZES.map(() => '---').join('|')}|---|`);

@@ -63,7 +63,8 @@ pub fn public_key(private_key: JsValue) -> JsResult<JsValue> {
     public_jwk(secret_key(&private_key)?.public_key())
 }
 
-/// The RFC 7638 thumbprint (the kid) of one public key: a JWK (object or text) or raw base64url.
+/// The RFC 7638 thumbprint (the kid) of one public key: an X25519 or signing JWK (object or
+/// text) or a raw base64url X25519 key. A key that is neither gives the X25519 parser's error.
 #[wasm_bindgen]
 pub fn thumbprint(key: JsValue) -> JsResult<String> {
     let text = match string(&key) {
@@ -71,5 +72,11 @@ pub fn thumbprint(key: JsValue) -> JsResult<String> {
         None => json_text(&key, "key")
             .map_err(|_| invalid_argument("key must be a public JWK or a raw base64url string"))?,
     };
-    Ok(js(PublicKey::parse(&text))?.kid())
+    match PublicKey::parse(&text) {
+        Ok(k) => Ok(k.kid()),
+        Err(e) => match crate::sign::VerifyingKey::from_jwk(&text) {
+            Ok(k) => Ok(k.kid().to_owned()),
+            Err(_) => Err(super::error::to_js(&e)),
+        },
+    }
 }

@@ -10,9 +10,11 @@ use wasm_bindgen::prelude::*;
 mod error;
 mod host;
 mod input;
+mod job;
 mod keys;
 mod policy;
 mod seal;
+mod sign;
 #[cfg(feature = "test-hooks")]
 mod testing;
 

@@ -4,11 +4,13 @@ use super::error::{invalid_argument, js, JsResult};
 use super::input::{self, json_bytes, parse_own_json, set};
 use super::keys::{recipients, secret_key};
 use super::seal::{
-    envelope_in, envelope_out, format, header_out, limits, params, payload_out, OPEN_LIMITS,
+    envelope_in, envelope_out, format, header_out, open_options, params, payload_out, OPEN_LIMITS,
     SEAL_OPTIONS,
 };
-use crate::api;
+use super::sign::{sign_option, signature_out};
+use crate::api::{self, ReceiveOptions, SealOptions};
 use crate::minimise::{self, MinimiseOptions, Verification};
+use crate::sign::Signer;
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
@@ -115,10 +117,10 @@ pub fn profiles() -> JsValue {
     out.into()
 }
 
-const MINIMISE_OPTIONS: &[&str] = &["hashKey", "strict", "maxBytes", "maxDepth"];
+pub(crate) const MINIMISE_OPTIONS: &[&str] = &["hashKey", "strict", "maxBytes", "maxDepth"];
 
 /// `MinimiseOptions` from the JS options object (defaults from the core).
-fn minimise_options(opts: Option<&Object>) -> JsResult<MinimiseOptions> {
+pub(crate) fn minimise_options(opts: Option<&Object>) -> JsResult<MinimiseOptions> {
     let mut o = MinimiseOptions::default();
     if let Some(k) = input::opt_bytes(opts, "hashKey")? {
         o.hash_key = Some(zeroize::Zeroizing::new(k));
@@ -219,12 +221,16 @@ pub fn minimise_and_seal(
         .copied()
         .collect();
     let opts = input::options(&options, "options", &known)?;
-    let mo = minimise_options(opts.as_ref())?;
+    let mut o = SealOptions::new(params(opts.as_ref())?);
+    o.minimise = minimise_options(opts.as_ref())?;
     let f = format(opts.as_ref())?;
-    let p = params(opts.as_ref())?;
+    let signer = sign_option(opts.as_ref())?;
+    if let Some(s) = &signer {
+        o = o.signed_by(s as &dyn Signer);
+    }
     let bytes = json_bytes(&payload, "payload")?;
     let to = recipients(&recipients_in)?;
-    let sealed = sealed(&policy.inner, &bytes, &to, &mo, p)?;
+    let sealed = sealed(&policy.inner, &bytes, &to, &o)?;
     let out = Object::new();
     set(&out, "envelope", &envelope_out(&sealed.envelope, f)?);
     set(&out, "receipt", &parse_own_json(&sealed.receipt.to_json())?);
@@ -236,16 +242,15 @@ fn sealed(
     policy: &crate::policy::Policy,
     bytes: &[u8],
     to: &[crate::keys::PublicKey],
-    mo: &MinimiseOptions,
-    p: crate::seal::SealParams,
+    o: &SealOptions<'_>,
 ) -> JsResult<api::Sealed> {
     #[cfg(feature = "test-hooks")]
-    if let Some(r) = super::testing::with_rng(|rng| {
-        api::minimise_and_seal_with_rng(policy, bytes, to, mo, p.clone(), rng)
-    }) {
+    if let Some(r) =
+        super::testing::with_rng(|rng| api::minimise_and_seal_with_rng(policy, bytes, to, o, rng))
+    {
         return js(r);
     }
-    js(api::minimise_and_seal(policy, bytes, to, mo, p))
+    js(api::minimise_and_seal(policy, bytes, to, o))
 }
 
 fn open_and_verify_impl(
@@ -256,24 +261,27 @@ fn open_and_verify_impl(
 ) -> JsResult<JsValue> {
     let known: Vec<&str> = OPEN_LIMITS
         .iter()
-        .chain(&["maxBytes", "maxDepth"])
+        .chain(&["maxBytes", "maxDepth", "policy"])
         .copied()
         .collect();
     let opts = input::options(&options, "options", &known)?;
-    let l = limits(opts.as_ref())?;
-    let mo = minimise_options(opts.as_ref())?;
-    let env = envelope_in(&envelope, &l)?;
+    // `policy` is the JS entry's: it resolves it into the `policy` argument.
+    let ro = ReceiveOptions {
+        open: open_options(opts.as_ref())?,
+        policy: policy.map(|p| &p.inner),
+        minimise: minimise_options(opts.as_ref())?,
+    };
+    let env = envelope_in(&envelope, &ro.open.limits)?;
     let sk = secret_key(&private_key)?;
-    let r = js(api::open_and_verify_with_limits(
-        &env,
-        &sk,
-        policy.map(|p| &p.inner),
-        &mo,
-        &l,
-    ))?;
+    let r = js(api::open_and_verify(&env, &sk, &ro))?;
     let out = Object::new();
     set(&out, "payload", &text(r.payload)?);
     set(&out, "header", &header_out(&env)?);
+    set(
+        &out,
+        "signature",
+        &signature_out(r.signature.as_ref(), &ro.open.signers)?,
+    );
     let v = match &r.verification {
         Some(v) => verification_out(v),
         None => JsValue::NULL,
@@ -282,7 +290,7 @@ fn open_and_verify_impl(
     Ok(out.into())
 }
 
-/// Opens, then verifies against the built-in policy the header names.
+/// Opens, checks the signature, then verifies against the built-in policy the header names.
 #[wasm_bindgen(js_name = openAndVerify)]
 pub fn open_and_verify(
     envelope: JsValue,
@@ -292,7 +300,8 @@ pub fn open_and_verify(
     open_and_verify_impl(envelope, private_key, None, options)
 }
 
-/// Opens, then verifies against `policy` (its reference must equal the header's).
+/// [`open_and_verify`] against `policy` (its reference must equal the header's; the JS entry
+/// resolves `options.policy`).
 #[wasm_bindgen(js_name = openAndVerifyWith)]
 pub fn open_and_verify_with(
     envelope: JsValue,
@@ -301,4 +310,46 @@ pub fn open_and_verify_with(
     options: JsValue,
 ) -> JsResult<JsValue> {
     open_and_verify_impl(envelope, private_key, Some(policy), options)
+}
+
+/// The evidence document of a signed envelope (docs/FORMAT.md, "Proof"): opens it as
+/// `openAndVerify` does (same options), then exports the canonical header, the payload and the
+/// signature as one RFC 8785 JSON text (`signature_missing` if the envelope is unsigned).
+#[wasm_bindgen(js_name = exportProof)]
+pub fn export_proof(envelope: JsValue, private_key: JsValue, options: JsValue) -> JsResult<String> {
+    let opts = input::options(&options, "options", OPEN_LIMITS)?;
+    let ro = ReceiveOptions {
+        open: open_options(opts.as_ref())?,
+        ..ReceiveOptions::default()
+    };
+    let env = envelope_in(&envelope, &ro.open.limits)?;
+    let sk = secret_key(&private_key)?;
+    let opened = js(crate::seal::open(&env, &sk, &ro.open))?;
+    js(crate::proof::export(
+        &opened.header,
+        &opened.payload,
+        opened.signature.as_ref(),
+    ))
+}
+
+/// Checks a proof against trusted signing keys: `{ payload, header, signature }`.
+#[wasm_bindgen(js_name = verifyProof)]
+pub fn verify_proof(proof: JsValue, signers: JsValue) -> JsResult<JsValue> {
+    let doc = input::json_text(&proof, "proof")?;
+    let trusted = super::sign::trusted(&signers)?;
+    let v = js(crate::proof::verify(&doc, &trusted))?;
+    let out = Object::new();
+    set(&out, "payload", &text(v.payload)?);
+    let header = js(v.header.canonical_bytes())?;
+    set(
+        &out,
+        "header",
+        &parse_own_json(&String::from_utf8_lossy(&header))?,
+    );
+    set(
+        &out,
+        "signature",
+        &signature_out(Some(&v.signature), &trusted)?,
+    );
+    Ok(out.into())
 }

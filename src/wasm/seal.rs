@@ -4,8 +4,11 @@ use super::error::{invalid_argument, js, JsResult};
 use super::input::{self, json_text, parse_own_json, set};
 use super::keys::{recipients, secret_key};
 use super::policy::Policy;
+use super::sign::{sign_option, signature_out, trust_options};
+use crate::api::{self, SealOptions};
 use crate::keys::PublicKey;
-use crate::seal::{self, Envelope, EnvelopeLimits, Metadata, SealParams};
+use crate::seal::{self, Envelope, EnvelopeLimits, Metadata, OpenOptions, SealParams};
+use crate::sign::Signer;
 use crate::{Error, ErrorCode};
 use js_sys::{Object, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -17,20 +20,40 @@ pub(crate) const SEAL_OPTIONS: &[&str] = &[
     "contentType",
     "metadata",
     "createdAt",
+    "expiresAt",
     "chunkSize",
+    "sign",
     "maxRecipients",
     "maxMetadataEntries",
     "maxMetadataBytes",
 ];
 
-/// The `EnvelopeLimits` keys of the opening functions' options.
+/// The keys of the opening functions' options: `EnvelopeLimits`, trust and time.
 pub(crate) const OPEN_LIMITS: &[&str] = &[
     "maxRecipients",
     "maxMetadataEntries",
     "maxMetadataBytes",
     "maxChunks",
     "maxEnvelopeBytes",
+    "signers",
+    "allowUnsigned",
+    "now",
 ];
+
+/// `OpenOptions` from the opening functions' options: limits, `signers`, `allowUnsigned`, and
+/// `now` (Unix seconds for `expires_at`; default: the JS clock).
+pub(crate) fn open_options(opts: Option<&Object>) -> JsResult<OpenOptions> {
+    let (signers, allow) = trust_options(opts)?;
+    let now = match input::opt_uint(opts, "now", u64::MAX)? {
+        Some(t) => t,
+        None => input::now_secs(),
+    };
+    Ok(OpenOptions::default()
+        .with_limits(limits(opts)?)
+        .trust(signers)
+        .allow_unsigned(allow)
+        .at(now))
+}
 
 /// `EnvelopeLimits` from an options object (defaults from the core for absent keys).
 pub(crate) fn limits(opts: Option<&Object>) -> JsResult<EnvelopeLimits> {
@@ -80,6 +103,9 @@ pub(crate) fn params(opts: Option<&Object>) -> JsResult<SealParams> {
         None => input::now_secs(),
     };
     let mut p = SealParams::new(created_at).with_limits(limits(opts)?);
+    if let Some(t) = input::opt_uint(opts, "expiresAt", u64::MAX)? {
+        p = p.with_expiry(t);
+    }
     if let Some(ct) = input::opt_string(opts, "contentType")? {
         p = p.with_content_type(ct);
     }
@@ -132,24 +158,17 @@ fn raw_payload(v: &JsValue) -> JsResult<Vec<u8>> {
     input::bytes(v).ok_or_else(|| invalid_argument("payload must be a string or a Uint8Array"))
 }
 
-pub(crate) fn seal_bytes(payload: &[u8], to: &[PublicKey], p: &SealParams) -> JsResult<Envelope> {
+fn seal_with(payload: &[u8], to: &[PublicKey], o: &SealOptions<'_>) -> JsResult<Envelope> {
     #[cfg(feature = "test-hooks")]
-    if let Some(r) = super::testing::with_rng(|rng| seal::seal_with_rng(payload, to, p, rng)) {
+    if let Some(r) = super::testing::with_rng(|rng| api::seal_with_rng(payload, to, o, rng)) {
         return js(r);
     }
-    js(seal::seal(payload, to, p))
+    js(api::seal(payload, to, o))
 }
 
-/// The envelope form and `SealParams` of `SealOptions`, naming `policy` if given (`seal`,
-/// `sealAsync`'s preparation).
-fn sealing(options: &JsValue, policy: Option<&Policy>) -> JsResult<(Format, SealParams)> {
-    let opts = input::options(options, "options", SEAL_OPTIONS)?;
-    let f = format(opts.as_ref())?;
-    let mut p = params(opts.as_ref())?;
-    if let Some(policy) = policy {
-        p = p.with_policy(policy.inner().reference());
-    }
-    Ok((f, p))
+/// The envelope form and `SealParams` of `SealOptions` (`seal`, `sealAsync`'s preparation).
+fn sealing(opts: Option<&Object>) -> JsResult<(Format, SealParams)> {
+    Ok((format(opts)?, params(opts)?))
 }
 
 fn seal_impl(
@@ -158,10 +177,19 @@ fn seal_impl(
     options: JsValue,
     policy: Option<&Policy>,
 ) -> JsResult<JsValue> {
-    let (f, p) = sealing(&options, policy)?;
+    let opts = input::options(&options, "options", SEAL_OPTIONS)?;
+    let (f, p) = sealing(opts.as_ref())?;
+    let signer = sign_option(opts.as_ref())?;
     let bytes = raw_payload(&payload)?;
     let to = recipients(&to)?;
-    envelope_out(&seal_bytes(&bytes, &to, &p)?, f)
+    let mut o = SealOptions::new(p);
+    if let Some(s) = &signer {
+        o = o.signed_by(s as &dyn Signer);
+    }
+    if let Some(policy) = policy {
+        o = o.conforming_to(policy.inner());
+    }
+    envelope_out(&seal_with(&bytes, &to, &o)?, f)
 }
 
 /// Seals `payload` as is (no minimisation) to `recipients`.
@@ -170,7 +198,8 @@ pub fn seal(payload: JsValue, recipients: JsValue, options: JsValue) -> JsResult
     seal_impl(payload, recipients, options, None)
 }
 
-/// [`seal`] naming `policy` in the header (the JS entry resolves `options.policy`).
+/// [`seal`] of a payload that must conform to `policy` (`does_not_conform` otherwise), which the
+/// header then names (the JS entry resolves `options.policy`).
 #[wasm_bindgen(js_name = sealNamingPolicy)]
 pub fn seal_naming_policy(
     payload: JsValue,
@@ -199,12 +228,12 @@ pub(crate) fn header_out(env: &Envelope) -> JsResult<JsValue> {
     parse_own_json(&String::from_utf8_lossy(env.header_bytes()))
 }
 
-/// Opens an envelope: `{ payload, header }`.
+/// Opens an envelope: `{ payload, header, signature }`.
 #[wasm_bindgen]
 pub fn open(envelope: JsValue, private_key: JsValue, options: JsValue) -> JsResult<JsValue> {
     let known: Vec<&str> = OPEN_LIMITS.iter().chain(&["output"]).copied().collect();
     let opts = input::options(&options, "options", &known)?;
-    let l = limits(opts.as_ref())?;
+    let oo = open_options(opts.as_ref())?;
     let as_bytes = match input::opt_string(opts.as_ref(), "output")?.as_deref() {
         None | Some("string") => false,
         Some("bytes") => true,
@@ -214,72 +243,16 @@ pub fn open(envelope: JsValue, private_key: JsValue, options: JsValue) -> JsResu
             ))
         }
     };
-    let env = envelope_in(&envelope, &l)?;
+    let env = envelope_in(&envelope, &oo.limits)?;
     let sk = secret_key(&private_key)?;
-    let opened = js(seal::open_with_limits(&env, &sk, &l))?;
+    let opened = js(seal::open(&env, &sk, &oo))?;
     let out = Object::new();
     set(&out, "payload", &payload_out(opened.payload, as_bytes)?);
     set(&out, "header", &header_out(&env)?);
-    Ok(out.into())
-}
-
-fn seal_parts(to: &[PublicKey], p: &SealParams, len: usize) -> JsResult<seal::SealParts> {
-    #[cfg(feature = "test-hooks")]
-    if let Some(r) = super::testing::with_rng(|rng| seal::seal_parts_with_rng(to, p, len, rng)) {
-        return js(r);
-    }
-    js(seal::seal_parts(to, p, len))
-}
-
-/// For `sealAsync` in the JS entry (`npm/api.js`): everything of the envelope but the chunk
-/// ciphertext of a `len`-byte payload (which sets the automatic chunk size).
-/// `{ format, prefix, suffix, headerBytes, chunkSize, key }`: `prefix` is the binary
-/// preamble (`Uint8Array`) or the JSON text up to the base64url payload; `key` is a fresh copy of
-/// the content key, which the caller imports as a non-extractable CryptoKey and then zero-fills.
-fn seal_prepare_impl(
-    len: u32,
-    to: JsValue,
-    options: JsValue,
-    policy: Option<&Policy>,
-) -> JsResult<JsValue> {
-    let (f, p) = sealing(&options, policy)?;
-    let to = recipients(&to)?;
-    let parts = seal_parts(&to, &p, len as usize)?;
-    let out = Object::new();
-    let set = |k: &str, v: &JsValue| set(&out, k, v);
-    let (name, prefix) = match f {
-        Format::Binary => (
-            "binary",
-            Uint8Array::from(parts.binary_preamble().as_slice()).into(),
-        ),
-        Format::Json => ("json", JsValue::from_str(&parts.json_prefix())),
-        Format::String => ("string", JsValue::from_str(&parts.json_prefix())),
-    };
-    set("format", &name.into());
-    set("prefix", &prefix);
-    set("suffix", &seal::SealParts::JSON_SUFFIX.into());
     set(
-        "headerBytes",
-        &Uint8Array::from(parts.header_bytes()).into(),
+        &out,
+        "signature",
+        &signature_out(opened.signature.as_ref(), &oo.signers)?,
     );
-    set("chunkSize", &parts.chunk_size().into());
-    set("key", &Uint8Array::from(&parts.content_key()[..]).into());
     Ok(out.into())
-}
-
-/// See `seal_prepare_impl`.
-#[wasm_bindgen(js_name = sealPrepare)]
-pub fn seal_prepare(payload_len: u32, recipients: JsValue, options: JsValue) -> JsResult<JsValue> {
-    seal_prepare_impl(payload_len, recipients, options, None)
-}
-
-/// [`seal_prepare`] naming `policy` in the header.
-#[wasm_bindgen(js_name = sealPrepareNamingPolicy)]
-pub fn seal_prepare_naming_policy(
-    payload_len: u32,
-    recipients: JsValue,
-    options: JsValue,
-    policy: &Policy,
-) -> JsResult<JsValue> {
-    seal_prepare_impl(payload_len, recipients, options, Some(policy))
 }

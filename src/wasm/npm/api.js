@@ -60,6 +60,7 @@ function policyOf(p) {
   throw new MinsealError('invalid_argument', 'policy must be a Policy or a built-in policy id');
 }
 
+const namesPolicy = (options) => options !== null && typeof options === 'object' && options.policy !== undefined;
 export const version = guard(core.version);
 export const profiles = guard(core.profiles);
 // In Node, a payload that is not ASCII comes back as UTF-16LE bytes (a copy here), not
@@ -75,22 +76,126 @@ export const minimise = guard((payload, policy, options) => {
 });
 export const verify = guard((payload, policy, options) =>
   core.verify(payload, policyOf(policy), options));
-export const seal = guard((payload, recipients, options) => {
-  const named = options !== null && typeof options === 'object' && options.policy !== undefined;
-  return named
+export const seal = guard((payload, recipients, options) =>
+  namesPolicy(options)
     ? core.sealNamingPolicy(payload, recipients, options, policyOf(options.policy))
-    : core.seal(payload, recipients, options);
-});
+    : core.seal(payload, recipients, options));
 export const minimiseAndSeal = guard((payload, policy, recipients, options) =>
   core.minimiseAndSeal(payload, policyOf(policy), recipients, options));
 export const open = guard(core.open);
-export const openAndVerify = guard((envelope, privateKey, policy, options) =>
-  policy === undefined
-    ? core.openAndVerify(envelope, privateKey, options)
-    : core.openAndVerifyWith(envelope, privateKey, policyOf(policy), options));
+export const openAndVerify = guard((envelope, privateKey, options) =>
+  namesPolicy(options)
+    ? core.openAndVerifyWith(envelope, privateKey, policyOf(options.policy), options)
+    : core.openAndVerify(envelope, privateKey, options));
 export const generateKeyPair = guard(core.generateKeyPair);
 export const publicKey = guard(core.publicKey);
 export const thumbprint = guard(core.thumbprint);
+export const generateSigningKey = guard(core.generateSigningKey);
+export const signingPublicKey = guard(core.signingPublicKey);
+export const exportProof = guard(core.exportProof);
+export const verifyProof = guard(core.verifyProof);
+
+// ---- signers for the async seals ---------------------------------------------------------------
+// What `sign` may be in sealAsync / minimiseAndSealAsync, resolved to `{ id: { kid, alg }, sign,
+// publicJwk }`: `sign(statement)` resolves to the 64-byte signature; `publicJwk`, when known,
+// checks it (in wasm) before the envelope is finished. A private JWK signs in wasm.
+const isCryptoKey = (k) => k !== null && typeof k === 'object' && typeof k.type === 'string'
+  && typeof k.extractable === 'boolean' && k.algorithm !== null && typeof k.algorithm === 'object';
+const isPrivateJwk = (v) => typeof v === 'string' || (v !== null && typeof v === 'object' && typeof v.d === 'string');
+
+// WebCrypto's parameters for a signing CryptoKey: ES256 gives r ‖ s, as the format wants.
+function webCryptoSigning(key) {
+  const a = key.algorithm;
+  if (a.name === 'ECDSA' && a.namedCurve === 'P-256') return { alg: 'ES256', params: { name: 'ECDSA', hash: 'SHA-256' } };
+  if (a.name === 'Ed25519') return { alg: 'Ed25519', params: { name: 'Ed25519' } };
+  throw new MinsealError('invalid_key', `option \`sign\`: a ${a.name}${a.namedCurve ? ` ${a.namedCurve}` : ''} key cannot sign envelopes (ECDSA P-256 or Ed25519)`);
+}
+
+async function resolveSigner(sign, subtle) {
+  if (sign === undefined) return null;
+  if (isPrivateJwk(sign)) {
+    const publicJwk = signingPublicKey(sign);
+    const alg = publicJwk.kty === 'EC' ? 'ES256' : 'Ed25519';
+    return { id: { kid: thumbprint(publicJwk), alg }, publicJwk: null, sign: (st) => core.signStatement(sign, st) };
+  }
+  if (sign === null || typeof sign !== 'object') {
+    throw new MinsealError('invalid_argument', 'option `sign` must be a private signing JWK, a WebCrypto key pair or a signer callback');
+  }
+  if (isCryptoKey(sign.privateKey)) {
+    const key = sign.privateKey;
+    if (key.type !== 'private' || !key.usages.includes('sign')) {
+      throw new MinsealError('invalid_key', 'option `sign`: privateKey must be a private CryptoKey with the "sign" usage');
+    }
+    if (subtle === undefined) throw new MinsealError('unsupported_host', 'option `sign`: a CryptoKey needs WebCrypto (crypto.subtle)');
+    const { alg, params } = webCryptoSigning(key);
+    const pub = sign.publicKey;
+    if (pub === undefined || pub === null) {
+      throw new MinsealError('invalid_argument', 'option `sign`: publicKey (a CryptoKey or the public JWK) names the signer and is required');
+    }
+    // A public CryptoKey is always extractable. With one, WebCrypto also checks the signature
+    // (P-256 there is ~20x faster than the wasm's p256; docs/JS-API.md).
+    const publicJwk = isCryptoKey(pub) ? await subtle.exportKey('jwk', pub) : pub;
+    const webCheck = isCryptoKey(pub) ? { subtle, key: pub, params } : null;
+    return { id: { kid: thumbprint(publicJwk), alg }, publicJwk, webCheck,
+      sign: async (st) => new Uint8Array(await subtle.sign(params, key, st)) };
+  }
+  if (typeof sign.sign === 'function') {
+    const call = async (st) => {
+      const sig = await sign.sign(st);
+      if (!(sig instanceof Uint8Array)) throw new MinsealError('invalid_argument', 'option `sign`: sign() must resolve to a Uint8Array (64 bytes, raw)');
+      return sig;
+    };
+    if (sign.publicJwk !== undefined) {
+      const publicJwk = sign.publicJwk;
+      const kid = thumbprint(publicJwk);
+      const alg = typeof publicJwk === 'object' && publicJwk.kty === 'EC' ? 'ES256' : 'Ed25519';
+      return { id: { kid, alg }, publicJwk, sign: call };
+    }
+    return { id: { kid: sign.kid, alg: sign.alg }, publicJwk: null, sign: call };
+  }
+  throw new MinsealError('invalid_argument', 'option `sign` must be a private signing JWK, { privateKey, publicKey } with WebCrypto keys, or { kid, alg, sign } / { publicJwk, sign }');
+}
+
+// Signs the job's statement (for `digest`, or the minimised payload's) and checks the signature
+// against the signer's public key when known. Returns the signature.
+async function signJob(job, signer, digest) {
+  const st = job.statement(digest);
+  const sig = await signer.sign(st);
+  const web = signer.webCheck;
+  if (web) {
+    if (!(await web.subtle.verify(web.params, web.key, sig, st))) {
+      throw new MinsealError('signature_invalid', 'the signature does not verify under the signer\'s public key');
+    }
+  } else if (signer.publicJwk !== null) {
+    job.check(signer.publicJwk, sig);
+  }
+  return sig;
+}
+
+// Options without `sign` (resolved here, not passed to wasm); the same object when it has none.
+function withoutSign(options) {
+  if (options === null || typeof options !== 'object' || !('sign' in options)) return options;
+  const { sign, ...rest } = options;
+  return rest;
+}
+
+/**
+ * `minimiseAndSeal`, signed by any signer: a WebCrypto key pair (non-extractable private key),
+ * a callback, or a private JWK. Minimise and the envelope in wasm; the signature awaited.
+ */
+export async function minimiseAndSealAsync(payload, policy, recipients, options) {
+  let job;
+  try {
+    const signer = await resolveSigner(options?.sign, globalThis.crypto?.subtle);
+    job = core.minimiseAndSealPrepare(payload, policyOf(policy), recipients, withoutSign(options), signer?.id);
+    const sig = signer === null ? undefined : await signJob(job, signer, undefined);
+    return job.finish(sig);
+  } catch (e) {
+    throw convert(e);
+  } finally {
+    job?.free();
+  }
+}
 
 // ---- sealAsync: the STREAM chunks with WebCrypto's AES-GCM ------------------------------------
 // wasm prepares everything but the chunk ciphertext (header, HPKE stanzas, content key; the same
@@ -118,7 +223,7 @@ function chunkNonce(i, last) {
   return n;
 }
 
-async function sealWithWebCrypto(subtle, bytes, parts) {
+async function sealWithWebCrypto(subtle, bytes, parts, record) {
   const raw = parts.key;
   parts.key = undefined;
   let key;
@@ -135,47 +240,65 @@ async function sealWithWebCrypto(subtle, bytes, parts) {
     jobs[i] = subtle.encrypt({ name: 'AES-GCM', iv: chunkNonce(i, i === n - 1),
       additionalData: parts.headerBytes, tagLength: 128 }, key, chunk);
   }
-  const chunks = await Promise.all(jobs);
+  const chunks = (await Promise.all(jobs)).map((c) => new Uint8Array(c));
+  // The signature record (signed envelopes) follows the last chunk, in both forms.
+  if (record !== undefined) chunks.push(record);
   const total = chunks.reduce((s, c) => s + c.byteLength, 0);
   if (parts.format === 'binary') {
     const out = new Uint8Array(parts.prefix.length + total);
     out.set(parts.prefix, 0);
     let at = parts.prefix.length;
-    for (const c of chunks) { out.set(new Uint8Array(c), at); at += c.byteLength; }
+    for (const c of chunks) { out.set(c, at); at += c.byteLength; }
     return out;
   }
   const ct = new Uint8Array(total);
   let at = 0;
-  for (const c of chunks) { ct.set(new Uint8Array(c), at); at += c.byteLength; }
+  for (const c of chunks) { ct.set(c, at); at += c.byteLength; }
   const text = parts.prefix + base64url(ct) + parts.suffix;
   return parts.format === 'string' ? text : JSON.parse(text);
 }
 
 /**
  * `seal` with the payload chunks encrypted by WebCrypto (`crypto.subtle`, hardware AES where
- * the platform has it): the same envelope, byte for byte, as `seal` with the same randomness.
- * Without `globalThis.crypto.subtle`, or if WebCrypto refuses AES-GCM, it is `seal`.
+ * the platform has it), signed by any signer (`options.sign`: a WebCrypto key pair, a callback
+ * or a private JWK). Unsigned, the same envelope, byte for byte, as `seal` with the same
+ * randomness. Without `globalThis.crypto.subtle`, or if WebCrypto refuses AES-GCM, the chunks
+ * are encrypted by `seal`'s wasm AES (with fresh randomness).
  */
 export async function sealAsync(payload, recipients, options) {
   const subtle = globalThis.crypto?.subtle;
-  if (subtle === undefined) return seal(payload, recipients, options);
-  let bytes, parts;
+  let bytes, job, parts, record;
   try {
     if (typeof payload === 'string') bytes = utf8.encode(payload);
     else if (payload instanceof Uint8Array) bytes = payload;
     else throw new MinsealError('invalid_argument', 'payload must be a string or a Uint8Array');
-    const named = options !== null && typeof options === 'object' && options.policy !== undefined;
-    parts = named
-      ? core.sealPrepareNamingPolicy(bytes.length, recipients, options, policyOf(options.policy))
-      : core.sealPrepare(bytes.length, recipients, options);
+    // Without WebCrypto (an insecure context), `seal`'s wasm AES; a private JWK signs there too.
+    if (subtle === undefined && (options?.sign === undefined || isPrivateJwk(options.sign))) {
+      return seal(payload, recipients, options);
+    }
+    const signer = await resolveSigner(options?.sign, subtle);
+    if (subtle === undefined) throw new MinsealError('unsupported_host', 'sealAsync: this signer needs WebCrypto (crypto.subtle)');
+    const rest = withoutSign(options);
+    job = namesPolicy(options)
+      ? core.sealPrepareConforming(bytes, recipients, rest, policyOf(options.policy), signer?.id)
+      : core.sealPrepare(bytes.length, recipients, rest, signer?.id);
+    if (signer !== null) {
+      const digest = new Uint8Array(await subtle.digest('SHA-256', bytes));
+      record = job.record(await signJob(job, signer, digest));
+    }
+    parts = job.parts();
   } catch (e) {
     throw convert(e);
+  } finally {
+    job?.free();
   }
   try {
-    return await sealWithWebCrypto(subtle, bytes, parts);
+    return await sealWithWebCrypto(subtle, bytes, parts, record);
   } catch (e) {
     if (parts.key !== undefined) parts.key.fill(0);
     if (e instanceof MinsealError) throw e;
-    return seal(payload, recipients, options); // WebCrypto without AES-GCM: the wasm path
+    // WebCrypto without AES-GCM: `seal`'s wasm AES (fresh randomness), if it can sign too.
+    if (record === undefined || isPrivateJwk(options.sign)) return seal(payload, recipients, options);
+    throw new MinsealError('unsupported_host', `sealAsync: WebCrypto refused AES-GCM (${e?.message ?? e})`);
   }
 }

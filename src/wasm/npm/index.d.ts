@@ -3,10 +3,17 @@
 
 /**
  * Loads the wasm module; required once in browsers before any other call (a no-op in Node).
- * Rejects with `unsupported_host` in an engine without WebAssembly SIMD (before Chrome 91,
- * Firefox 89, Safari 16.4).
+ * Rejects with a `MinsealError`: `unsupported_host` in an engine without WebAssembly SIMD (before
+ * Chrome 91, Firefox 89, Safari 16.4) or where the module does not compile, `io` when it cannot be
+ * fetched. After a failure, the next call tries again.
  */
-export function init(input?: URL | string | Response | BufferSource): Promise<void>;
+export function init(input?: InitInput): Promise<void>;
+/**
+ * Where `init` loads the module from: a URL (a `URL` object or a string), a fetch `Response`, or
+ * the module's bytes. Declared by shape, so the types need no DOM library.
+ */
+export type InitInput = string | { readonly href: string } | { arrayBuffer(): Promise<ArrayBuffer> }
+  | ArrayBuffer | ArrayBufferView;
 /** The library version (the crate's). */
 export function version(): string;
 
@@ -17,7 +24,8 @@ export type ErrorCode =
   | 'type_mismatch' | 'forbidden_field' | 'transform_failed' | 'hash_key_required' | 'does_not_conform'
   | 'invalid_key' | 'malformed_envelope' | 'unsupported_version' | 'unsupported_suite'
   | 'no_matching_recipient' | 'decryption_failed' | 'truncated' | 'invalid_argument'
-  | 'randomness_unavailable' | 'io' | 'unsupported_host';
+  | 'randomness_unavailable' | 'io' | 'signature_invalid' | 'signature_missing'
+  | 'unknown_signer' | 'expired' | 'malformed_proof' | 'unsupported_host';
 
 /** Every failure of every export: a real `Error` with a stable `code` and `details`. */
 export class MinsealError extends Error {
@@ -41,6 +49,83 @@ export interface Jwk {
 export interface PublicJwk extends Jwk { kid: string; d?: never }
 export interface PrivateJwk extends Jwk { d: string; kid: string }
 export interface JwkSet { keys: Jwk[] }
+/** A recipient's public X25519 JWK (`kid` optional; a private key is refused: `invalid_key`). */
+export type PublicRecipientJwk = Jwk & { d?: never };
+export interface RecipientJwkSet { keys: PublicRecipientJwk[] }
+
+/**
+ * Signature algorithms. The algorithm that verifies a signature is the verifying key's own
+ * (its `kty`/`crv`), never a field of the message.
+ */
+export type SigningAlg = 'ES256' | 'Ed25519';
+/** An ES256 signing key: EC P-256 (RFC 7518 §6.2); `d` only in private keys. */
+export interface Es256Jwk {
+  kty: 'EC';
+  crv: 'P-256';
+  x: string;
+  y: string;
+  d?: string;
+  kid?: string;
+  alg?: 'ES256';
+  use?: 'sig';
+  [member: string]: unknown;
+}
+/** An Ed25519 signing key: OKP (RFC 8037); `d` only in private keys. */
+export interface Ed25519Jwk {
+  kty: 'OKP';
+  crv: 'Ed25519';
+  x: string;
+  d?: string;
+  kid?: string;
+  alg?: 'Ed25519' | 'EdDSA';
+  use?: 'sig';
+  [member: string]: unknown;
+}
+export type SigningJwk = Es256Jwk | Ed25519Jwk;
+/** A public signing JWK: what a receiver trusts (`signers`). A private one is refused. */
+export type PublicSigningJwk = (Es256Jwk | Ed25519Jwk) & { d?: never };
+/** A private signing JWK (its `kid` is the RFC 7638 thumbprint of its public part). */
+export type PrivateSigningJwk = (Es256Jwk | Ed25519Jwk) & { d: string };
+/** A JWK Set of trusted signing keys. */
+export interface SigningJwkSet { keys: PublicSigningJwk[] }
+
+/**
+ * The part of WebCrypto's `CryptoKey` this package uses (declared here so that the types need
+ * no DOM library). A real `CryptoKey` fits; it may be non-extractable.
+ */
+export interface WebCryptoKey {
+  readonly type: string;
+  readonly extractable: boolean;
+  readonly algorithm: { readonly name: string };
+  readonly usages: readonly string[];
+}
+/**
+ * A WebCrypto signing key: ECDSA P-256 (`{ name: 'ECDSA', namedCurve: 'P-256' }`) or
+ * `Ed25519`, with its public key (a `CryptoKey` or the public JWK), which names the signer
+ * (`kid`) and checks the signature before the envelope is finished. A `CryptoKeyPair` from
+ * `crypto.subtle.generateKey(…, false, ['sign', 'verify'])` is one.
+ */
+export interface CryptoKeySigner {
+  privateKey: WebCryptoKey;
+  publicKey: WebCryptoKey | PublicSigningJwk;
+}
+/**
+ * A signer outside the page: a remote signing service, a smart card, an HSM. `sign` receives
+ * the statement bytes (docs/FORMAT.md, "Signature") and returns the signature: 64 bytes, r ‖ s
+ * for ES256 (as WebCrypto and JOSE give it, not DER), R ‖ S for Ed25519.
+ * With `publicJwk` (instead of `kid` and `alg`), the signature is checked before the envelope is
+ * finished, so a signer using the wrong key fails here rather than at the receiver.
+ */
+export type CallbackSigner =
+  | { kid: string; alg: SigningAlg; sign(statement: Uint8Array): Promise<Uint8Array> | Uint8Array }
+  | { publicJwk: PublicSigningJwk; sign(statement: Uint8Array): Promise<Uint8Array> | Uint8Array };
+/** What the synchronous functions sign with: a private signing JWK (object or JSON text). */
+export type SyncSignerInput = PrivateSigningJwk | string;
+/** What `sealAsync` and `minimiseAndSealAsync` sign with. */
+export type SignerInput = SyncSignerInput | CryptoKeySigner | CallbackSigner;
+/** Trusted signing keys: one public JWK, a JWK Set, JSON text of either, or an array of these. */
+export type SignersInput = PublicSigningJwk | SigningJwkSet | string
+  | Array<PublicSigningJwk | SigningJwkSet | string>;
 
 /**
  * The payload: JSON text, UTF-8 JSON bytes, or a plain JS value (converted with
@@ -50,10 +135,21 @@ export interface JwkSet { keys: Jwk[] }
  * the same as a string. Pass bytes when you have them; do not encode a string just for this.
  */
 export type PayloadInput = string | Uint8Array | object;
+/**
+ * The id of a built-in profile (`profiles()` lists them). An id this union does not know (a
+ * profile added after these types were written) is passed as `id as ProfileId`; custom policies
+ * go through `Policy.parse`.
+ */
+export type ProfileId =
+  | '2ap/art6-domain-registration' | '2ap/art7-order' | '2ap/art7-order-notified'
+  | '2ap/art8-subscriber' | '2ap/art8-subscriber-provider' | '2ap/art8-traffic'
+  | '2ap/art8-traffic-provider' | '2ap/art9-emergency' | '2ap/art10-emergency-mla'
+  | '2ap/subscriber-response';
 /** A `Policy` object, or the id of a built-in profile (compiled once, then cached). */
-export type PolicyInput = Policy | string;
-/** A public JWK, a JWK Set, either as JSON text, a raw base64url key; or an array of these. */
-export type RecipientsInput = Jwk | JwkSet | string | Array<Jwk | JwkSet | string>;
+export type PolicyInput = Policy | ProfileId;
+/** A public X25519 JWK, a JWK Set of them, either as JSON text, a raw base64url key; or an array of these. */
+export type RecipientsInput = PublicRecipientJwk | RecipientJwkSet | string
+  | Array<PublicRecipientJwk | RecipientJwkSet | string>;
 /** A private JWK (object or JSON text) or the raw secret key in base64url. */
 export type PrivateKeyInput = Jwk | string;
 
@@ -90,12 +186,16 @@ export interface OpenLimitOptions extends EnvelopeLimitOptions {
    */
   maxEnvelopeBytes?: number;
 }
-export interface OpenOptions extends OpenLimitOptions {
+export interface OpenOptions extends OpenLimitOptions, SignatureOptions {
   /** The payload as a string (UTF-8, default) or as bytes. */
   output?: 'string' | 'bytes';
 }
 /** `openAndVerify`'s options: opening limits, and the JSON limits for verifying the payload. */
-export interface OpenAndVerifyOptions extends OpenLimitOptions, Pick<MinimiseOptions, 'maxBytes' | 'maxDepth'> {}
+export interface OpenAndVerifyOptions extends OpenLimitOptions, SignatureOptions,
+  Pick<MinimiseOptions, 'maxBytes' | 'maxDepth'> {
+  /** The policy to verify against; default: the built-in the header names (digest must match). */
+  policy?: PolicyInput;
+}
 /** Limits on a policy document; each exceeded is `invalid_policy` with a detail naming it. */
 export interface PolicyParseOptions {
   /** Largest document in bytes (default 1 MiB). */
@@ -110,7 +210,10 @@ export type EnvelopeFormat = 'json' | 'string' | 'binary';
 export interface SealOptions extends EnvelopeLimitOptions {
   /** Envelope form: JSON envelope object (default), the same as a string, or binary bytes. */
   format?: EnvelopeFormat;
-  /** Name this policy in the header (sealed as is: nothing is minimised). `seal` only. */
+  /**
+   * Seal only a payload that conforms to this policy (`does_not_conform` with every violation
+   * otherwise; nothing is minimised), and name it in the header. `seal`/`sealAsync` only.
+   */
   policy?: PolicyInput;
   /** Payload media type, default `application/json`. */
   contentType?: string;
@@ -118,35 +221,76 @@ export interface SealOptions extends EnvelopeLimitOptions {
   metadata?: Record<string, string>;
   /** Unix seconds; default: now (`Date.now()`). */
   createdAt?: number;
+  /** Unix seconds at or after which receivers refuse the envelope (`expired`); default: none. */
+  expiresAt?: number;
   /**
    * Plaintext bytes per chunk, 64 to 4194304. Default: 65536 up to a 1 MiB payload, then the
    * power of two that makes at most 16 chunks, up to 4194304 (fewer WebCrypto calls in
    * `sealAsync`).
    */
   chunkSize?: number;
+  /** Signs the envelope (docs/FORMAT.md, "Signature"): a private ES256 or Ed25519 JWK. */
+  sign?: SyncSignerInput;
 }
 export type MinimiseAndSealOptions = MinimiseOptions & Omit<SealOptions, 'policy'>;
+/** `sealAsync`'s options: `sign` may also be a WebCrypto key or a callback. */
+export interface SealAsyncOptions extends Omit<SealOptions, 'sign'> {
+  sign?: SignerInput;
+}
+/** `minimiseAndSealAsync`'s options. */
+export type MinimiseAndSealAsyncOptions = MinimiseOptions & Omit<SealAsyncOptions, 'policy'>;
+
+/** Who signed an opened envelope, and whether it was checked. */
+export type SignatureResult =
+  /** The signature verified against `key`, one of the caller's `signers`. */
+  | { status: 'verified'; kid: string; alg: SigningAlg; key: PublicSigningJwk }
+  /** Signed by `kid` with `alg` (as the record says), but no `signers` were given: unchecked. */
+  | { status: 'unchecked'; kid: string; alg: SigningAlg }
+  /** Not signed (with `signers` given, only when `allowUnsigned` is true). */
+  | { status: 'unsigned' };
+/** Signature options of the opening functions. */
+export interface SignatureOptions {
+  /**
+   * The signing keys the caller trusts. Given: a signed envelope must carry a valid signature
+   * by one of them, and an unsigned one is refused unless `allowUnsigned`. Absent: the result
+   * says who signed (`status: 'unchecked'`) without checking.
+   */
+  signers?: SignersInput;
+  /** With `signers`: accept an unsigned envelope (`status: 'unsigned'`). Default false. */
+  allowUnsigned?: boolean;
+  /** Unix seconds to check `expires_at` against; default: now (`Date.now()`). */
+  now?: number;
+}
 
 /** What a header names: the exact policy a payload was minimised under. */
 export interface PolicyReference { id: string; version: string; digest: string }
 
 /** The authenticated envelope header (docs/FORMAT.md). */
 export interface Header {
-  minseal: 1;
+  minseal: 2;
   suite: { aead: 2; kdf: 1; kem: 32 };
   recipients: string[];
   policy?: PolicyReference;
   content_type: string;
   created_at: number;
+  /** Unix seconds at or after which receivers refuse the envelope (`expired`). */
+  expires_at?: number;
   chunk_size: number;
   metadata?: Record<string, string>;
+  /** 128 random bits, base64url: what receivers deduplicate on. */
+  message_id: string;
+  /** Whether a signature record follows the payload (a stripped one is then detected). */
+  signed: boolean;
 }
 
 /** The JSON envelope (docs/FORMAT.md, "JSON form"). */
 export interface EnvelopeJson {
-  minseal: 1;
+  minseal: 2;
   header: Header;
   recipients: { kid: string; enc: string; ct: string }[];
+  /** HMAC-SHA256 over the header and stanzas, base64url (key commitment). */
+  mac: string;
+  /** The chunks, then (signed) the signature record, base64url. */
   payload: string;
 }
 /** On input, every form is accepted. */
@@ -160,7 +304,13 @@ export interface Receipt {
   counts: { input_leaves: number; kept: number; transformed: number; removed: number };
   removed: { path: string; reason: RemovalReason; count: number; leaves: number }[];
   transformed: { path: string; op: string; count: number }[];
-  payload: { sha256: string; bytes: number };
+  /**
+   * `sha256` from `minimise`; once sealed, `hmac_sha256` instead (keyed by a value only the
+   * sender and the recipients hold, so the receipt alone confirms no guessed payload) and
+   * `envelope` binds the receipt to its envelope (docs/POLICY.md, "Receipt").
+   */
+  payload: { sha256?: string; hmac_sha256?: string; bytes: number };
+  envelope?: { message_id: string; header_sha256: string };
 }
 
 export type ViolationKind =
@@ -171,13 +321,19 @@ export interface Verification {
   violations: { path: string; kind: ViolationKind }[];
 }
 
-export interface ProfileInfo { id: string; version: string; title: string; basis: string; audience: string }
+export interface ProfileInfo { id: ProfileId; version: string; title: string; basis: string; audience: string }
+
+// `Policy` is disposable (`using`). `Symbol.dispose` is declared here as TypeScript's own
+// ESNext.Disposable and @types/node declare it, so the types also check with lib ES2022 alone.
+declare global {
+  interface SymbolConstructor { readonly dispose: unique symbol }
+}
 
 /** A compiled minimisation policy. Call `free()` (or `using`) to release it early. */
 export class Policy {
   private constructor();
   /** A built-in profile; `unknown_policy` if absent. */
-  static builtin(id: string): Policy;
+  static builtin(id: ProfileId): Policy;
   /** A policy document as JSON text, UTF-8 bytes or an object; `invalid_policy` lists every problem. */
   static parse(policy: string | Uint8Array | object, options?: PolicyParseOptions): Policy;
   readonly id: string;
@@ -213,18 +369,19 @@ export function seal(payload: string | Uint8Array, recipients: RecipientsInput,
 
 /**
  * `seal`, with the payload's AES-256-GCM chunks encrypted by WebCrypto (`crypto.subtle`: hardware
- * AES, much faster for large payloads); header and HPKE stanzas still from wasm. The same
- * envelope, byte for byte, as `seal` would give with the same randomness. Falls back to `seal`
- * where `crypto.subtle` is missing or refuses AES-GCM.
+ * AES, much faster for large payloads) and signing by any `SignerInput` (a WebCrypto key, a
+ * callback, or a private JWK); header, HPKE stanzas and the signature record from wasm. Unsigned,
+ * the same envelope, byte for byte, as `seal` with the same randomness. Falls back to `seal`'s
+ * wasm AES where `crypto.subtle` is missing or refuses AES-GCM.
  */
 export function sealAsync(payload: string | Uint8Array, recipients: RecipientsInput,
-  options: SealOptions & { format: 'binary' }): Promise<Uint8Array>;
+  options: SealAsyncOptions & { format: 'binary' }): Promise<Uint8Array>;
 export function sealAsync(payload: string | Uint8Array, recipients: RecipientsInput,
-  options: SealOptions & { format: 'string' }): Promise<string>;
+  options: SealAsyncOptions & { format: 'string' }): Promise<string>;
 export function sealAsync(payload: string | Uint8Array, recipients: RecipientsInput,
-  options?: SealOptions & { format?: 'json' }): Promise<EnvelopeJson>;
+  options?: SealAsyncOptions & { format?: 'json' }): Promise<EnvelopeJson>;
 export function sealAsync(payload: string | Uint8Array, recipients: RecipientsInput,
-  options?: SealOptions): Promise<Envelope>;
+  options?: SealAsyncOptions): Promise<Envelope>;
 
 /** One parse: minimises, names the policy in the header, seals exactly the minimised bytes. */
 export function minimiseAndSeal(payload: PayloadInput, policy: PolicyInput, recipients: RecipientsInput,
@@ -236,21 +393,55 @@ export function minimiseAndSeal(payload: PayloadInput, policy: PolicyInput, reci
 export function minimiseAndSeal(payload: PayloadInput, policy: PolicyInput, recipients: RecipientsInput,
   options?: MinimiseAndSealOptions): { envelope: Envelope; receipt: Receipt; payload: string };
 
+/**
+ * `minimiseAndSeal`, signing with any `SignerInput` (a WebCrypto key, a callback, or a private
+ * JWK): minimise and the envelope in wasm, the signature by the signer.
+ */
+export function minimiseAndSealAsync(payload: PayloadInput, policy: PolicyInput, recipients: RecipientsInput,
+  options: MinimiseAndSealAsyncOptions & { format: 'binary' }): Promise<{ envelope: Uint8Array; receipt: Receipt; payload: string }>;
+export function minimiseAndSealAsync(payload: PayloadInput, policy: PolicyInput, recipients: RecipientsInput,
+  options: MinimiseAndSealAsyncOptions & { format: 'string' }): Promise<{ envelope: string; receipt: Receipt; payload: string }>;
+export function minimiseAndSealAsync(payload: PayloadInput, policy: PolicyInput, recipients: RecipientsInput,
+  options?: MinimiseAndSealAsyncOptions & { format?: 'json' }): Promise<{ envelope: EnvelopeJson; receipt: Receipt; payload: string }>;
+export function minimiseAndSealAsync(payload: PayloadInput, policy: PolicyInput, recipients: RecipientsInput,
+  options?: MinimiseAndSealAsyncOptions): Promise<{ envelope: Envelope; receipt: Receipt; payload: string }>;
+
+/** Opens an envelope; `signature` says who signed it and whether that was checked. */
 export function open(envelope: Envelope, privateKey: PrivateKeyInput, options: OpenOptions & { output: 'bytes' }):
-  { payload: Uint8Array; header: Header };
+  { payload: Uint8Array; header: Header; signature: SignatureResult };
 export function open(envelope: Envelope, privateKey: PrivateKeyInput, options?: OpenOptions & { output?: 'string' }):
-  { payload: string; header: Header };
+  { payload: string; header: Header; signature: SignatureResult };
 
 /**
- * Opens, then verifies against `policy`, or (without it) the built-in named in the header, whose
- * digest must match (else `unknown_policy`). `verification` is `null` when the header names no
- * policy (sealed as is).
+ * Opens, checks the signature (see `SignatureOptions`), then verifies the payload against
+ * `options.policy`, or (without it) the built-in named in the header, whose digest must match
+ * (else `unknown_policy`). `verification` is `null` when the header names no policy (sealed as is).
  */
-export function openAndVerify(envelope: Envelope, privateKey: PrivateKeyInput, policy?: PolicyInput,
-  options?: OpenAndVerifyOptions): { payload: string; header: Header; verification: Verification | null };
+export function openAndVerify(envelope: Envelope, privateKey: PrivateKeyInput, options?: OpenAndVerifyOptions):
+  { payload: string; header: Header; signature: SignatureResult; verification: Verification | null };
 
 export function generateKeyPair(): { privateJwk: PrivateJwk; publicJwk: PublicJwk; kid: string };
 /** The public JWK of a private key. */
 export function publicKey(privateKey: PrivateKeyInput): PublicJwk;
-/** RFC 7638 thumbprint (base64url) of a public JWK or raw base64url key: the `kid`. */
-export function thumbprint(key: Jwk | string): string;
+/** RFC 7638 thumbprint (base64url) of a public JWK (X25519, ES256 or Ed25519) or raw base64url X25519 key: the `kid`. */
+export function thumbprint(key: Jwk | PublicSigningJwk | string): string;
+
+/** A new signing key pair (ES256 or Ed25519) as JWKs; `kid` is the RFC 7638 thumbprint. */
+export function generateSigningKey(alg: SigningAlg):
+  { privateJwk: PrivateSigningJwk; publicJwk: PublicSigningJwk; kid: string };
+/** The public JWK of a private signing JWK. */
+export function signingPublicKey(privateKey: SyncSignerInput): PublicSigningJwk;
+
+/**
+ * The evidence document of a signed envelope (docs/FORMAT.md, "Proof"): opens it (the same
+ * options as `open`), then returns the canonical header, the payload and the signature as one
+ * RFC 8785 JSON text, which anyone checks with `verifyProof` and the signer's public key. It
+ * discloses the payload. `signature_missing` if the envelope is unsigned.
+ */
+export function exportProof(envelope: Envelope, privateKey: PrivateKeyInput, options?: OpenLimitOptions & SignatureOptions): string;
+/**
+ * Checks a proof against trusted signing keys: `unknown_signer`, `signature_invalid`,
+ * `malformed_proof`; else what the sender signed.
+ */
+export function verifyProof(proof: string | object, signers: SignersInput):
+  { payload: string; header: Header; signature: SignatureResult & { status: 'verified' } };

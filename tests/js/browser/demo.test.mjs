@@ -98,7 +98,28 @@ test('desktop: Art. 7 order is minimised, sealed, opened and verified; errors sh
   await verdict.waitFor();
   assert.equal(await verdict.getAttribute('data-conforms'), 'true', await verdict.textContent());
   assert.deepEqual(JSON.parse(await page.textContent('[data-testid="opened-payload"]')), JSON.parse(fixture('2ap-art7-order', 'expected.json')));
+  // Signed by the in-page demo key (ES256 by default), verified against it by the authority.
+  const kid = (await page.textContent('#sign-status')).match(/thumbprint\): ([A-Za-z0-9_-]{43})/)[1];
+  assert.equal(envelope.header.signed, true);
+  const who = page.locator('[data-testid="signature"]');
+  assert.equal(await who.getAttribute('data-status'), 'verified');
+  assert.equal(await who.textContent(), `✓ Signed by ${kid}, verified (ES256).`);
   await shot(page, 'desktop-2-sealed-opened.png');
+
+  // Ed25519, then unsigned: the page says which.
+  await page.selectOption('#sign-alg', 'Ed25519');
+  await page.click('#seal');
+  await page.waitForSelector('#seal-result:not([hidden])');
+  await page.click('#open');
+  await page.locator('[data-testid="signature"][data-status="verified"]').waitFor();
+  assert.match(await page.textContent('[data-testid="signature"]'), /verified \(Ed25519\)\.$/);
+  await page.uncheck('#sign-on');
+  await page.click('#seal');
+  await page.waitForSelector('#seal-result:not([hidden])');
+  await page.click('#open');
+  await page.locator('[data-testid="signature"][data-status="unsigned"]').waitFor();
+  assert.match(await page.textContent('[data-testid="signature"]'), /Not signed/);
+  await page.check('#sign-on');
 
   // editing the payload invalidates the envelope
   await page.type('#payload', ' ');

@@ -1,9 +1,11 @@
 // Type-checked (not run) by tests/js/node/types.test.mjs with `tsc --noEmit`: the d.ts is precise
 // enough for ordinary use, and the `@ts-expect-error` lines prove it rejects misuse.
 import {
-  init, version, profiles, Policy, minimise, verify, seal, minimiseAndSeal, open, openAndVerify,
-  generateKeyPair, publicKey, thumbprint, MinsealError,
+  init, version, profiles, Policy, minimise, verify, seal, sealAsync, minimiseAndSeal,
+  minimiseAndSealAsync, open, openAndVerify, generateKeyPair, generateSigningKey, signingPublicKey,
+  publicKey, thumbprint, MinsealError,
   type ErrorCode, type Receipt, type Header, type EnvelopeJson, type Verification, type ProfileInfo,
+  type ProfileId, type SignatureResult, type SigningAlg, type WebCryptoKey,
 } from 'minseal';
 
 export async function main(orderText: string): Promise<void> {
@@ -45,11 +47,41 @@ export async function main(orderText: string): Promise<void> {
   const s1: string = o1.payload;
   const o2 = open(es, JSON.stringify(kp.privateJwk), { output: 'bytes' });
   const u2: Uint8Array = o2.payload;
-  const ov = openAndVerify(j2, kp.privateJwk, policy);
+  const ov = openAndVerify(j2, kp.privateJwk, { policy });
   const conforms: boolean | undefined = ov.verification?.conforms;
   const limited = open(eb, kp.privateJwk, { output: 'bytes', maxEnvelopeBytes: 1 << 20, maxChunks: 16 });
   const u3: Uint8Array = limited.payload;
-  const ov2 = openAndVerify(eb, kp.privateJwk, undefined, { maxRecipients: 1, maxBytes: 1024 });
+  const ov2 = openAndVerify(eb, kp.privateJwk, { maxRecipients: 1, maxBytes: 1024 });
+
+  // Signing: a private JWK (sync), a WebCrypto key or a callback (async); who signed, checked.
+  const esKey = generateSigningKey('ES256');
+  const ed = generateSigningKey('Ed25519');
+  const sigKid: string = esKey.kid;
+  const sigPub = signingPublicKey(ed.privateJwk);
+  const signed = minimiseAndSeal(orderText, '2ap/art7-order', kp.publicJwk, { sign: esKey.privateJwk });
+  const checked = openAndVerify(signed.envelope, kp.privateJwk, { signers: [esKey.publicJwk, sigPub] });
+  const sig: SignatureResult = checked.signature;
+  if (sig.status === 'verified') {
+    const who: string = sig.kid;
+    const alg: SigningAlg = sig.alg;
+    const x: string = sig.key.x;
+    void [who, alg, x];
+  }
+  const unsignedOk = open(eb, kp.privateJwk, { signers: { keys: [esKey.publicJwk] }, allowUnsigned: true });
+  const status: 'verified' | 'unchecked' | 'unsigned' = unsignedOk.signature.status;
+  const webKey = { type: 'private', extractable: false, algorithm: { name: 'ECDSA' }, usages: ['sign'] } as WebCryptoKey;
+  const a1: EnvelopeJson = await sealAsync('{}', kp.publicJwk, { sign: { privateKey: webKey, publicKey: esKey.publicJwk } });
+  const a2 = await minimiseAndSealAsync(orderText, '2ap/art7-order', kp.publicJwk, {
+    format: 'binary', sign: { kid: esKey.kid, alg: 'ES256', sign: async (bytes: Uint8Array) => bytes },
+  });
+  const a2b: Uint8Array = a2.envelope;
+  await sealAsync('{}', kp.publicJwk, { sign: { publicJwk: ed.publicJwk, sign: (bytes: Uint8Array) => bytes } });
+  {
+    using scoped = Policy.builtin('2ap/art8-traffic');
+    void scoped.id;
+  }
+  const custom2: Policy = Policy.builtin('2ap/some-future-profile' as ProfileId);
+  void [sigKid, status, a1, a2b, custom2];
   seal('{}', pub, { maxRecipients: 1, maxMetadataEntries: 2, maxMetadataBytes: 64 });
 
   try {
@@ -79,6 +111,16 @@ export async function main(orderText: string): Promise<void> {
   open(eb, kp.privateJwk, { maxEnvelopeBytes: '1 MiB' });
   // @ts-expect-error: open without output:'bytes' gives a string
   const wrong3: Uint8Array = open(ej, kp.privateJwk).payload;
+  // @ts-expect-error: a typo in a built-in profile id
+  minimise(orderText, '2ap/art7-ordr');
+  // @ts-expect-error: a recipient is a public key, never a private one
+  seal('{}', kp.privateJwk);
+  // @ts-expect-error: the synchronous functions cannot sign with a WebCrypto key (use the async ones)
+  minimiseAndSeal(orderText, '2ap/art7-order', kp.publicJwk, { sign: { privateKey: webKey, publicKey: esKey.publicJwk } });
+  // @ts-expect-error: trusted signers are public keys
+  openAndVerify(ej, kp.privateJwk, { signers: [esKey.privateJwk] });
+  // @ts-expect-error: not a signing algorithm
+  generateSigningKey('RS256');
 
   void [v, digest, canon, small, kid, d, t, payload, removed, reason, ver, createdAt, s1, u2, u3, ov2, conforms, wrong1, wrong2, wrong3];
 }

@@ -11,20 +11,33 @@ const order = fixture('2ap-art7-order');
 const expected = readFileSync(new URL('tests/fixtures/2ap-art7-order/expected.json', root), 'utf8').trim();
 const expectedReceipt = JSON.parse(readFileSync(new URL('tests/fixtures/2ap-art7-order/expected-receipt.json', root), 'utf8'));
 // The fixture leaves the policy digest and the payload digest to be computed.
-function checkReceipt(receipt, payload) {
-  const { policy, payload: digest, ...rest } = receipt;
+// A receipt from `minimise` carries the payload's SHA-256; one from a seal (pass its envelope)
+// carries a keyed digest instead and names the envelope (docs/POLICY.md, "Receipt").
+function checkReceipt(receipt, payload, envelope) {
+  const { policy, payload: digest, envelope: bound, ...rest } = receipt;
   const { policy: wantPolicy, payload: _, ...wantRest } = expectedReceipt;
   assert.deepEqual(rest, wantRest);
   assert.equal(policy.id, wantPolicy.id);
   assert.equal(policy.digest, m.Policy.builtin(policy.id).digest);
-  assert.deepEqual(digest, { sha256: createHash('sha256').update(payload).digest('hex'), bytes: Buffer.byteLength(payload) });
-  assert.deepEqual(Object.keys(receipt), ['minseal_receipt', 'policy', 'counts', 'removed', 'transformed', 'payload']);
+  if (envelope === undefined) {
+    assert.deepEqual(digest, { sha256: createHash('sha256').update(payload).digest('hex'), bytes: Buffer.byteLength(payload) });
+    assert.deepEqual(Object.keys(receipt), ['minseal_receipt', 'policy', 'counts', 'removed', 'transformed', 'payload']);
+    return;
+  }
+  assert.deepEqual(Object.keys(digest), ['hmac_sha256', 'bytes']);
+  assert.match(digest.hmac_sha256, /^[0-9a-f]{64}$/);
+  assert.notEqual(digest.hmac_sha256, createHash('sha256').update(payload).digest('hex'));
+  assert.equal(digest.bytes, Buffer.byteLength(payload));
+  const header = envelope instanceof Uint8Array || typeof envelope === 'string' ? null : envelope.header;
+  if (header !== null) assert.equal(bound.message_id, header.message_id);
+  assert.match(bound.header_sha256, /^[0-9a-f]{64}$/);
 }
 
 test('exports exactly the documented surface', () => {
-  assert.deepEqual(Object.keys(m).sort(), ['MinsealError', 'Policy', 'generateKeyPair', 'init',
-    'minimise', 'minimiseAndSeal', 'open', 'openAndVerify', 'profiles', 'publicKey', 'seal', 'sealAsync',
-    'thumbprint', 'verify', 'version'].sort());
+  assert.deepEqual(Object.keys(m).sort(), ['MinsealError', 'Policy', 'exportProof', 'generateKeyPair',
+    'generateSigningKey', 'init', 'minimise', 'minimiseAndSeal', 'minimiseAndSealAsync', 'open', 'openAndVerify',
+    'profiles', 'publicKey', 'seal', 'sealAsync', 'signingPublicKey', 'thumbprint', 'verify', 'verifyProof',
+    'version'].sort());
 });
 
 test('the published glue has no test hook (only target/pkg-testing does)', () => {
@@ -121,7 +134,7 @@ test('seal/open in every format and recipient shape', () => {
     a.publicJwk.x, [a.publicJwk, b.publicJwk.x], [{ keys: [a.publicJwk] }, JSON.stringify(b.publicJwk)]];
   for (const to of shapes) {
     const env = m.seal('{"x":1}', to, { createdAt: 1234, metadata: { case: 'X-1' }, contentType: 'application/json' });
-    assert.equal(env.minseal, 1);
+    assert.equal(env.minseal, 2);
     assert.equal(env.header.created_at, 1234);
     assert.deepEqual(env.header.metadata, { case: 'X-1' });
     const o = m.open(env, a.privateJwk);
@@ -140,9 +153,10 @@ test('seal/open in every format and recipient shape', () => {
   const now = Math.floor(Date.now() / 1000);
   const t = m.seal('x', a.publicJwk).header.created_at;
   assert.ok(Math.abs(t - now) <= 2, `${t} vs ${now}`);
-  // options.policy names a policy in the header without minimising.
-  const named = m.seal('{"x":1}', a.publicJwk, { policy: '2ap/art7-order' });
+  // options.policy names a policy in the header without minimising, once the payload conforms.
+  const named = m.seal(expected, a.publicJwk, { policy: '2ap/art7-order' });
   assert.equal(named.header.policy.digest, m.Policy.builtin('2ap/art7-order').digest);
+  assert.throws(() => m.seal('{"x":1}', a.publicJwk, { policy: '2ap/art7-order' }), { code: 'does_not_conform' });
 });
 
 test('minimiseAndSeal then openAndVerify', () => {
@@ -150,17 +164,17 @@ test('minimiseAndSeal then openAndVerify', () => {
   for (const format of ['json', 'string', 'binary']) {
     const r = m.minimiseAndSeal(order, '2ap/art7-order', kp.publicJwk, { format });
     assert.equal(r.payload, expected);
-    checkReceipt(r.receipt, r.payload);
+    checkReceipt(r.receipt, r.payload, r.envelope);
     const o = m.openAndVerify(r.envelope, kp.privateJwk);
     assert.equal(o.payload, expected);
     assert.deepEqual(o.verification, { conforms: true, violations: [] });
     assert.equal(o.header.policy.id, '2ap/art7-order');
-    assert.deepEqual(m.openAndVerify(r.envelope, kp.privateJwk, '2ap/art7-order').verification.conforms, true);
+    assert.deepEqual(m.openAndVerify(r.envelope, kp.privateJwk, { policy: '2ap/art7-order' }).verification.conforms, true);
   }
   const plain = m.seal('{}', kp.publicJwk);
   assert.equal(m.openAndVerify(plain, kp.privateJwk).verification, null);
   const other = m.minimiseAndSeal(order, '2ap/art7-order', kp.publicJwk);
-  assert.throws(() => m.openAndVerify(other.envelope, kp.privateJwk, '2ap/art7-order-notified'), { code: 'unknown_policy' });
+  assert.throws(() => m.openAndVerify(other.envelope, kp.privateJwk, { policy: '2ap/art7-order-notified' }), { code: 'unknown_policy' });
 });
 
 test('errors are MinsealError instances with code and details', () => {

@@ -158,7 +158,8 @@ test('tampered envelopes', () => {
   expectCode(() => m.open(flip(4), kp.privateJwk), 'unsupported_version', 'version byte');
   expectCode(() => m.open(bin.slice(0, 7), kp.privateJwk), 'truncated', 'cut header');
   expectCode(() => m.open({ ...json, header: { ...json.header, created_at: 6 } }, kp.privateJwk), 'decryption_failed', 'header edit');
-  expectCode(() => m.open({ ...json, minseal: 2 }, kp.privateJwk), 'unsupported_version', 'version');
+  expectCode(() => m.open({ ...json, minseal: 3 }, kp.privateJwk), 'unsupported_version', 'version');
+  expectCode(() => m.open({ ...json, minseal: 1 }, kp.privateJwk), 'unsupported_version', 'version 1');
   expectCode(() => m.open({ ...json, header: { ...json.header, suite: { aead: 1, kdf: 1, kem: 32 } } }, kp.privateJwk), 'unsupported_suite', 'suite');
   expectCode(() => m.open({ ...json, extra: 1 }, kp.privateJwk), 'malformed_envelope', 'unknown member');
   // Cutting 4 characters leaves random trailing bits, zero (canonical) 1 time in 4 or 16: set
@@ -171,18 +172,17 @@ test('tampered envelopes', () => {
   expectCode(() => m.open({ ...json, payload: nonCanonical(json.payload.slice(0, -4)) }, kp.privateJwk), 'malformed_envelope', 'short payload (non-canonical base64url)');
   expectCode(() => m.open({ ...json, payload: json.payload.slice(0, -8) + 'AAAA' + json.payload.slice(-4) }, kp.privateJwk), 'decryption_failed', 'payload bytes changed');
   expectCode(() => m.open({ ...json, payload: '' }, kp.privateJwk), 'truncated', 'no payload');
-  expectCode(() => m.open(JSON.stringify(json).replace('"minseal":1', '"minseal":1,"minseal":1'), kp.privateJwk), 'malformed_envelope', 'duplicate member');
+  expectCode(() => m.open(JSON.stringify(json).replace('"minseal":2', '"minseal":2,"minseal":2'), kp.privateJwk), 'malformed_envelope', 'duplicate member');
   expectCode(() => m.open(new Uint8Array(0), kp.privateJwk), 'truncated', 'empty bytes');
   expectCode(() => m.open('', kp.privateJwk), 'malformed_envelope', 'empty string');
   expectCode(() => m.open([], kp.privateJwk), 'malformed_envelope', 'array');
-  // A policy-named envelope whose payload does not conform is reported, not thrown.
-  const named = m.seal(order, kp.publicJwk, { policy: policy });
-  assert.equal(m.openAndVerify(named, kp.privateJwk).verification.conforms, false);
+  // A policy is named only over a payload that conforms to it.
+  expectCode(() => m.seal(order, kp.publicJwk, { policy: policy }), 'does_not_conform', 'seal naming a policy');
   // A header naming an unknown built-in.
   const custom = m.Policy.parse({ ...JSON.parse(policy.canonicalJson()), id: 'x/custom' });
   const sealedCustom = m.minimiseAndSeal(order, custom, kp.publicJwk);
   expectCode(() => m.openAndVerify(sealedCustom.envelope, kp.privateJwk), 'unknown_policy', 'custom policy not given');
-  assert.equal(m.openAndVerify(sealedCustom.envelope, kp.privateJwk, custom).verification.conforms, true);
+  assert.equal(m.openAndVerify(sealedCustom.envelope, kp.privateJwk, { policy: custom }).verification.conforms, true);
   stillWorks();
 });
 

@@ -88,15 +88,15 @@ test('openAndVerify: opening limits, and maxBytes/maxDepth for the payload', () 
   const { envelope, payload } = m.minimiseAndSeal(order, '2ap/art7-order', kp.publicJwk, { format: 'binary' });
   const policy = m.Policy.builtin('2ap/art7-order');
   for (const p of [undefined, policy]) {
-    const ok = m.openAndVerify(envelope, kp.privateJwk, p, { maxEnvelopeBytes: envelope.length });
+    const ok = m.openAndVerify(envelope, kp.privateJwk, { policy: p, maxEnvelopeBytes: envelope.length });
     assert.equal(ok.verification.conforms, true);
-    throwsCode(() => m.openAndVerify(envelope, kp.privateJwk, p, { maxEnvelopeBytes: envelope.length - 1 }),
+    throwsCode(() => m.openAndVerify(envelope, kp.privateJwk, { policy: p, maxEnvelopeBytes: envelope.length - 1 }),
       'too_large');
     const bytes = Buffer.byteLength(payload);
-    assert.equal(m.openAndVerify(envelope, kp.privateJwk, p, { maxBytes: bytes }).payload, payload);
-    throwsCode(() => m.openAndVerify(envelope, kp.privateJwk, p, { maxBytes: bytes - 1 }), 'too_large');
-    throwsCode(() => m.openAndVerify(envelope, kp.privateJwk, p, { maxChunks: 0 }), 'limit_exceeded');
-    throwsCode(() => m.openAndVerify(envelope, kp.privateJwk, p, { output: 'bytes' }), 'invalid_argument');
+    assert.equal(m.openAndVerify(envelope, kp.privateJwk, { policy: p, maxBytes: bytes }).payload, payload);
+    throwsCode(() => m.openAndVerify(envelope, kp.privateJwk, { policy: p, maxBytes: bytes - 1 }), 'too_large');
+    throwsCode(() => m.openAndVerify(envelope, kp.privateJwk, { policy: p, maxChunks: 0 }), 'limit_exceeded');
+    throwsCode(() => m.openAndVerify(envelope, kp.privateJwk, { policy: p, output: 'bytes' }), 'invalid_argument');
   }
 });
 
