@@ -74,6 +74,28 @@ pub enum ErrorCode {
     Expired,
     /// An evidence document (`proof`) is not one: wrong members, types or encodings.
     MalformedProof,
+    /// A register document is malformed (every problem in `details`), has duplicate kids or ids,
+    /// or registers used together overlap.
+    InvalidRegister,
+    /// The register's serial is lower than one the caller has already loaded (rollback).
+    RegisterRollback,
+    /// The register is past its `next_update` and the caller did not allow a stale one.
+    RegisterStale,
+    /// The key is marked revoked in the register.
+    KeyRevoked,
+    /// The key is outside its validity period in the register (or an entry has no valid key).
+    KeyNotValid,
+    /// No entry of the register matches the recipient asked for.
+    UnknownRecipient,
+    /// The recipient's role is not the policy's audience.
+    RecipientNotAllowed,
+    /// The signer's role may not send under this policy (or an acknowledgement's signer was not a
+    /// recipient).
+    SignerNotAllowed,
+    /// The envelope names a policy the receiver does not accept.
+    PolicyNotAccepted,
+    /// The envelope's `message_id` was already received.
+    Replayed,
 }
 
 impl ErrorCode {
@@ -109,6 +131,16 @@ impl ErrorCode {
             Self::UnknownSigner => "unknown_signer",
             Self::Expired => "expired",
             Self::MalformedProof => "malformed_proof",
+            Self::InvalidRegister => "invalid_register",
+            Self::RegisterRollback => "register_rollback",
+            Self::RegisterStale => "register_stale",
+            Self::KeyRevoked => "key_revoked",
+            Self::KeyNotValid => "key_not_valid",
+            Self::UnknownRecipient => "unknown_recipient",
+            Self::RecipientNotAllowed => "recipient_not_allowed",
+            Self::SignerNotAllowed => "signer_not_allowed",
+            Self::PolicyNotAccepted => "policy_not_accepted",
+            Self::Replayed => "replayed",
         }
     }
 
@@ -143,6 +175,16 @@ impl ErrorCode {
         Self::UnknownSigner,
         Self::Expired,
         Self::MalformedProof,
+        Self::InvalidRegister,
+        Self::RegisterRollback,
+        Self::RegisterStale,
+        Self::KeyRevoked,
+        Self::KeyNotValid,
+        Self::UnknownRecipient,
+        Self::RecipientNotAllowed,
+        Self::SignerNotAllowed,
+        Self::PolicyNotAccepted,
+        Self::Replayed,
     ];
 
     /// True when the input was refused on its merits (CLI exit code 1), as opposed to a usage,

@@ -61,6 +61,7 @@ pub mod minimise;
 pub mod policy;
 pub mod policy_ref;
 pub mod proof;
+pub mod register;
 pub mod seal;
 pub mod sign;
 mod sort;
