@@ -326,7 +326,7 @@ mod tests {
             let policy = Policy::from_json(
                 format!(
                     r#"{{"minseal_policy":1,"id":"t/utf8","version":"1","title":"t",
-                     "basis":"CETS No. 224, Art. 7","audience":"requesting_authority",
+                     "basis":"CETS No. 224, Art. 7","audience":"competent_authority",
                      "rules":[{{"path":"$.a[*].k"}},{{"path":"$.keep","subtree":true}}],
                      "forbidden":[{forbidden}]}}"#
                 )

@@ -11,6 +11,7 @@ pub(crate) mod model;
 pub(crate) mod path;
 
 pub use compile::{MAX_PATH_SEGMENTS, MAX_STATES};
+pub use model::ROLES;
 
 use crate::json::Limits;
 use crate::{Error, ErrorCode, PolicyRef, Result};

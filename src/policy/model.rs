@@ -50,8 +50,9 @@ pub(crate) const CATEGORIES: &[&str] = &[
     "sex_life",
 ];
 
-/// The roles of the authority register, for `audience` (the recipient) and `senders`.
-pub(crate) const ROLES: &[&str] = &[
+/// The roles of the authority register (docs/TRUST.md), for `audience` (the recipient) and
+/// `senders`, and for the roles of a register's entries.
+pub const ROLES: &[&str] = &[
     "competent_authority",
     "notified_authority",
     "designated_authority",
@@ -59,8 +60,6 @@ pub(crate) const ROLES: &[&str] = &[
     "central_authority",
     "service_provider",
     "registrar",
-    "requested_party",
-    "requesting_authority",
 ];
 
 /// Most paths in all `required_any_of` groups together.

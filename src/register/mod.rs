@@ -10,12 +10,14 @@
 //! kid, or by Party and role, is one hash probe. [`RegisterSet`] uses several registers together
 //! (e.g. the Council of Europe's list of authorities and a Party's list of its providers).
 
+mod accept;
 mod ack;
 mod model;
 mod replay;
 mod signed;
 mod time;
 
+pub use accept::{open_with_register, Acceptance, Accepted};
 pub use ack::{verify_ack, Ack, Outcome, VerifiedAck, ACK_SIGNATURE_LABEL};
 pub use replay::{replayed, MemoryReplayStore, ReplayStore};
 pub use signed::{sign_register, REGISTER_SIGNATURE_LABEL};
@@ -26,28 +28,7 @@ use crate::{Error, ErrorCode, Result};
 use model::Problems;
 use std::collections::HashMap;
 
-/// The roles an entry may hold, and which a policy names as its senders and audience.
-///
-/// | role | article of CETS No. 224 |
-/// |---|---|
-/// | `competent_authority` | issues Art. 6 requests and Art. 7, 8 and 9 orders and requests |
-/// | `notified_authority` | receives the simultaneous notification of Art. 7(5) |
-/// | `designated_authority` | receives Art. 8 orders (8(10)) |
-/// | `poc_24_7` | the 24/7 point of contact of Art. 9 (Convention Art. 35) |
-/// | `central_authority` | sends and receives Art. 10 emergency mutual assistance |
-/// | `judicial_authority` | receives Art. 10 requests directly where a Party allows it (10(9)) |
-/// | `service_provider` | receives Art. 7 orders and Art. 8/9 orders given effect; answers |
-/// | `registrar` | provides domain name registration services; receives Art. 6 requests |
-pub const ROLES: &[&str] = &[
-    "competent_authority",
-    "notified_authority",
-    "designated_authority",
-    "poc_24_7",
-    "central_authority",
-    "judicial_authority",
-    "service_provider",
-    "registrar",
-];
+pub use crate::policy::ROLES;
 
 /// When a key may be used: from `valid_from` (inclusive) to `valid_until` (exclusive), Unix
 /// seconds, unless revoked.
