@@ -141,7 +141,7 @@ impl Header {
     /// `jcs::canonicalize(&self.to_value())`, written directly: the members in RFC 8785 order
     /// (UTF-16 order of their names: `chunk_size` < `content_type` < … < `suite`), without
     /// building a JSON value: `to_value` and `jcs` (~5.5 KB of wasm) are no longer compiled at
-    /// a fresh process's first seal (docs/BENCHMARKS.md, "Session 6"). Only for a checked
+    /// a fresh process's first seal. Only for a checked
     /// header: `created_at` below 2^53 keeps every number exact, which is all `jcs` would
     /// refuse. A test compares the two.
     fn write_canonical(&self) -> Vec<u8> {

@@ -1,5 +1,8 @@
-//! Sealing and opening envelopes: a random content key, HPKE stanzas (one per recipient)
-//! wrapping it, and the payload under STREAM/AES-256-GCM, all bound to one canonical header.
+//! Sealing and opening envelopes (format v2): a random content key K, HPKE stanzas (one per
+//! recipient) wrapping it, a MAC over the header and every stanza under a key derived from K
+//! (so every recipient reads the same plaintext), the payload under STREAM/AES-256-GCM, and an
+//! optional sender signature in an encrypted record after the last chunk, all bound to one
+//! canonical header.
 //!
 //! The byte-level format is in `docs/FORMAT.md`. In-memory [`seal`]/[`open`] and the
 //! streaming [`Sealer`]/[`Opener`] share one implementation of the crypto: every chunk goes

@@ -153,7 +153,7 @@ impl ChunkOpener {
             .ok_or_else(|| Error::new(ErrorCode::MalformedEnvelope, "chunk framing"))?;
         // Natively, AES-GCM in-out (read the envelope, write the plaintext) is the fastest; in
         // wasm the software AES's in-place path is ~6 % faster than its in-out one at 8 MiB,
-        // which outweighs copying the chunk first (docs/BENCHMARKS.md, "Seal", session 6).
+        // which outweighs copying the chunk first (docs/BENCHMARKS.md, "Seal").
         // Either way `dst` holds plaintext only once the chunk has authenticated.
         #[cfg(not(target_arch = "wasm32"))]
         let decrypt = |aead: &ChunkAead, nonce: &[u8; 12], aad: &[u8]| {
