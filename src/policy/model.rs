@@ -1,5 +1,5 @@
 //! The policy document model: reads a strictly parsed policy and lists every problem at once
-//! (a serde derive would stop at the first).
+//! (a reader that stops at the first problem would make fixing a policy a loop of reloads).
 
 use super::path::{self, Seg};
 use crate::hashindex::{hash_bytes, mix, HashIndex};
@@ -566,6 +566,47 @@ pub(crate) fn read(doc: &Value) -> Result<Doc, Vec<String>> {
         Some(_) => ctx.p("$.minseal_policy", "only version 1 exists"),
         None => ctx.p("$", "missing field `minseal_policy`"),
     }
+    let id = read_id(o, &mut ctx);
+    let version = ctx.string("$", o, "version", true);
+    let title = ctx.string("$", o, "title", true);
+    let basis = ctx.string("$", o, "basis", true);
+    let audience = ctx.string("$", o, "audience", true);
+    if audience.as_deref().is_some_and(|a| !ROLES.contains(&a)) {
+        ctx.p("$.audience", "unknown role");
+    }
+    let senders = read_senders(o, &mut ctx);
+    ctx.string("$", o, "description", false);
+    let rules = read_rules(o, &mut ctx)?;
+    let forbidden = read_forbidden(o, &mut ctx)?;
+    let (allow, justification) = read_sensitive(o, &mut ctx);
+
+    let known = Known::new(&rules, &forbidden);
+    check_rules(&rules, &known, &allow, &mut ctx);
+    if let Some(j) = &justification {
+        check_justification_kept(j, &rules, &mut ctx);
+    }
+    let any_of = read_any_of(o, &rules, &known, &allow, &mut ctx)?;
+
+    if !ctx.problems.is_empty() {
+        return Err(ctx.problems);
+    }
+    Ok(Doc {
+        id: id.unwrap_or_default(),
+        version: version.unwrap_or_default(),
+        title: title.unwrap_or_default(),
+        basis: basis.unwrap_or_default(),
+        audience: audience.unwrap_or_default(),
+        senders,
+        rules: rules.into_iter().map(|(_, r)| r).collect(),
+        any_of,
+        forbidden,
+        allow,
+        justification,
+    })
+}
+
+/// `id`: `[a-z0-9][a-z0-9._/-]*`, at most 128 characters.
+fn read_id(o: &Object, ctx: &mut Ctx) -> Option<String> {
     let id = ctx.string("$", o, "id", true);
     if let Some(id) = &id {
         let b = id.as_bytes();
@@ -584,20 +625,15 @@ pub(crate) fn read(doc: &Value) -> Result<Doc, Vec<String>> {
             );
         }
     }
-    let version = ctx.string("$", o, "version", true);
-    let title = ctx.string("$", o, "title", true);
-    let basis = ctx.string("$", o, "basis", true);
-    let audience = ctx.string("$", o, "audience", true);
-    if audience.as_deref().is_some_and(|a| !ROLES.contains(&a)) {
-        ctx.p("$.audience", "unknown role");
-    }
-    let senders = read_senders(o, &mut ctx);
-    ctx.string("$", o, "description", false);
+    id
+}
 
+/// `rules`, each with its index in the document; `Err` at once for too many (the later checks
+/// are linear, but each rule costs automaton states).
+fn read_rules(o: &Object, ctx: &mut Ctx) -> Result<Vec<(usize, RuleDef)>, Vec<String>> {
     let mut rules = Vec::new();
     match o.get("rules") {
         Some(Value::Array(a)) if a.len() > super::MAX_RULES => {
-            // Checked first: later passes compare rules pairwise.
             return Err(vec![format!(
                 "$.rules: {} rules; a policy has at most {} rules",
                 a.len(),
@@ -606,7 +642,7 @@ pub(crate) fn read(doc: &Value) -> Result<Doc, Vec<String>> {
         }
         Some(Value::Array(a)) => {
             for (i, r) in a.iter().enumerate() {
-                if let Some(r) = rule(&format!("$.rules[{i}]"), r, &mut ctx) {
+                if let Some(r) = rule(&format!("$.rules[{i}]"), r, ctx) {
                     rules.push((i, r));
                 }
             }
@@ -614,6 +650,11 @@ pub(crate) fn read(doc: &Value) -> Result<Doc, Vec<String>> {
         Some(_) => ctx.p("$.rules", "must be an array"),
         None => ctx.p("$", "missing field `rules`"),
     }
+    Ok(rules)
+}
+
+/// `forbidden`: paths; `Err` at once for too many.
+fn read_forbidden(o: &Object, ctx: &mut Ctx) -> Result<Vec<Vec<Seg>>, Vec<String>> {
     let mut forbidden = Vec::new();
     match o.get("forbidden") {
         Some(Value::Array(a)) if a.len() > super::MAX_RULES => {
@@ -633,6 +674,11 @@ pub(crate) fn read(doc: &Value) -> Result<Doc, Vec<String>> {
         Some(_) => ctx.p("$.forbidden", "must be an array of paths"),
         None => {}
     }
+    Ok(forbidden)
+}
+
+/// `sensitive`: the allowed categories and the justification path (member names only).
+fn read_sensitive(o: &Object, ctx: &mut Ctx) -> (Vec<usize>, Option<Vec<Seg>>) {
     let mut allow = Vec::new();
     let mut justification = None;
     match o.get("sensitive") {
@@ -669,38 +715,21 @@ pub(crate) fn read(doc: &Value) -> Result<Doc, Vec<String>> {
         Some(_) => ctx.p("$.sensitive", "must be an object"),
         None => {}
     }
+    (allow, justification)
+}
 
-    let known = Known::new(&rules, &forbidden);
-    check_rules(&rules, &known, &allow, &mut ctx);
-    if let Some(j) = &justification {
-        let kept = rules.iter().any(|(_, r)| {
-            r.category.is_none() && (r.path == *j || (r.subtree && j.starts_with(&r.path)))
-        });
-        if !kept {
-            ctx.p(
-                "$.sensitive.justification",
-                "no rule keeps this path (the recipient must receive the justification)",
-            );
-        }
+/// Some uncategorised rule keeps the justification as written: its own path, or a `subtree`
+/// rule's path above it (what the engine would do to it is checked on the automaton, `lint`).
+fn check_justification_kept(j: &[Seg], rules: &[(usize, RuleDef)], ctx: &mut Ctx) {
+    let kept = rules.iter().any(|(_, r)| {
+        r.category.is_none() && (r.path == j || (r.subtree && j.starts_with(&r.path)))
+    });
+    if !kept {
+        ctx.p(
+            "$.sensitive.justification",
+            "no rule keeps this path (the recipient must receive the justification)",
+        );
     }
-    let any_of = read_any_of(o, &rules, &known, &allow, &mut ctx)?;
-
-    if !ctx.problems.is_empty() {
-        return Err(ctx.problems);
-    }
-    Ok(Doc {
-        id: id.unwrap_or_default(),
-        version: version.unwrap_or_default(),
-        title: title.unwrap_or_default(),
-        basis: basis.unwrap_or_default(),
-        audience: audience.unwrap_or_default(),
-        senders,
-        rules: rules.into_iter().map(|(_, r)| r).collect(),
-        any_of,
-        forbidden,
-        allow,
-        justification,
-    })
 }
 
 /// The rule and forbidden paths, found by hash: the loader stays linear in the number of rules
