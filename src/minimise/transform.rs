@@ -26,8 +26,8 @@ pub(crate) fn apply_str(
 // In wasm each string transform is a function of its own (`cold_`: `inline(never)` here, and
 // scripts/build-wasm's `--no-full-inline=*::cold_*`, as binaryen inlines a function with one
 // caller whatever Rust says). V8 compiles a wasm function whole at its first call, so a payload
-// whose policy uses only `mask` compiles `mask`, not all five inside one 7.9 KB function
-// (docs/BENCHMARKS.md, "Session 6"). `hash` has two callers and stays out of line anyway.
+// whose policy uses only `mask` compiles `mask`, not all five inside one 7.9 KB function.
+// `hash` has two callers and stays out of line anyway.
 
 #[cfg_attr(target_arch = "wasm32", inline(never))]
 fn cold_mask(s: &str, keep_last: u64, ch: char) -> String {
@@ -100,12 +100,12 @@ fn v6_net(a: Ipv6Addr, len: u8) -> Ipv6Addr {
 
 // The network address is written as std's `Display` writes it, by the few lines below: std's
 // `Ipv4Addr`/`Ipv6Addr` formatting (through `Formatter`, with its padding buffers) is ~2.5 KB of
-// wasm (docs/BENCHMARKS.md, "Package size"). A test compares the two on many addresses.
+// wasm. A test compares the two on many addresses.
 
 /// `addr/len`. Written through `format!`, i.e. a call through the `Display` vtable, like std's
 /// formatting was: wasm-opt inlines a function with one direct caller, and this cold code
-/// (~1 KB) would then grow whichever function calls it (since session 6 the IP transform's own
-/// out-of-line `cold_truncate_ip`; before, the engine's hot `Engine::value`).
+/// (~1 KB) would then grow whichever function calls it (the IP transform's own out-of-line
+/// `cold_truncate_ip`).
 struct Net(IpAddr, u8);
 
 impl core::fmt::Display for Net {
