@@ -147,10 +147,27 @@ fn every_profile_requires_the_envelope_fields() {
             assert_eq!(e.code(), ErrorCode::MissingRequired, "{id}: {path}");
             assert_eq!(e.details(), [path.to_string()], "{id}: {path}");
         }
-        for (key, path) in [
-            ("case_reference", "$.case_reference"),
-            ("language", "$.language"),
-        ] {
+        // Art. 14(8): case_reference is required in every request, optional elsewhere.
+        let case_required = doc(&p)["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["path"] == "$.case_reference" && r["required"] == true);
+        if case_required {
+            let mut v = base.clone();
+            v.as_object_mut().unwrap().remove("case_reference");
+            let e = run(&p, &v).expect_err("case_reference is required");
+            assert_eq!(e.code(), ErrorCode::MissingRequired, "{id}");
+        }
+        let optional: &[(&str, &str)] = if case_required {
+            &[("language", "$.language")]
+        } else {
+            &[
+                ("case_reference", "$.case_reference"),
+                ("language", "$.language"),
+            ]
+        };
+        for &(key, path) in optional {
             assert!(base.get(key).is_some(), "{stem}: the fixture has {key}");
             let kept = run(&p, &base).unwrap();
             let out: Value = serde_json::from_slice(&kept.payload).unwrap();
@@ -240,13 +257,23 @@ fn audience_projections_follow_the_treaty() {
     let a7 = load("2ap/art7-order");
     let a7n = load("2ap/art7-order-notified");
     assert!(forbidden(&a7).contains(&"$.facts_summary".to_string()));
-    let mut with_facts = rule_paths(&a7);
-    with_facts.push("$.facts_summary".into());
+    // The notified copy is the order plus the facts summary and the 14(11)(c) confidentiality
+    // request, which concerns the notified Party, not the provider.
+    let order_paths = rule_paths(&a7);
+    let extra: Vec<String> = rule_paths(&a7n)
+        .into_iter()
+        .filter(|p| !order_paths.contains(p))
+        .collect();
     assert_eq!(
-        rule_paths(&a7n),
-        with_facts,
-        "notified copy = order + facts_summary"
+        extra,
+        [
+            "$.facts_summary",
+            "$.confidentiality.requested",
+            "$.confidentiality.reason"
+        ],
+        "notified copy = order + facts_summary + confidentiality"
     );
+    assert!(order_paths.iter().all(|p| rule_paths(&a7n).contains(p)));
     let order = input("2ap-art7-order");
     assert!(order.get("facts_summary").is_some());
     for (id, kept) in [("2ap/art7-order", false), ("2ap/art7-order-notified", true)] {
@@ -255,7 +282,8 @@ fn audience_projections_follow_the_treaty() {
         assert_eq!(out.get("facts_summary").is_some(), kept, "{id}");
     }
 
-    // Art. 8(3)(b): no supporting information to the provider.
+    // Art. 8(3)(b): no supporting information to the provider, nor the requesting Party's
+    // 14(11)(c) confidentiality request, which is addressed to the requested Party.
     for (full, provider) in [
         ("2ap/art8-subscriber", "2ap/art8-subscriber-provider"),
         ("2ap/art8-traffic", "2ap/art8-traffic-provider"),
@@ -267,7 +295,7 @@ fn audience_projections_follow_the_treaty() {
         );
         let expected: Vec<String> = rule_paths(&f)
             .into_iter()
-            .filter(|x| !x.starts_with("$.supporting"))
+            .filter(|x| !x.starts_with("$.supporting") && !x.starts_with("$.confidentiality"))
             .collect();
         assert_eq!(
             rule_paths(&p),
@@ -316,7 +344,7 @@ fn every_fixture_exercises_the_rules_and_counts_add_up() {
         let payload: Value = serde_json::from_slice(&out.payload).unwrap();
         assert_eq!(
             payload["profile"],
-            format!("{id}@1"),
+            format!("{id}@{}", p.version().split('.').next().unwrap()),
             "{stem}: profile value"
         );
 

@@ -505,3 +505,207 @@ fn the_replay_store_refuses_a_second_message_id() {
     );
     assert_eq!(store.len(), 2);
 }
+
+// ---- Opening with a register: the receiver's acceptance rules ----
+
+mod accept {
+    use super::*;
+    use minseal::register::{open_with_register, Acceptance};
+    use minseal::seal::EnvelopeLimits;
+    use minseal::{minimise_and_seal, Policy, SealOptions, SealParams};
+
+    const ORDER: &[u8] = include_bytes!("fixtures/2ap-art7-order/input.json");
+
+    struct World {
+        op: SigningKey,
+        sender: Authority,
+        isp: Authority,
+        other_isp: Authority,
+        set: RegisterSet,
+    }
+
+    fn world() -> World {
+        let op = operator();
+        let sender = Authority::new(SignatureAlg::Es256);
+        let isp = Authority::new(SignatureAlg::Ed25519);
+        let other_isp = Authority::new(SignatureAlg::Ed25519);
+        let reg = register(
+            1,
+            vec![
+                sender.entry("xa-pg", "XA", &["competent_authority"]),
+                isp.entry("xb-isp", "XB", &["service_provider"]),
+                other_isp.entry("xb-isp2", "XB", &["service_provider"]),
+            ],
+        );
+        let set = RegisterSet::new(vec![load(&op, &reg).unwrap()]).unwrap();
+        World {
+            op,
+            sender,
+            isp,
+            other_isp,
+            set,
+        }
+    }
+
+    fn seal_to(
+        w: &World,
+        signer: Option<&SigningKey>,
+        to: &Authority,
+        params: SealParams,
+    ) -> minseal::Envelope {
+        let policy = Policy::builtin("2ap/art7-order").unwrap();
+        let keys = w
+            .set
+            .recipients(
+                &[Recipient::Kid(to.enc.public_key().kid())],
+                policy.audience(),
+                T0,
+            )
+            .unwrap();
+        let mut opts = SealOptions::new(params);
+        if let Some(s) = signer {
+            opts = opts.signed_by(s);
+        }
+        minimise_and_seal(&policy, ORDER, &keys, &opts)
+            .unwrap()
+            .envelope
+    }
+
+    fn accept(
+        w: &World,
+        env: &minseal::Envelope,
+        key: &SecretKey,
+        policies: &[Policy],
+        replay: &mut MemoryReplayStore,
+    ) -> minseal::Result<minseal::register::Accepted> {
+        let limits = EnvelopeLimits::default();
+        let a = Acceptance {
+            registers: &w.set,
+            policies,
+            now: T0,
+            limits: &limits,
+        };
+        open_with_register(env, key, &a, replay)
+    }
+
+    fn art7() -> Vec<Policy> {
+        vec![Policy::builtin("2ap/art7-order").unwrap()]
+    }
+
+    #[test]
+    fn accepts_a_signed_order_from_a_competent_authority_once() {
+        let w = world();
+        let env = seal_to(&w, Some(&w.sender.sig), &w.isp, SealParams::new(T0));
+        let mut replay = MemoryReplayStore::new();
+        let ok = accept(&w, &env, &w.isp.enc, &art7(), &mut replay).unwrap();
+        assert_eq!(ok.signer_id, "xa-pg");
+        assert_eq!(ok.signer_party, "XA");
+        assert_eq!(ok.register, ("test-register".to_string(), 1));
+        assert!(ok.received.signature.as_ref().unwrap().verified);
+        assert!(ok.received.verification.as_ref().unwrap().conforms);
+        let e = accept(&w, &env, &w.isp.enc, &art7(), &mut replay).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::Replayed);
+        assert_eq!(w.op.alg(), SignatureAlg::Ed25519);
+    }
+
+    #[test]
+    fn refuses_what_the_rules_do_not_allow() {
+        let w = world();
+        let mut replay = MemoryReplayStore::new();
+        let code = |env: &minseal::Envelope,
+                    key: &SecretKey,
+                    policies: &[Policy],
+                    replay: &mut MemoryReplayStore| {
+            accept(&w, env, key, policies, replay).unwrap_err().code()
+        };
+        // The receiver's kid is not in the header.
+        let to_isp = seal_to(&w, Some(&w.sender.sig), &w.isp, SealParams::new(T0));
+        assert_eq!(
+            code(&to_isp, &w.other_isp.enc, &art7(), &mut replay),
+            ErrorCode::NoMatchingRecipient
+        );
+        // A policy this receiver does not accept.
+        let notified = vec![Policy::builtin("2ap/art7-order-notified").unwrap()];
+        assert_eq!(
+            code(&to_isp, &w.isp.enc, &notified, &mut replay),
+            ErrorCode::PolicyNotAccepted
+        );
+        // Unsigned.
+        let unsigned = seal_to(&w, None, &w.isp, SealParams::new(T0));
+        assert_eq!(
+            code(&unsigned, &w.isp.enc, &art7(), &mut replay),
+            ErrorCode::SignatureMissing
+        );
+        // Signed by a provider, whose role may not send orders.
+        let by_isp = seal_to(&w, Some(&w.other_isp.sig), &w.isp, SealParams::new(T0));
+        assert_eq!(
+            code(&by_isp, &w.isp.enc, &art7(), &mut replay),
+            ErrorCode::SignerNotAllowed
+        );
+        // Signed by a key that is not in the register.
+        let stranger = SigningKey::generate(SignatureAlg::Ed25519).unwrap();
+        let by_stranger = seal_to(&w, Some(&stranger), &w.isp, SealParams::new(T0));
+        assert_eq!(
+            code(&by_stranger, &w.isp.enc, &art7(), &mut replay),
+            ErrorCode::UnknownSigner
+        );
+        // Expired.
+        let expired = seal_to(
+            &w,
+            Some(&w.sender.sig),
+            &w.isp,
+            SealParams::new(T0 - 7200).with_expiry(T0 - 3600),
+        );
+        assert_eq!(
+            code(&expired, &w.isp.enc, &art7(), &mut replay),
+            ErrorCode::Expired
+        );
+        // created_at outside the signing key's validity.
+        let early = seal_to(
+            &w,
+            Some(&w.sender.sig),
+            &w.isp,
+            SealParams::new(T0 - 400 * 86_400),
+        );
+        assert_eq!(
+            code(&early, &w.isp.enc, &art7(), &mut replay),
+            ErrorCode::KeyNotValid
+        );
+        // None of the refusals used up the message id of the good envelope.
+        assert!(replay.is_empty());
+        assert!(accept(&w, &to_isp, &w.isp.enc, &art7(), &mut replay).is_ok());
+    }
+
+    #[test]
+    fn refuses_a_signer_whose_key_was_revoked() {
+        let op = operator();
+        let sender = Authority::new(SignatureAlg::Ed25519);
+        let isp = Authority::new(SignatureAlg::Ed25519);
+        let mut sender_entry = sender.entry("xa-pg", "XA", &["competent_authority"]);
+        sender_entry["signing_keys"] =
+            json!([key(&sender.sig.verifying_key().to_jwk(), "revoked")]);
+        let reg = register(
+            2,
+            vec![
+                sender_entry,
+                isp.entry("xb-isp", "XB", &["service_provider"]),
+            ],
+        );
+        let set = RegisterSet::new(vec![load(&op, &reg).unwrap()]).unwrap();
+        let policy = Policy::builtin("2ap/art7-order").unwrap();
+        let opts = SealOptions::new(SealParams::new(T0 - 300 * 86_400)).signed_by(&sender.sig);
+        let env = minimise_and_seal(&policy, ORDER, &[isp.enc.public_key().clone()], &opts)
+            .unwrap()
+            .envelope;
+        let limits = EnvelopeLimits::default();
+        let policies = [policy];
+        let a = Acceptance {
+            registers: &set,
+            policies: &policies,
+            now: T0,
+            limits: &limits,
+        };
+        let e = open_with_register(&env, &isp.enc, &a, &mut MemoryReplayStore::new()).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::KeyRevoked);
+    }
+}

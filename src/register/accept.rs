@@ -70,7 +70,11 @@ pub fn open_with_register(
             "the envelope names no policy; this receiver accepts only named policies",
         ));
     };
-    let Some(policy) = acceptance.policies.iter().find(|p| p.reference() == *reference) else {
+    let Some(policy) = acceptance
+        .policies
+        .iter()
+        .find(|p| p.reference() == *reference)
+    else {
         return Err(refuse(
             ErrorCode::PolicyNotAccepted,
             format!(

@@ -27,21 +27,73 @@ pub fn code<T>(r: minseal::Result<T>) -> ErrorCode {
 /// Every built-in profile as (id, file stem under `policies/` and `tests/fixtures/`, audience),
 /// in the order of `minseal::policy::builtins()`.
 pub const PROFILES: &[(&str, &str, &str)] = &[
-    ("2ap/art6-domain-registration", "2ap-art6-domain-registration", "registrar"),
+    (
+        "2ap/art6-domain-registration",
+        "2ap-art6-domain-registration",
+        "registrar",
+    ),
     ("2ap/art7-order", "2ap-art7-order", "service_provider"),
-    ("2ap/art7-order-notified", "2ap-art7-order-notified", "notified_authority"),
-    ("2ap/art8-subscriber", "2ap-art8-subscriber", "designated_authority"),
-    ("2ap/art8-traffic", "2ap-art8-traffic", "designated_authority"),
-    ("2ap/art8-subscriber-provider", "2ap-art8-subscriber-provider", "service_provider"),
-    ("2ap/art8-traffic-provider", "2ap-art8-traffic-provider", "service_provider"),
+    (
+        "2ap/art7-order-notified",
+        "2ap-art7-order-notified",
+        "notified_authority",
+    ),
+    (
+        "2ap/art8-subscriber",
+        "2ap-art8-subscriber",
+        "designated_authority",
+    ),
+    (
+        "2ap/art8-traffic",
+        "2ap-art8-traffic",
+        "designated_authority",
+    ),
+    (
+        "2ap/art8-subscriber-provider",
+        "2ap-art8-subscriber-provider",
+        "service_provider",
+    ),
+    (
+        "2ap/art8-traffic-provider",
+        "2ap-art8-traffic-provider",
+        "service_provider",
+    ),
     ("2ap/art9-emergency", "2ap-art9-emergency", "poc_24_7"),
-    ("2ap/art9-emergency-provider", "2ap-art9-emergency-provider", "service_provider"),
-    ("2ap/art10-emergency-mla", "2ap-art10-emergency-mla", "central_authority"),
-    ("2ap/art10-emergency-mla-judicial", "2ap-art10-emergency-mla-judicial", "competent_authority"),
-    ("2ap/art10-emergency-mla-poc", "2ap-art10-emergency-mla-poc", "poc_24_7"),
-    ("2ap/subscriber-response", "2ap-subscriber-response", "competent_authority"),
-    ("2ap/subscriber-response-art8", "2ap-subscriber-response-art8", "competent_authority"),
-    ("2ap/traffic-response", "2ap-traffic-response", "competent_authority"),
+    (
+        "2ap/art9-emergency-provider",
+        "2ap-art9-emergency-provider",
+        "service_provider",
+    ),
+    (
+        "2ap/art10-emergency-mla",
+        "2ap-art10-emergency-mla",
+        "central_authority",
+    ),
+    (
+        "2ap/art10-emergency-mla-judicial",
+        "2ap-art10-emergency-mla-judicial",
+        "competent_authority",
+    ),
+    (
+        "2ap/art10-emergency-mla-poc",
+        "2ap-art10-emergency-mla-poc",
+        "poc_24_7",
+    ),
+    (
+        "2ap/subscriber-response",
+        "2ap-subscriber-response",
+        "competent_authority",
+    ),
+    (
+        "2ap/subscriber-response-art8",
+        "2ap-subscriber-response-art8",
+        "competent_authority",
+    ),
+    (
+        "2ap/traffic-response",
+        "2ap-traffic-response",
+        "competent_authority",
+    ),
 ];
 
 /// `policies/<stem>.json`.

@@ -25,7 +25,10 @@ export type ErrorCode =
   | 'invalid_key' | 'malformed_envelope' | 'unsupported_version' | 'unsupported_suite'
   | 'no_matching_recipient' | 'decryption_failed' | 'truncated' | 'invalid_argument'
   | 'randomness_unavailable' | 'io' | 'signature_invalid' | 'signature_missing'
-  | 'unknown_signer' | 'expired' | 'malformed_proof' | 'unsupported_host';
+  | 'unknown_signer' | 'expired' | 'malformed_proof' | 'invalid_register' | 'register_rollback'
+  | 'register_stale' | 'key_revoked' | 'key_not_valid' | 'unknown_recipient'
+  | 'recipient_not_allowed' | 'signer_not_allowed' | 'policy_not_accepted' | 'replayed'
+  | 'unsupported_host';
 
 /** Every failure of every export: a real `Error` with a stable `code` and `details`. */
 export class MinsealError extends Error {
