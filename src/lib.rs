@@ -47,7 +47,7 @@
 //! # }
 //! ```
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
+#![deny(missing_docs, rustdoc::broken_intra_doc_links)]
 
 pub mod api;
 mod digest;

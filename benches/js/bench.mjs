@@ -377,8 +377,7 @@ else log(`pkg exports: ${Object.keys(ms).sort().join(', ')}`);
 // ---- cold start -------------------------------------------------------------------------------
 // Measured first, before this process has allocated and compiled for the size rounds, so the
 // children are not timed beside its garbage-collector and compiler threads on a 2-core machine
-// (session 2's full run reported 28.5 ms; lone `node coldstart.mjs` runs on a quiet machine
-// took ~18 ms in session 3).
+// (those threads add several milliseconds to each child's figure).
 function coldOnce(which) {
   const r = spawnSync(process.execPath, [join(HERE, 'coldstart.mjs'), which], { cwd: HERE, encoding: 'utf8' });
   try { return JSON.parse(r.stdout.trim().split('\n').pop()); } catch { return { error: (r.stderr || 'no output').trim().split('\n')[0] }; }

@@ -361,7 +361,7 @@ type Named = Vec<(Arc<[u8]>, u32)>;
 /// function with TurboFan, on a background thread, once that function has run enough code.
 /// Inlined into one 13 KiB loading function, the subset construction made V8 recompile all of
 /// it during the first `Policy.builtin` of a fresh process: ~35 ms of CPU, which a loaded
-/// machine takes from the cold start (docs/BENCHMARKS.md, "Session 5: cold start").
+/// machine takes from the cold start (docs/BENCHMARKS.md, "Less to compile at the first call").
 #[derive(Default)]
 struct Subsets {
     ids: HashIndex,

@@ -1,7 +1,7 @@
 // A/B of cold starts: `node ab.mjs N <pkg dir A> <pkg dir B> ...` runs one.mjs N times per
 // package, alternating the packages process by process (so both see the same load), and prints
-// the median and minimum of each figure per package (session 5, docs/BENCHMARKS.md). "first
-// call" is the first `minimiseAndSeal` alone (total minus import; session 6).
+// the median and minimum of each figure per package (docs/BENCHMARKS.md, "Cold start"). "first
+// call" is the first `minimiseAndSeal` alone (total minus import).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';

@@ -1,4 +1,4 @@
-// One cold start of a built package, in a fresh Node process (session 5, docs/BENCHMARKS.md):
+// One cold start of a built package, in a fresh Node process (docs/BENCHMARKS.md, "Cold start"):
 // `node one.mjs <absolute pkg dir>` prints one JSON line. Timed like ../coldstart.mjs, from the
 // import of `<pkg>/node.js` to the first `minimiseAndSeal` result (4 KiB payload, built-in
 // policy id, public JWK), three ways: wall clock (`imp`, `total`), CPU of all the process's

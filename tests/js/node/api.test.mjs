@@ -47,7 +47,7 @@ test('the published glue has no test hook (only target/pkg-testing does)', () =>
   assert.ok(testing.includes('__testing_seed'));
 });
 
-// Each entry is two ES modules (docs/BENCHMARKS.md, "Session 6"): the entry and minseal.js
+// Each entry is two ES modules (docs/BENCHMARKS.md, "Less to compile at the first call"): the entry and minseal.js
 // (the API and the glue, bundled), which imports nothing; the glue's own exports stay its
 // default export, which the entries do not re-export.
 test('package layout: index.js and node.js import only ./minseal.js, which imports nothing', async () => {
