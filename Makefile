@@ -50,7 +50,7 @@ demo-cli: setup
 # Native criterion benches, peak RSS of streaming 1 GiB, then the JS side-by-side benchmark
 # (writes docs/BENCHMARKS-js.*).
 bench: pkg bench-receiver
-	$(CARGO) bench --bench seal --bench minimise -- --warm-up-time 1 --measurement-time 3
+	$(CARGO) bench --bench seal --bench minimise --bench register -- --warm-up-time 1 --measurement-time 3
 	$(CARGO) run -q --release --example stream_rss -- 1024
 	cd benches/js && node bench.mjs
 

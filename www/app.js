@@ -19,9 +19,10 @@ const el = (tag, cls, text) => {
 };
 const DEBOUNCE_MS = 150;
 const AUDIENCES = {
-  service_provider: 'a service provider', registrar: 'a domain name registrar', requested_party: 'the requested Party',
+  service_provider: 'a service provider', registrar: 'a domain name registrar',
+  competent_authority: 'a competent authority', designated_authority: 'the designated authority',
   poc_24_7: 'the 24/7 point of contact', central_authority: 'the central authority',
-  notified_authority: 'the notified authority', requesting_authority: 'the requesting authority',
+  notified_authority: 'the notified authority',
 };
 const VIOLATIONS = { ...REASONS, not_transformed: 'not in its transformed form', missing_required: 'required but missing' };
 

@@ -54,9 +54,9 @@ test('desktop: Art. 7 order is minimised, sealed, opened and verified; errors sh
 
   // pick another profile, then Art. 7: its sample loads
   await page.selectOption('#profile', '2ap/art6-domain-registration');
-  await page.waitForFunction(() => document.getElementById('payload').value.includes('2ap/art6-domain-registration@1'));
+  await page.waitForFunction(() => document.getElementById('payload').value.includes('2ap/art6-domain-registration@2'));
   await page.selectOption('#profile', '2ap/art7-order');
-  await page.waitForFunction(() => document.getElementById('payload').value.includes('"2ap/art7-order@1"'));
+  await page.waitForFunction(() => document.getElementById('payload').value.includes('"2ap/art7-order@2"'));
   await page.waitForSelector('[data-removed-path="$.facts_summary"]');
 
   // planted fields are struck out with the receipt's reason, and absent from the output

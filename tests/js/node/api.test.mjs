@@ -65,7 +65,7 @@ test('package layout: index.js and node.js import only ./minseal.js, which impor
 
 test('profiles and Policy', () => {
   const ps = m.profiles();
-  assert.equal(ps.length, 10);
+  assert.equal(ps.length, 15);
   for (const p of ps) {
     assert.deepEqual(Object.keys(p), ['id', 'version', 'title', 'basis', 'audience']);
     const pol = m.Policy.builtin(p.id);

@@ -35,7 +35,7 @@ test('npm pack → npm install <tgz> in an empty folder → import works', () =>
       console.log(JSON.stringify({ v: m.version(), p: m.open(env, kp.privateJwk).payload, code, n: m.profiles().length }));
     })`;
     const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: app, encoding: 'utf8' }));
-    assert.deepEqual(out, { v: manifest.version, p: '{"a":1}', code: 'no_matching_recipient', n: 10 });
+    assert.deepEqual(out, { v: manifest.version, p: '{"a":1}', code: 'no_matching_recipient', n: 15 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
