@@ -1,7 +1,7 @@
 //! `minseal-receiver`: the receiving service as one command.
 //!
 //! ```sh
-//! minseal-receiver --key authority.jwk --store received/ --port 0
+//! minseal-receiver --key authority.jwk --signers portals.jwks --store received/ --port 0
 //! curl -sS -H 'content-type: application/json' --data-binary @envelope.json \
 //!      http://127.0.0.1:PORT/envelopes
 //! ```
@@ -11,6 +11,7 @@
 
 use clap::Parser;
 use minseal::keys::SecretKey;
+use minseal::sign::VerifyingKey;
 use minseal_receiver::{router, FsStore, Limits, Store, VerifyingAcceptor};
 use std::io::Write;
 use std::net::IpAddr;
@@ -19,13 +20,21 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Receive minseal envelopes over HTTP, open and verify them, store what conforms.
+/// Receive minseal envelopes over HTTP, open them, check their signature and verify them, store
+/// what conforms.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
     /// The authority's private JWK.
     #[arg(long, value_name = "PRIVATE.jwk")]
     key: PathBuf,
+    /// Trusted signing keys: a public JWK or a JWK Set (repeatable). Signed envelopes are
+    /// accepted only from these keys.
+    #[arg(long, value_name = "FILE")]
+    signers: Vec<PathBuf>,
+    /// Also accept unsigned envelopes (without it they are 422 `signature_missing`).
+    #[arg(long)]
+    allow_unsigned: bool,
     /// Where accepted envelopes go: a directory (created if missing), or, built with the `s3`
     /// feature, `s3://BUCKET[/PREFIX]` (endpoint and credentials from the AWS_* variables).
     #[arg(long, value_name = "DIR|s3://BUCKET/PREFIX")]
@@ -66,6 +75,21 @@ fn run(args: Args) -> Result<(), String> {
         .map_err(|e| e.to_string())
         .and_then(|t| SecretKey::from_jwk(&t).map_err(|e| e.to_string()))
         .map_err(|e| format!("{}: {e}", args.key.display()))?;
+    if args.signers.is_empty() && !args.allow_unsigned {
+        return Err(
+            "no trusted signers: give --signers FILE (a public JWK or JWK Set) to accept signed \
+             envelopes, or --allow-unsigned to accept unsigned ones"
+                .into(),
+        );
+    }
+    let mut signers = Vec::new();
+    for path in &args.signers {
+        let keys = std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| VerifyingKey::parse_set(&t).map_err(|e| e.to_string()))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        signers.extend(keys);
+    }
     let port = match args.port {
         Some(p) => p,
         None => match std::env::var("PORT") {
@@ -91,14 +115,25 @@ fn run(args: Args) -> Result<(), String> {
         .map_err(|e| format!("starting the runtime: {e}"))?;
     runtime.block_on(async move {
         let store = open_store(&args.store).await?;
-        let acceptor = VerifyingAcceptor::new(key);
+        let acceptor = VerifyingAcceptor::new(key, signers, args.allow_unsigned);
         let kid = acceptor.kid();
+        let trusted = acceptor.signer_kids();
         let listener = tokio::net::TcpListener::bind((args.host, port))
             .await
             .map_err(|e| format!("cannot listen on {}:{port}: {e}", args.host))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         println!("receiver: listening on http://{addr}/envelopes (kid {kid})");
         let _ = std::io::stdout().flush();
+        eprintln!(
+            "receiver: trusting {} signing key(s) [{}]; unsigned envelopes {}",
+            trusted.len(),
+            trusted.join(", "),
+            if args.allow_unsigned {
+                "accepted"
+            } else {
+                "refused"
+            }
+        );
         eprintln!(
             "receiver: storing in {}; {} workers, {} requests in flight, bodies up to {} bytes",
             store.describe(),
