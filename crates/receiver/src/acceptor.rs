@@ -74,6 +74,8 @@ pub struct Refusal {
     pub message: String,
     /// Every violation, problem or missing path, if any.
     pub details: Vec<String>,
+    /// A signed acknowledgement of the refusal (register mode), under `"ack"` in the body.
+    pub ack: Option<Value>,
 }
 
 impl Refusal {
@@ -84,6 +86,7 @@ impl Refusal {
             code: code.into(),
             message: message.into(),
             details: Vec::new(),
+            ack: None,
         }
     }
 
@@ -94,16 +97,20 @@ impl Refusal {
             code: e.code().as_str().to_owned(),
             message: e.message().to_owned(),
             details: e.details().to_vec(),
+            ack: None,
         }
     }
 
-    /// The JSON body: `{"error", "message"}`, plus `"details"` when there are any.
+    /// The JSON body: `{"error", "message"}`, plus `"details"` and `"ack"` when there are any.
     pub fn body(&self) -> Value {
-        if self.details.is_empty() {
-            json!({ "error": self.code, "message": self.message })
-        } else {
-            json!({ "error": self.code, "message": self.message, "details": self.details })
+        let mut body = json!({ "error": self.code, "message": self.message });
+        if !self.details.is_empty() {
+            body["details"] = json!(self.details);
         }
+        if let Some(ack) = &self.ack {
+            body["ack"] = ack.clone();
+        }
+        body
     }
 }
 

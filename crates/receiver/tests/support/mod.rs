@@ -37,9 +37,14 @@ impl Receiver {
 
     /// [`Receiver::start`] from a prepared command (environment) and any `--store` value.
     pub fn start_command(mut command: Command, key: &Path, store: &str, extra: &[&str]) -> Self {
+        command.args(["--signers", p(&key.with_file_name("sender.jwk"))]);
+        Self::start_plain(command, key, store, extra)
+    }
+
+    /// [`Receiver::start_command`] without `--signers` (register mode).
+    pub fn start_plain(mut command: Command, key: &Path, store: &str, extra: &[&str]) -> Self {
         let mut child = command
             .args(["--key", p(key), "--store", store, "--port", "0"])
-            .args(["--signers", p(&key.with_file_name("sender.jwk"))])
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
