@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The HTTP status for a register refusal: 403 when the sender or the policy is not allowed,
 /// 409 for a replay, 422 for any other refusal, 500 for the receiver's own failures.
@@ -177,11 +178,15 @@ impl ReplayStore for DirReplay<'_> {
             return Err(Error::new(ErrorCode::Io, "message id is not a file name"));
         }
         let path = self.dir.join(message_id);
-        // Written under a temporary name and hard-linked: the final name appears only whole, and
-        // of two concurrent writers exactly one creates it.
-        let tmp = self
-            .dir
-            .join(format!(".{message_id}.{}.tmp", std::process::id()));
+        // Written under a temporary name of its own (process id and a counter: two workers may
+        // hold the same message_id) and hard-linked: the final name appears only whole, and of
+        // two concurrent writers exactly one creates it.
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let tmp = self.dir.join(format!(
+            ".{message_id}.{}.{}.tmp",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
         let mut f = fs::File::create(&tmp).map_err(io_err)?;
         f.write_all(self.body_sha256.as_bytes())
             .and_then(|()| f.sync_all())
