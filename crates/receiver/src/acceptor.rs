@@ -2,14 +2,14 @@
 //!
 //! The server knows nothing about envelopes beyond this seam: it hands the body to an
 //! [`Acceptor`] on the worker pool and stores what comes back accepted. [`VerifyingAcceptor`]
-//! opens with the authority's key and requires a payload that conforms to the policy its header
-//! names; an acceptor with other rules (a trusted-signer list, a register) implements the same
-//! trait and answers with its own status and code.
+//! opens with the authority's key, checks the sender's signature against the signing keys it
+//! trusts, and requires a payload that conforms to the policy its header names; an acceptor with
+//! other rules (a register) implements the same trait and answers with its own status and code.
 
-use minseal::api;
+use minseal::api::{self, ReceiveOptions};
 use minseal::keys::SecretKey;
-use minseal::minimise::MinimiseOptions;
-use minseal::seal::Envelope;
+use minseal::seal::{Envelope, Header, OpenOptions};
+use minseal::sign::VerifyingKey;
 use minseal::{Error, ErrorCode};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -74,6 +74,8 @@ pub struct Refusal {
     pub message: String,
     /// Every violation, problem or missing path, if any.
     pub details: Vec<String>,
+    /// A signed acknowledgement of the refusal (register mode), under `"ack"` in the body.
+    pub ack: Option<Value>,
 }
 
 impl Refusal {
@@ -84,6 +86,7 @@ impl Refusal {
             code: code.into(),
             message: message.into(),
             details: Vec::new(),
+            ack: None,
         }
     }
 
@@ -94,16 +97,20 @@ impl Refusal {
             code: e.code().as_str().to_owned(),
             message: e.message().to_owned(),
             details: e.details().to_vec(),
+            ack: None,
         }
     }
 
-    /// The JSON body: `{"error", "message"}`, plus `"details"` when there are any.
+    /// The JSON body: `{"error", "message"}`, plus `"details"` and `"ack"` when there are any.
     pub fn body(&self) -> Value {
-        if self.details.is_empty() {
-            json!({ "error": self.code, "message": self.message })
-        } else {
-            json!({ "error": self.code, "message": self.message, "details": self.details })
+        let mut body = json!({ "error": self.code, "message": self.message });
+        if !self.details.is_empty() {
+            body["details"] = json!(self.details);
         }
+        if let Some(ack) = &self.ack {
+            body["ack"] = ack.clone();
+        }
+        body
     }
 }
 
@@ -114,10 +121,41 @@ pub trait Acceptor: Send + Sync + 'static {
     fn accept(&self, form: Form, body: &[u8]) -> Result<Accepted, Refusal>;
 }
 
-/// The key an envelope is stored and deduplicated under: the lowercase hex SHA-256 of its
-/// canonical binary form, so that the same envelope has the same id in either form.
-pub fn envelope_id(envelope: &Envelope) -> String {
-    minseal::hex::encode(&Sha256::digest(envelope.to_binary()))
+/// The key an envelope is stored and deduplicated under: its header's `message_id`, in the
+/// base64url the header itself uses (22 characters, `[A-Za-z0-9_-]`). Taken from a header that
+/// opened, so the id is authenticated: the transport cannot rename an envelope.
+pub fn envelope_id(header: &Header) -> String {
+    match header_json(header)["message_id"].as_str() {
+        Some(id) => id.to_owned(),
+        // The header's JSON always carries its message_id; hex of the same 16 bytes otherwise.
+        None => minseal::hex::encode(&header.message_id),
+    }
+}
+
+/// The header as JSON (its canonical bytes, parsed), `null` if it cannot be serialised.
+pub fn header_json(header: &Header) -> Value {
+    header
+        .canonical_bytes()
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or(Value::Null)
+}
+
+/// The system clock, Unix seconds (0 for a clock set before 1970).
+pub fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// The HTTP status for a library refusal: 403 for a signer this receiver does not trust, 422 for
+/// any other refusal on the envelope's merits, 500 for the receiver's own failures.
+pub fn status_for(code: ErrorCode) -> u16 {
+    match code {
+        ErrorCode::UnknownSigner => 403,
+        c if c.is_refusal() => 422,
+        _ => 500,
+    }
 }
 
 /// Parses a body of the given form. A body that is not a well-formed envelope is the client's
@@ -132,20 +170,30 @@ pub fn parse(form: Form, body: &[u8]) -> Result<Envelope, Refusal> {
     parsed.map_err(|e| Refusal::from_error(400, &e))
 }
 
-/// Opens with the authority's key and accepts only payloads that conform to the policy the
-/// header names (`api::open_and_verify` then `require_conformance`); an envelope that names no
-/// policy is refused (`does_not_conform`): this receiver takes only verified payloads.
+/// Opens with the authority's key, checks the signature, and accepts only payloads that conform
+/// to the policy the header names (`api::open_and_verify` then `require_conformance`).
+///
+/// - A signed envelope is accepted only if its signature verifies under one of the trusted
+///   signing keys: a kid none of them has is 403 `unknown_signer`, a signature that does not
+///   verify is 422 `signature_invalid`.
+/// - An unsigned envelope is 422 `signature_missing` unless the acceptor allows unsigned ones.
+/// - `expires_at` at or before the system clock is 422 `expired`.
+/// - An envelope that names no policy is refused (`does_not_conform`), and one naming a policy
+///   this receiver does not have is `unknown_policy`: this receiver takes only verified payloads.
 pub struct VerifyingAcceptor {
     key: SecretKey,
-    options: MinimiseOptions,
+    signers: Vec<VerifyingKey>,
+    allow_unsigned: bool,
 }
 
 impl VerifyingAcceptor {
-    /// An acceptor opening with `key`.
-    pub fn new(key: SecretKey) -> Self {
+    /// An acceptor opening with `key`, trusting `signers`, and accepting unsigned envelopes only
+    /// if `allow_unsigned`. With no signers, every signed envelope is `unknown_signer`.
+    pub fn new(key: SecretKey, signers: Vec<VerifyingKey>, allow_unsigned: bool) -> Self {
         Self {
             key,
-            options: MinimiseOptions::default(),
+            signers,
+            allow_unsigned,
         }
     }
 
@@ -153,16 +201,50 @@ impl VerifyingAcceptor {
     pub fn kid(&self) -> String {
         self.key.kid()
     }
+
+    /// The trusted signing keys' ids.
+    pub fn signer_kids(&self) -> Vec<String> {
+        self.signers.iter().map(|k| k.kid().to_owned()).collect()
+    }
 }
 
 impl Acceptor for VerifyingAcceptor {
     fn accept(&self, form: Form, body: &[u8]) -> Result<Accepted, Refusal> {
         let envelope = parse(form, body)?;
-        let received = api::open_and_verify(&envelope, &self.key, None, &self.options)
-            .and_then(|r| r.require_conformance().map(|()| r))
-            .map_err(|e| Refusal::from_error(if e.code().is_refusal() { 422 } else { 500 }, &e))?;
+        let opts = ReceiveOptions {
+            open: OpenOptions::default()
+                .trust(self.signers.clone())
+                .allow_unsigned(self.allow_unsigned)
+                .at(now()),
+            ..ReceiveOptions::default()
+        };
+        let refuse = |e: Error| Refusal::from_error(status_for(e.code()), &e);
+        let received = api::open_and_verify(&envelope, &self.key, &opts).map_err(refuse)?;
+        // The library checks a signature only against the keys it is given, and lets an unsigned
+        // envelope through when it is given none: this receiver's rules are stated here, whatever
+        // the list holds.
+        let signature = match &received.signature {
+            None if !self.allow_unsigned => {
+                return Err(refuse(Error::new(
+                    ErrorCode::SignatureMissing,
+                    "the envelope is unsigned and this receiver accepts only signed envelopes",
+                )))
+            }
+            None => None,
+            Some(s) if !s.verified => {
+                return Err(refuse(Error::new(
+                    ErrorCode::UnknownSigner,
+                    format!(
+                        "the envelope is signed by {}, a key this receiver does not trust",
+                        s.kid
+                    ),
+                )))
+            }
+            Some(s) => Some(json!({ "alg": s.alg.as_str(), "kid": s.kid, "verified": true })),
+        };
+        received.require_conformance().map_err(refuse)?;
 
-        let id = envelope_id(&envelope);
+        let id = envelope_id(&received.header);
         let sha = minseal::hex::encode(&Sha256::digest(&received.payload));
         let policy = received
             .header
@@ -177,22 +259,23 @@ impl Acceptor for VerifyingAcceptor {
                     .collect::<Vec<_>>(),
             })
         });
-        let received_at = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        let answer = json!({ "id": id, "payload_sha256": sha, "policy": policy });
+        let answer = json!({
+            "id": id,
+            "payload_sha256": sha,
+            "policy": policy,
+            "signature": signature,
+        });
         // Names, digests and the verification outcome only: no payload values.
         let record = json!({
             "id": id,
-            "received_at": received_at,
+            "received_at": now(),
             "kid": self.key.kid(),
             "form": form.as_str(),
             "envelope_bytes": body.len(),
             "policy": policy,
+            "signature": signature,
             "payload": { "sha256": sha, "bytes": received.payload.len() },
-            "header": minseal::jcs::canonicalize(&received.header.to_value())
-                .ok()
-                .and_then(|b| serde_json::from_slice::<Value>(&b).ok()),
+            "header": header_json(&received.header),
             "verification": verification,
         });
         Ok(Accepted { id, answer, record })

@@ -1,7 +1,7 @@
 //! `minseal-receiver`: the receiving service as one command.
 //!
 //! ```sh
-//! minseal-receiver --key authority.jwk --store received/ --port 0
+//! minseal-receiver --key authority.jwk --signers portals.jwks --store received/ --port 0
 //! curl -sS -H 'content-type: application/json' --data-binary @envelope.json \
 //!      http://127.0.0.1:PORT/envelopes
 //! ```
@@ -11,7 +11,13 @@
 
 use clap::Parser;
 use minseal::keys::SecretKey;
-use minseal_receiver::{router, FsStore, Limits, Store, VerifyingAcceptor};
+use minseal::policy::Policy;
+use minseal::register::{LoadOptions, Register, RegisterSet};
+use minseal::sign::SigningKey;
+use minseal::sign::VerifyingKey;
+use minseal_receiver::{
+    router, Acceptor, FsStore, Limits, RegisterAcceptor, Store, VerifyingAcceptor,
+};
 use std::io::Write;
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -19,13 +25,37 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Receive minseal envelopes over HTTP, open and verify them, store what conforms.
+/// Receive minseal envelopes over HTTP, open them, check their signature and verify them, store
+/// what conforms.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
     /// The authority's private JWK.
     #[arg(long, value_name = "PRIVATE.jwk")]
     key: PathBuf,
+    /// Trusted signing keys: a public JWK or a JWK Set (repeatable). Signed envelopes are
+    /// accepted only from these keys.
+    #[arg(long, value_name = "FILE")]
+    signers: Vec<PathBuf>,
+    /// Also accept unsigned envelopes (without it they are 422 `signature_missing`).
+    #[arg(long)]
+    allow_unsigned: bool,
+    /// Register mode: a signed register of authorities (repeatable), instead of `--signers`.
+    #[arg(long, value_name = "R.json", conflicts_with_all = ["signers", "allow_unsigned"])]
+    register: Vec<PathBuf>,
+    /// Register mode: the register operator's public key(s), a JWK or JWK Set (repeatable).
+    #[arg(long, value_name = "OPERATOR.jwk", requires = "register")]
+    trust: Vec<PathBuf>,
+    /// Register mode: the built-in policy ids this receiver accepts.
+    #[arg(long, value_name = "POLICY_ID", num_args = 1.., requires = "register")]
+    accept: Vec<String>,
+    /// Register mode: the receiver's private signing JWK, for the acknowledgements.
+    #[arg(long, value_name = "KEY.jwk", requires = "register")]
+    sign_key: Option<PathBuf>,
+    /// Register mode: where accepted message ids are recorded (default: `STORE.replay` beside a
+    /// directory store; required with S3).
+    #[arg(long, value_name = "DIR", requires = "register")]
+    replay: Option<PathBuf>,
     /// Where accepted envelopes go: a directory (created if missing), or, built with the `s3`
     /// feature, `s3://BUCKET[/PREFIX]` (endpoint and credentials from the AWS_* variables).
     #[arg(long, value_name = "DIR|s3://BUCKET/PREFIX")]
@@ -66,6 +96,43 @@ fn run(args: Args) -> Result<(), String> {
         .map_err(|e| e.to_string())
         .and_then(|t| SecretKey::from_jwk(&t).map_err(|e| e.to_string()))
         .map_err(|e| format!("{}: {e}", args.key.display()))?;
+    if args.signers.is_empty() && !args.allow_unsigned && args.register.is_empty() {
+        return Err(
+            "no trusted signers: give --signers FILE (a public JWK or JWK Set) to accept signed \
+             envelopes, --allow-unsigned to accept unsigned ones, or --register R.json with \
+             --trust, --accept and --sign-key"
+                .into(),
+        );
+    }
+    let mut signers = Vec::new();
+    for path in &args.signers {
+        let keys = std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| VerifyingKey::parse_set(&t).map_err(|e| e.to_string()))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        signers.extend(keys);
+    }
+    let (acceptor, kid, describe): (Arc<dyn Acceptor>, String, String) = if args.register.is_empty()
+    {
+        let a = VerifyingAcceptor::new(key, signers, args.allow_unsigned);
+        let (kid, trusted) = (a.kid(), a.signer_kids());
+        let describe = format!(
+            "trusting {} signing key(s) [{}]; unsigned envelopes {}",
+            trusted.len(),
+            trusted.join(", "),
+            if args.allow_unsigned {
+                "accepted"
+            } else {
+                "refused"
+            }
+        );
+        (Arc::new(a), kid, describe)
+    } else {
+        let a = register_acceptor(&args, key)?;
+        let (kid, ack) = (a.kid(), a.ack_kid());
+        let describe = format!("register mode; acknowledgements signed by {ack}");
+        (Arc::new(a), kid, describe)
+    };
     let port = match args.port {
         Some(p) => p,
         None => match std::env::var("PORT") {
@@ -91,14 +158,13 @@ fn run(args: Args) -> Result<(), String> {
         .map_err(|e| format!("starting the runtime: {e}"))?;
     runtime.block_on(async move {
         let store = open_store(&args.store).await?;
-        let acceptor = VerifyingAcceptor::new(key);
-        let kid = acceptor.kid();
         let listener = tokio::net::TcpListener::bind((args.host, port))
             .await
             .map_err(|e| format!("cannot listen on {}:{port}: {e}", args.host))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         println!("receiver: listening on http://{addr}/envelopes (kid {kid})");
         let _ = std::io::stdout().flush();
+        eprintln!("receiver: {describe}");
         eprintln!(
             "receiver: storing in {}; {} workers, {} requests in flight, bodies up to {} bytes",
             store.describe(),
@@ -106,12 +172,69 @@ fn run(args: Args) -> Result<(), String> {
             limits.max_in_flight,
             limits.max_body
         );
-        let app = router(Arc::new(acceptor), store, limits);
+        let app = router(acceptor, store, limits);
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown())
             .await
             .map_err(|e| e.to_string())
     })
+}
+
+fn read(path: &PathBuf) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Loads the registers (checked against the operators' keys and the system clock), the accepted
+/// built-in policies and the acknowledgement key.
+fn register_acceptor(args: &Args, key: SecretKey) -> Result<RegisterAcceptor, String> {
+    if args.trust.is_empty() || args.accept.is_empty() || args.sign_key.is_none() {
+        return Err(
+            "--register needs --trust OPERATOR.jwk, --accept POLICY_ID… and --sign-key KEY.jwk"
+                .into(),
+        );
+    }
+    let mut operators = Vec::new();
+    for path in &args.trust {
+        operators.extend(
+            VerifyingKey::parse_set(&read(path)?)
+                .map_err(|e| format!("{}: {e}", path.display()))?,
+        );
+    }
+    let opts = LoadOptions {
+        operators: &operators,
+        last_serial: None,
+        now: minseal_receiver::acceptor::now(),
+        allow_stale: false,
+    };
+    let mut registers = Vec::new();
+    for path in &args.register {
+        let text = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        registers
+            .push(Register::load(&text, &opts).map_err(|e| format!("{}: {e}", path.display()))?);
+    }
+    let registers = RegisterSet::new(registers).map_err(|e| e.to_string())?;
+    let policies = args
+        .accept
+        .iter()
+        .map(|id| Policy::builtin(id).map_err(|e| format!("--accept {id}: {e}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let sign_path = args.sign_key.as_ref().ok_or("--sign-key is required")?;
+    let ack_key = SigningKey::from_jwk(&read(sign_path)?)
+        .map_err(|e| format!("{}: {e}", sign_path.display()))?;
+    let replay = match &args.replay {
+        Some(dir) => dir.clone(),
+        None if !args.store.starts_with("s3://") => {
+            let store = PathBuf::from(&args.store);
+            let name = store
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            store.with_file_name(format!("{name}.replay"))
+        }
+        None => return Err("--register with an S3 store needs --replay DIR".into()),
+    };
+    RegisterAcceptor::new(key, registers, policies, ack_key, &replay)
+        .map_err(|e| format!("{}: {e}", replay.display()))
 }
 
 /// SIGINT or SIGTERM: stop accepting, let the requests in progress finish.

@@ -1,20 +1,23 @@
 //! The `minseal-receiver` binary, started on a free loopback port and driven with real HTTP/1.1
-//! requests; envelopes are sealed with the library.
+//! requests; envelopes are sealed and signed with the library.
 
 mod support;
 
-use chacha20::rand_core::SeedableRng;
-use chacha20::ChaCha20Rng;
+use minseal::api::{self, SealOptions};
 use minseal::keys::SecretKey;
 use minseal::policy::Policy;
-use minseal::seal::{self, Envelope, SealParams};
+use minseal::seal::Envelope;
+use minseal::sign::{SignatureAlg, Signer, SigningKey};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use std::fs;
 use std::io::{Read, Write};
 use std::net::TcpStream;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use support::{authority, post, request, sealed, tmpdir, Receiver, ORDER, POLICY};
+use support::{
+    authority, p, params, post, request, sealed, sealed_with, sender, tmpdir, Receiver, BIN, ORDER,
+    POLICY,
+};
 
 fn names(dir: &std::path::Path) -> Vec<String> {
     let mut v: Vec<String> = fs::read_dir(dir)
@@ -25,23 +28,29 @@ fn names(dir: &std::path::Path) -> Vec<String> {
     v
 }
 
+/// The message_id of an envelope in binary form, as the receiver names it.
+fn message_id(binary: &[u8]) -> String {
+    minseal_receiver::envelope_id(Envelope::from_binary(binary).unwrap().header())
+}
+
 #[test]
 fn accepts_conforming_envelopes_and_refuses_the_rest() {
     let dir = tmpdir("main");
     let store = dir.join("store");
-    let (key, key_path) = authority(&dir, 1);
+    let (key, key_path) = authority(&dir);
     let server = Receiver::start(&key_path, &store, &["--max-body", "1048576"]);
-    let mut rng = ChaCha20Rng::seed_from_u64(7);
-    let policy = Policy::builtin(POLICY).unwrap();
-    let params = || SealParams::new(1_780_000_000);
 
-    // A good envelope, binary form: 202, stored byte for byte under its id, with a record.
-    let binary = sealed(&key, 0, &mut rng);
+    // A good envelope, binary form: 202, stored byte for byte under its message_id, with a
+    // record naming the verified signer.
+    let binary = sealed(&key, 0);
     let (status, body) = post(server.port, "application/vnd.minseal", &binary);
     assert_eq!(status, 202, "{body}");
     let id = body["id"].as_str().unwrap().to_owned();
-    assert_eq!(id, minseal::hex::encode(&Sha256::digest(&binary)));
+    assert_eq!(id, message_id(&binary));
+    assert_eq!(id.len(), 22, "base64url of 16 bytes: {id}");
     assert_eq!(body["policy"]["id"], POLICY);
+    assert_eq!(body["signature"]["kid"], sender().kid());
+    assert_eq!(body["signature"]["alg"], "Ed25519");
     assert_eq!(
         fs::read(store.join(format!("{id}.envelope"))).unwrap(),
         binary
@@ -51,7 +60,9 @@ fn accepts_conforming_envelopes_and_refuses_the_rest() {
     assert_eq!(record["verification"]["conforms"], true);
     assert_eq!(record["payload"]["sha256"], body["payload_sha256"]);
     assert_eq!(record["header"]["policy"]["id"], POLICY);
+    assert_eq!(record["header"]["message_id"], id.as_str());
     assert_eq!(record["kid"], key.kid());
+    assert_eq!(record["signature"]["verified"], true);
     assert_eq!(record["form"], "binary");
     // The record holds no payload values.
     assert!(!String::from_utf8_lossy(&record_text).contains("quietharbour77"));
@@ -62,14 +73,16 @@ fn accepts_conforming_envelopes_and_refuses_the_rest() {
         (202, body.clone())
     );
 
-    // The JSON form, with a charset parameter: accepted under its own id.
-    let json = sealed(&key, 0, &mut rng);
+    // The JSON form, with a charset parameter: accepted under its own message_id.
+    let json = sealed(&key, 0);
+    let json_id = message_id(&json);
     let json = Envelope::from_binary(&json).unwrap().to_json().into_bytes();
     let (status, body_json) = post(server.port, "application/json; charset=utf-8", &json);
     assert_eq!(status, 202, "{body_json}");
+    assert_eq!(body_json["id"], json_id.as_str());
     assert_ne!(body_json["id"], body["id"]);
 
-    // The same envelope id with other bytes (the JSON form plus a newline): 409 conflict, and
+    // The same message_id with other bytes (the JSON form plus a newline): 409 conflict, and
     // the stored bytes stay as they were.
     let mut reformatted = json.clone();
     reformatted.push(b'\n');
@@ -79,14 +92,13 @@ fn accepts_conforming_envelopes_and_refuses_the_rest() {
         (409, Some("conflict")),
         "{conflict}"
     );
-    let json_id = body_json["id"].as_str().unwrap();
     assert_eq!(
         fs::read(store.join(format!("{json_id}.envelope"))).unwrap(),
         json
     );
 
     // Tampered: 422 decryption_failed.
-    let mut tampered = sealed(&key, 0, &mut rng);
+    let mut tampered = sealed(&key, 0);
     let n = tampered.len();
     tampered[n - 5] ^= 0x40;
     let (status, body) = post(server.port, "application/vnd.minseal", &tampered);
@@ -97,44 +109,82 @@ fn accepts_conforming_envelopes_and_refuses_the_rest() {
     );
 
     // For another key: 422 no_matching_recipient.
-    let other = SecretKey::generate_with_rng(&mut rng);
-    let (status, body) = post(
-        server.port,
-        "application/vnd.minseal",
-        &sealed(&other, 0, &mut rng),
-    );
+    let other = SecretKey::generate().unwrap();
+    let (status, body) = post(server.port, "application/vnd.minseal", &sealed(&other, 0));
     assert_eq!(
         (status, body["error"].as_str()),
         (422, Some("no_matching_recipient")),
         "{body}"
     );
 
-    // Sealed as is but naming the policy: 422 does_not_conform, with the violations.
-    let raw = seal::seal_with_rng(
-        ORDER,
-        std::slice::from_ref(key.public_key()),
-        &params().with_policy(policy.reference()),
-        &mut rng,
-    )
-    .unwrap();
-    let (status, body) = post(server.port, "application/vnd.minseal", &raw.to_binary());
+    // Unsigned, and this receiver was not told to accept unsigned envelopes: 422
+    // signature_missing.
+    let unsigned = sealed_with(&key, 0, &SealOptions::new(params()));
+    let (status, body) = post(server.port, "application/vnd.minseal", &unsigned);
     assert_eq!(
         (status, body["error"].as_str()),
-        (422, Some("does_not_conform")),
+        (422, Some("signature_missing")),
         "{body}"
     );
-    assert!(body["details"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|d| d == "$.credentials (forbidden)"));
 
-    // Sealed with no policy at all: this receiver takes only verified payloads.
-    let unnamed = seal::seal_with_rng(
+    // Signed by a key the receiver does not trust: 403 unknown_signer.
+    let stranger = SigningKey::generate(SignatureAlg::Es256).unwrap();
+    let (status, body) = post(
+        server.port,
+        "application/vnd.minseal",
+        &sealed_with(&key, 0, &SealOptions::new(params()).signed_by(&stranger)),
+    );
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (403, Some("unknown_signer")),
+        "{body}"
+    );
+
+    // Expired (`expires_at` one second after creation, long before the system clock): 422
+    // expired.
+    let (status, body) = post(
+        server.port,
+        "application/vnd.minseal",
+        &sealed_with(
+            &key,
+            0,
+            &SealOptions::new(params().with_expiry(1_780_000_001)).signed_by(sender()),
+        ),
+    );
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (422, Some("expired")),
+        "{body}"
+    );
+
+    // Sealing checks conformance, so a payload that does not conform to the policy its header
+    // names cannot be produced through the library. What v2 still lets a sender do is name a
+    // policy this receiver does not have (a custom one): 422 unknown_policy.
+    let custom = custom_policy();
+    let custom_env = api::minimise_and_seal(
+        &custom,
         ORDER,
         std::slice::from_ref(key.public_key()),
-        &params(),
-        &mut rng,
+        &SealOptions::new(params()).signed_by(sender()),
+    )
+    .unwrap()
+    .envelope;
+    let (status, body) = post(
+        server.port,
+        "application/vnd.minseal",
+        &custom_env.to_binary(),
+    );
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (422, Some("unknown_policy")),
+        "{body}"
+    );
+
+    // Sealed with no policy at all: this receiver takes only verified payloads.
+    let unnamed = api::seal(
+        ORDER,
+        std::slice::from_ref(key.public_key()),
+        &SealOptions::new(params()).signed_by(sender()),
     )
     .unwrap();
     let (status, body) = post(
@@ -197,6 +247,91 @@ fn accepts_conforming_envelopes_and_refuses_the_rest() {
     assert_eq!(names(&store).len(), 1 + 2 * 2, "{:?}", names(&store));
 }
 
+/// The built-in order policy under another id: a custom policy this receiver does not have.
+fn custom_policy() -> Policy {
+    let mut doc: Value =
+        serde_json::from_slice(include_bytes!("../../../policies/2ap-art7-order.json")).unwrap();
+    doc["id"] = Value::from("example/art7-order");
+    Policy::from_json(&serde_json::to_vec(&doc).unwrap()).unwrap()
+}
+
+#[test]
+fn allow_unsigned_accepts_unsigned_envelopes() {
+    let dir = tmpdir("unsigned");
+    let (key, key_path) = authority(&dir);
+    let server = Receiver::start(&key_path, &dir.join("store"), &["--allow-unsigned"]);
+    let unsigned = sealed_with(&key, 0, &SealOptions::new(params()));
+    let (status, body) = post(server.port, "application/vnd.minseal", &unsigned);
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(body["signature"], Value::Null);
+    // Signed ones still have to verify under a trusted key.
+    assert_eq!(
+        post(server.port, "application/vnd.minseal", &sealed(&key, 0)).0,
+        202
+    );
+}
+
+#[test]
+fn refuses_to_start_without_signers_or_allow_unsigned() {
+    let dir = tmpdir("nosigners");
+    let (_, key_path) = authority(&dir);
+    let out = Command::new(BIN)
+        .args([
+            "--key",
+            p(&key_path),
+            "--store",
+            p(&dir.join("store")),
+            "--port",
+            "0",
+        ])
+        .stdout(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--signers") && stderr.contains("--allow-unsigned"),
+        "{stderr}"
+    );
+    assert!(!dir.join("store").exists());
+}
+
+/// Claims the trusted sender's kid but signs with another key: what a forged signature looks
+/// like once the envelope is decrypted.
+struct Impostor(SigningKey);
+
+impl Signer for Impostor {
+    fn alg(&self) -> SignatureAlg {
+        SignatureAlg::Ed25519
+    }
+    fn kid(&self) -> String {
+        sender().kid()
+    }
+    fn sign(&self, statement: &[u8]) -> minseal::Result<Vec<u8>> {
+        self.0.sign(statement)
+    }
+}
+
+#[test]
+fn refuses_a_forged_signature() {
+    let dir = tmpdir("forged");
+    let (key, key_path) = authority(&dir);
+    let server = Receiver::start(&key_path, &dir.join("store"), &[]);
+    let impostor = Impostor(SigningKey::generate(SignatureAlg::Ed25519).unwrap());
+    let forged = sealed_with(&key, 0, &SealOptions::new(params()).signed_by(&impostor));
+    let (status, body) = post(server.port, "application/vnd.minseal", &forged);
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (422, Some("signature_invalid")),
+        "{body}"
+    );
+    assert!(fs::read_dir(dir.join("store")).unwrap().all(|e| !e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .ends_with(".envelope")));
+}
+
 /// Sends a request's head only, declaring `length` body bytes.
 fn head_only(port: u16, content_type: &str, length: usize) -> TcpStream {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
@@ -219,7 +354,7 @@ fn read_response(mut s: TcpStream) -> (u16, Value) {
 #[test]
 fn limits_answer_before_the_body_is_read() {
     let dir = tmpdir("limits");
-    let (key, key_path) = authority(&dir, 2);
+    let (key, key_path) = authority(&dir);
     let server = Receiver::start(
         &key_path,
         &dir.join("store"),
@@ -264,7 +399,7 @@ fn limits_answer_before_the_body_is_read() {
     // overloaded at once, with Retry-After.
     let holder = head_only(server.port, "application/vnd.minseal", 1000);
     let deadline = Instant::now() + Duration::from_secs(5);
-    let envelope = sealed(&key, 0, &mut ChaCha20Rng::seed_from_u64(3));
+    let envelope = sealed(&key, 0);
     let (status, body, took) = loop {
         let t = Instant::now();
         let (status, body) = post(server.port, "application/vnd.minseal", &envelope);

@@ -6,8 +6,6 @@
 mod support;
 
 use bytes::Bytes;
-use chacha20::rand_core::SeedableRng;
-use chacha20::ChaCha20Rng;
 use minseal_receiver::store::{Item, Put, S3Store, Store, StoreError};
 use object_store::aws::AmazonS3Builder;
 use std::io::{Read, Write};
@@ -143,11 +141,11 @@ fn s3_store_is_idempotent_and_serves_the_receiver() {
 
     // The service, configured from the environment as an operator would.
     let dir = tmpdir("s3");
-    let (key, key_path) = authority(&dir, 5);
+    let (key, key_path) = authority(&dir);
     let mut child = Command::new(support::BIN);
     child.envs(ENV).env("AWS_ENDPOINT", &endpoint);
     let server = Receiver::start_command(child, &key_path, "s3://envelopes/received", &[]);
-    let envelope = sealed(&key, 0, &mut ChaCha20Rng::seed_from_u64(6));
+    let envelope = sealed(&key, 0);
     let (status, answer) = post(server.port, "application/vnd.minseal", &envelope);
     assert_eq!(status, 202, "{answer}");
     assert_eq!(

@@ -1,4 +1,4 @@
-//! The load run and the crash run: many clients post seeded envelopes at once; in the crash run
+//! The load run and the crash run: many clients post signed envelopes at once; in the crash run
 //! the receiver is killed with SIGKILL at seeded random points of the run and restarted, and the
 //! clients retry. Afterwards the store must hold exactly the posted envelopes, byte for byte, and a
 //! repeated POST must get the first answer again.
@@ -7,8 +7,9 @@ use super::{authority, sealed, tmpdir, try_request, Receiver};
 use chacha20::rand_core::{Rng, SeedableRng};
 use chacha20::ChaCha20Rng;
 use minseal::seal::Envelope;
+use minseal_receiver::envelope_id;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
+
 use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::Path;
@@ -77,14 +78,13 @@ struct Posted {
     id: String,
 }
 
-/// Seeded envelopes, alternately in binary and JSON form.
+/// Signed envelopes, alternately in binary and JSON form.
 fn generate(cfg: &Config, key: &minseal::keys::SecretKey) -> Vec<Posted> {
-    let mut rng = ChaCha20Rng::seed_from_u64(cfg.seed);
     (0..cfg.envelopes)
         .map(|i| {
-            let binary = sealed(key, cfg.size, &mut rng);
-            // The id is the SHA-256 of the canonical binary form, whichever form is posted.
-            let id = minseal::hex::encode(&Sha256::digest(&binary));
+            let binary = sealed(key, cfg.size);
+            // The id is the header's message_id, whichever form is posted.
+            let id = envelope_id(Envelope::from_binary(&binary).unwrap().header());
             if i % 2 == 0 {
                 Posted {
                     body: binary,
@@ -166,7 +166,7 @@ fn temp_files(dir: &Path) -> usize {
 pub fn run(name: &str, cfg: &Config) -> Report {
     let dir = tmpdir(name);
     let store = dir.join("store");
-    let (key, key_path) = authority(&dir, cfg.seed);
+    let (key, key_path) = authority(&dir);
     let posted = generate(cfg, &key);
     let by_id: HashMap<&str, &[u8]> = posted
         .iter()

@@ -1,22 +1,21 @@
 //! Shared by the receiver's tests and its load bench: starting the service binary, a minimal
-//! HTTP/1.1 client, and envelopes sealed with the library from a seeded RNG.
+//! HTTP/1.1 client, and envelopes sealed and signed with the library.
 
 #![allow(dead_code)] // Each test binary uses a different part.
 
 pub mod load;
 
-use chacha20::rand_core::SeedableRng;
-use chacha20::ChaCha20Rng;
-use minseal::api;
+use minseal::api::{self, SealOptions};
 use minseal::keys::SecretKey;
-use minseal::minimise::MinimiseOptions;
 use minseal::policy::Policy;
 use minseal::seal::SealParams;
+use minseal::sign::{SignatureAlg, SigningKey};
 use serde_json::Value;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_minseal-receiver");
@@ -30,13 +29,20 @@ pub struct Receiver {
 }
 
 impl Receiver {
-    /// Starts the binary on a free loopback port and reads the port from its first line.
+    /// Starts the binary on a free loopback port and reads the port from its first line. It
+    /// trusts [`sender`]'s key (`sender.jwk` beside `key`, written by [`authority`]).
     pub fn start(key: &Path, store: &Path, extra: &[&str]) -> Self {
         Self::start_command(Command::new(BIN), key, p(store), extra)
     }
 
     /// [`Receiver::start`] from a prepared command (environment) and any `--store` value.
     pub fn start_command(mut command: Command, key: &Path, store: &str, extra: &[&str]) -> Self {
+        command.args(["--signers", p(&key.with_file_name("sender.jwk"))]);
+        Self::start_plain(command, key, store, extra)
+    }
+
+    /// [`Receiver::start_command`] without `--signers` (register mode).
+    pub fn start_plain(mut command: Command, key: &Path, store: &str, extra: &[&str]) -> Self {
         let mut child = command
             .args(["--key", p(key), "--store", store, "--port", "0"])
             .args(extra)
@@ -83,33 +89,45 @@ pub fn tmpdir(name: &str) -> PathBuf {
     dir
 }
 
-/// A seeded authority key, written as a private JWK to `dir/authority.jwk`.
-pub fn authority(dir: &Path, seed: u64) -> (SecretKey, PathBuf) {
-    let key = SecretKey::generate_with_rng(&mut ChaCha20Rng::seed_from_u64(seed));
+/// A new authority key, written as a private JWK to `dir/authority.jwk`, and [`sender`]'s
+/// public signing key to `dir/sender.jwk`.
+pub fn authority(dir: &Path) -> (SecretKey, PathBuf) {
+    let key = SecretKey::generate().unwrap();
     let path = dir.join("authority.jwk");
     std::fs::write(&path, key.to_jwk().as_bytes()).unwrap();
+    std::fs::write(dir.join("sender.jwk"), sender().verifying_key().to_jwk()).unwrap();
     (key, path)
 }
 
+/// The sending portal's Ed25519 signing key (one per test process).
+pub fn sender() -> &'static SigningKey {
+    static KEY: OnceLock<SigningKey> = OnceLock::new();
+    KEY.get_or_init(|| SigningKey::generate(SignatureAlg::Ed25519).unwrap())
+}
+
+/// The header parameters every test envelope starts from.
+pub fn params() -> SealParams {
+    SealParams::new(1_780_000_000)
+}
+
 /// The sample order with `case_reference` padded so that the minimised payload is about
-/// `size` bytes, minimised under its policy and sealed to `to`, in binary form.
-pub fn sealed(to: &SecretKey, size: usize, rng: &mut ChaCha20Rng) -> Vec<u8> {
+/// `size` bytes, minimised under its policy, sealed to `to` and signed by [`sender`], in binary
+/// form.
+pub fn sealed(to: &SecretKey, size: usize) -> Vec<u8> {
+    sealed_with(to, size, &SealOptions::new(params()).signed_by(sender()))
+}
+
+/// [`sealed`] with other sealing options (another signer, none, an expiry).
+pub fn sealed_with(to: &SecretKey, size: usize, opts: &SealOptions<'_>) -> Vec<u8> {
     let mut order: Value = serde_json::from_slice(ORDER).unwrap();
     let base = ORDER.len().min(size);
     order["case_reference"] = Value::String("x".repeat(size.saturating_sub(base).max(1)));
     let input = serde_json::to_vec(&order).unwrap();
     let policy = Policy::builtin(POLICY).unwrap();
-    api::minimise_and_seal_with_rng(
-        &policy,
-        &input,
-        std::slice::from_ref(to.public_key()),
-        &MinimiseOptions::default(),
-        SealParams::new(1_780_000_000),
-        rng,
-    )
-    .unwrap()
-    .envelope
-    .to_binary()
+    api::minimise_and_seal(&policy, &input, std::slice::from_ref(to.public_key()), opts)
+        .unwrap()
+        .envelope
+        .to_binary()
 }
 
 /// One HTTP/1.1 request on a new connection; `Err` when the connection fails (the receiver is
