@@ -58,7 +58,7 @@ pub fn open_with_register(
     replay: &mut dyn ReplayStore,
 ) -> Result<Accepted> {
     let open = OpenOptions {
-        limits: acceptance.limits.clone(),
+        limits: *acceptance.limits,
         now: Some(acceptance.now),
         ..OpenOptions::default()
     };
