@@ -19,9 +19,9 @@ pub struct SealOptions<'a> {
     pub params: SealParams,
     /// The sender's signer; `None` seals unsigned.
     pub signer: Option<&'a dyn Signer>,
-    /// For [`minimise_and_seal`], and for [`seal`] with a policy: hash key, strict mode, limits.
+    /// For [`minimise_and_seal`], and for [`seal()`] with a policy: hash key, strict mode, limits.
     pub minimise: MinimiseOptions,
-    /// For [`seal`] only: the policy the payload must already conform to (checked first,
+    /// For [`seal()`] only: the policy the payload must already conform to (checked first,
     /// `does_not_conform` with every violation otherwise) and that the header then names.
     /// `None`: the header names no policy.
     pub policy: Option<&'a Policy>,
@@ -44,7 +44,7 @@ impl<'a> SealOptions<'a> {
         self
     }
 
-    /// Requires the payload to conform to `policy` and names it in the header ([`seal`]).
+    /// Requires the payload to conform to `policy` and names it in the header ([`seal()`]).
     pub fn conforming_to(mut self, policy: &'a Policy) -> Self {
         self.policy = Some(policy);
         self
@@ -148,7 +148,7 @@ pub fn seal(payload: &[u8], recipients: &[PublicKey], opts: &SealOptions<'_>) ->
     seal::seal(payload, recipients, &params, opts.signer)
 }
 
-/// [`seal`] with caller-supplied randomness (tests and vectors only).
+/// [`seal()`] with caller-supplied randomness (tests and vectors only).
 #[cfg(any(test, feature = "deterministic-rng"))]
 pub fn seal_with_rng<R: CryptoRng>(
     payload: &[u8],
@@ -160,7 +160,7 @@ pub fn seal_with_rng<R: CryptoRng>(
     seal::seal_with_rng(payload, recipients, &params, opts.signer, rng)
 }
 
-/// The header parameters for [`seal`], naming `opts.policy` once the payload conforms to it.
+/// The header parameters for [`seal()`], naming `opts.policy` once the payload conforms to it.
 pub fn checked_params(payload: &[u8], opts: &SealOptions<'_>) -> Result<SealParams> {
     let Some(policy) = opts.policy else {
         return Ok(opts.params.clone());
