@@ -372,7 +372,7 @@ fn every_policy_cites_the_treaty_and_14_2_b() {
         .unwrap();
         assert!(
             !text.to_lowercase().contains("brief"),
-            "{id}: mentions a brief"
+            "{id}: cites an internal note instead of the treaty"
         );
         let src: Value = serde_json::from_str(&text).unwrap();
         assert!(
@@ -462,6 +462,6 @@ fn the_policy_doc_table_matches_the_policies() {
     }
     assert!(
         !doc.to_lowercase().contains("brief"),
-        "docs/POLICY.md mentions a brief"
+        "docs/POLICY.md cites an internal note instead of the treaty"
     );
 }
