@@ -141,6 +141,41 @@ pub fn header_json(header: &Header) -> Value {
         .unwrap_or(Value::Null)
 }
 
+/// What both acceptors answer and store for an accepted envelope: the id, the payload digest and
+/// the policy, plus each acceptor's own members (`extra`: the signature, or the signer and the
+/// acknowledgement). Names, digests and decisions only: never a payload value.
+pub fn accepted(
+    received: &minseal::Received,
+    kid: String,
+    form: Form,
+    body_len: usize,
+    extra: &[(&str, Value)],
+) -> Accepted {
+    let id = envelope_id(&received.header);
+    let sha = minseal::hex::encode(&Sha256::digest(&received.payload));
+    let policy = received
+        .header
+        .policy
+        .as_ref()
+        .map(|p| json!({ "id": p.id, "version": p.version, "digest": p.digest_hex() }));
+    let mut answer = json!({ "id": id, "payload_sha256": sha, "policy": policy });
+    let mut record = json!({
+        "id": id,
+        "received_at": now(),
+        "kid": kid,
+        "form": form.as_str(),
+        "envelope_bytes": body_len,
+        "policy": policy,
+        "payload": { "sha256": sha, "bytes": received.payload.len() },
+        "header": header_json(&received.header),
+    });
+    for (name, value) in extra {
+        answer[*name] = value.clone();
+        record[*name] = value.clone();
+    }
+    Accepted { id, answer, record }
+}
+
 /// The system clock, Unix seconds (0 for a clock set before 1970).
 pub fn now() -> u64 {
     SystemTime::now()
@@ -244,13 +279,6 @@ impl Acceptor for VerifyingAcceptor {
         };
         received.require_conformance().map_err(refuse)?;
 
-        let id = envelope_id(&received.header);
-        let sha = minseal::hex::encode(&Sha256::digest(&received.payload));
-        let policy = received
-            .header
-            .policy
-            .as_ref()
-            .map(|p| json!({ "id": p.id, "version": p.version, "digest": p.digest_hex() }));
         let verification = received.verification.as_ref().map(|v| {
             json!({
                 "conforms": v.conforms,
@@ -259,25 +287,15 @@ impl Acceptor for VerifyingAcceptor {
                     .collect::<Vec<_>>(),
             })
         });
-        let answer = json!({
-            "id": id,
-            "payload_sha256": sha,
-            "policy": policy,
-            "signature": signature,
-        });
-        // Names, digests and the verification outcome only: no payload values.
-        let record = json!({
-            "id": id,
-            "received_at": now(),
-            "kid": self.key.kid(),
-            "form": form.as_str(),
-            "envelope_bytes": body.len(),
-            "policy": policy,
-            "signature": signature,
-            "payload": { "sha256": sha, "bytes": received.payload.len() },
-            "header": header_json(&received.header),
-            "verification": verification,
-        });
-        Ok(Accepted { id, answer, record })
+        // The record keeps the verification outcome; the answer does not.
+        let mut done = accepted(
+            &received,
+            self.key.kid(),
+            form,
+            body.len(),
+            &[("signature", signature.unwrap_or(Value::Null))],
+        );
+        done.record["verification"] = verification.unwrap_or(Value::Null);
+        Ok(done)
     }
 }

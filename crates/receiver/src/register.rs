@@ -2,7 +2,7 @@
 //! (`minseal::register::open_with_register`), refuses replayed `message_id`s with an on-disk
 //! replay record, and answers every decision on a parsed envelope with a signed acknowledgement.
 
-use crate::acceptor::{envelope_id, header_json, now, parse, Accepted, Acceptor, Form, Refusal};
+use crate::acceptor::{self, envelope_id, now, parse, Accepted, Acceptor, Form, Refusal};
 use minseal::keys::SecretKey;
 use minseal::policy::Policy;
 use minseal::register::{
@@ -120,13 +120,6 @@ impl Acceptor for RegisterAcceptor {
             }
         };
         let received = &accepted.received;
-        let id = envelope_id(&received.header);
-        let sha = minseal::hex::encode(&Sha256::digest(&received.payload));
-        let policy = received
-            .header
-            .policy
-            .as_ref()
-            .map(|p| json!({ "id": p.id, "version": p.version, "digest": p.digest_hex() }));
         let signer = json!({
             "id": accepted.signer_id,
             "party": accepted.signer_party,
@@ -135,27 +128,13 @@ impl Acceptor for RegisterAcceptor {
             "register": { "id": accepted.register.0, "serial": accepted.register.1 },
         });
         let ack = self.ack(&envelope, Outcome::Accepted)?;
-        let answer = json!({
-            "id": id,
-            "payload_sha256": sha,
-            "policy": policy,
-            "signer": signer,
-            "ack": ack,
-        });
-        // Names, digests and the decision only: no payload values.
-        let record = json!({
-            "id": id,
-            "received_at": now(),
-            "kid": self.key.kid(),
-            "form": form.as_str(),
-            "envelope_bytes": body.len(),
-            "policy": policy,
-            "signer": signer,
-            "payload": { "sha256": sha, "bytes": received.payload.len() },
-            "header": header_json(&received.header),
-            "ack": ack,
-        });
-        Ok(Accepted { id, answer, record })
+        Ok(acceptor::accepted(
+            received,
+            self.key.kid(),
+            form,
+            body.len(),
+            &[("signer", signer), ("ack", ack)],
+        ))
     }
 }
 
