@@ -12,6 +12,7 @@ mod host;
 mod input;
 mod job;
 mod keys;
+mod open_job;
 mod policy;
 mod seal;
 mod sign;

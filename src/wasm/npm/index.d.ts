@@ -416,6 +416,16 @@ export function open(envelope: Envelope, privateKey: PrivateKeyInput, options?: 
   { payload: string; header: Header; signature: SignatureResult };
 
 /**
+ * `open` with the payload chunks decrypted by WebCrypto (`crypto.subtle`): the same result and
+ * the same errors as `open` (codes and messages), no plaintext before every chunk and the
+ * signature check passed. Without `crypto.subtle`, `open`.
+ */
+export function openAsync(envelope: Envelope, privateKey: PrivateKeyInput, options: OpenOptions & { output: 'bytes' }):
+  Promise<{ payload: Uint8Array; header: Header; signature: SignatureResult }>;
+export function openAsync(envelope: Envelope, privateKey: PrivateKeyInput, options?: OpenOptions & { output?: 'string' }):
+  Promise<{ payload: string; header: Header; signature: SignatureResult }>;
+
+/**
  * Opens, checks the signature (see `SignatureOptions`), then verifies the payload against
  * `options.policy`, or (without it) the built-in named in the header, whose digest must match
  * (else `unknown_policy`). `verification` is `null` when the header names no policy (sealed as is).
