@@ -12,6 +12,7 @@ mod host;
 mod input;
 mod job;
 mod keys;
+#[cfg(feature = "wasm-receiver")]
 mod open_job;
 mod policy;
 mod seal;

@@ -1,66 +1,11 @@
-// The public surface, shared by the browser (index.js) and Node (node.js) entries: every export
-// of the wasm glue goes through `guard`, so every failure is a `MinsealError`.
+// The public surface both entries have (the full entry, index.js / node.js, and the sender
+// entry, sender.js / sender-node.js): minimise, verify, seal, sign, keys, profiles. Every export
+// of the wasm glue goes through `guard`, so every failure is a `MinsealError`. The full entry adds
+// receive.js.
 import * as core from './minseal_core.js';
+import { MinsealError, Policy, chunkNonce, convert, guard, namesPolicy, policyOf } from './common.js';
 
-/** Every failure minseal reports: a real `Error` with a stable `code` and `details`. */
-export class MinsealError extends Error {
-  constructor(code, message, details = []) {
-    super(message);
-    this.name = 'MinsealError';
-    this.code = code;
-    this.details = details;
-  }
-}
-
-function convert(e) {
-  if (e instanceof MinsealError) return e;
-  // The Rust side throws an Error named MinsealError carrying code and details.
-  if (e instanceof Error && e.name === 'MinsealError' && typeof e.code === 'string') {
-    return new MinsealError(e.code, e.message, Array.isArray(e.details) ? e.details : []);
-  }
-  // wasm-bindgen's own argument checks (a freed or foreign Policy object): the caller's
-  // mistake. A WebAssembly.RuntimeError is a bug in minseal and is left as it is.
-  if (e instanceof Error && !(e instanceof WebAssembly.RuntimeError)) {
-    return new MinsealError('invalid_argument', e.message, []);
-  }
-  return e;
-}
-
-function guard(f) {
-  return function guarded(...args) {
-    try {
-      return f.apply(this, args);
-    } catch (e) {
-      throw convert(e);
-    }
-  };
-}
-
-const CorePolicy = core.Policy;
-CorePolicy.builtin = guard(CorePolicy.builtin);
-CorePolicy.parse = guard(CorePolicy.parse);
-CorePolicy.prototype.canonicalJson = guard(CorePolicy.prototype.canonicalJson);
-
-/** A compiled policy: `Policy.builtin(id)` or `Policy.parse(document)`; reuse it. */
-export const Policy = CorePolicy;
-
-// Built-in policies named by id, compiled once per id (at most one per built-in profile:
-// unknown ids throw and are not cached).
-const builtins = new Map();
-function policyOf(p) {
-  if (p instanceof Policy) return p;
-  if (typeof p === 'string') {
-    let b = builtins.get(p);
-    if (b === undefined) {
-      b = Policy.builtin(p);
-      builtins.set(p, b);
-    }
-    return b;
-  }
-  throw new MinsealError('invalid_argument', 'policy must be a Policy or a built-in policy id');
-}
-
-const namesPolicy = (options) => options !== null && typeof options === 'object' && options.policy !== undefined;
+export { MinsealError, Policy };
 export const version = guard(core.version);
 export const profiles = guard(core.profiles);
 // In Node, a payload that is not ASCII comes back as UTF-16LE bytes (a copy here), not
@@ -87,18 +32,11 @@ export const seal = guard((payload, recipients, options) =>
     : core.seal(payload, recipients, options));
 export const minimiseAndSeal = guard((payload, policy, recipients, options) =>
   core.minimiseAndSeal(utf8In(payload), policyOf(policy), recipients, options));
-export const open = guard(core.open);
-export const openAndVerify = guard((envelope, privateKey, options) =>
-  namesPolicy(options)
-    ? core.openAndVerifyWith(envelope, privateKey, policyOf(options.policy), options)
-    : core.openAndVerify(envelope, privateKey, options));
 export const generateKeyPair = guard(core.generateKeyPair);
 export const publicKey = guard(core.publicKey);
 export const thumbprint = guard(core.thumbprint);
 export const generateSigningKey = guard(core.generateSigningKey);
 export const signingPublicKey = guard(core.signingPublicKey);
-export const exportProof = guard(core.exportProof);
-export const verifyProof = guard(core.verifyProof);
 
 // ---- signers for the async seals ---------------------------------------------------------------
 // What `sign` may be in sealAsync / minimiseAndSealAsync, resolved to `{ id: { kid, alg }, sign,
@@ -220,13 +158,6 @@ function base64url(u8) {
   return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-// N_i = I2OSP(i, 11) ‖ flag (docs/FORMAT.md).
-function chunkNonce(i, last) {
-  const n = new Uint8Array(12);
-  for (let j = 10, c = i; c > 0; j--, c = Math.floor(c / 256)) n[j] = c % 256;
-  n[11] = last ? 1 : 0;
-  return n;
-}
 
 async function sealWithWebCrypto(subtle, bytes, parts, record) {
   const raw = parts.key;
@@ -305,88 +236,5 @@ export async function sealAsync(payload, recipients, options) {
     // WebCrypto without AES-GCM: `seal`'s wasm AES (fresh randomness), if it can sign too.
     if (record === undefined || isPrivateJwk(options.sign)) return seal(payload, recipients, options);
     throw new MinsealError('unsupported_host', `sealAsync: WebCrypto refused AES-GCM (${e?.message ?? e})`);
-  }
-}
-
-// ---- openAsync: the STREAM chunks decrypted by WebCrypto's AES-GCM ----------------------------
-// wasm opens everything up to the chunks (`openPrepare`: envelope parse, limits, the stanza, the
-// header MAC, expiry, the signature requirement; `open`'s options and order), WebCrypto decrypts
-// the chunks of docs/FORMAT.md under the payload key, and wasm checks the signature record
-// against the plaintext's SHA-256 (`finish`). No plaintext leaves before that check passed. When
-// WebCrypto refuses a chunk (altered, cut short, reordered) or the framing is off, `openHere`
-// runs `open`'s own chunk loop, so the error is `open`'s, code and message. The payload key: a
-// fresh Uint8Array from wasm, imported as a non-extractable AES-GCM CryptoKey and zero-filled
-// as soon as the import settles.
-const TAG = 16;
-// `ignoreBOM`: a leading U+FEFF stays in the string, as `open`'s UTF-8 conversion keeps it.
-const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-// The plaintext, or null when a chunk did not open (the caller then asks wasm for the error).
-async function openWithWebCrypto(subtle, job, envelope) {
-  const r = job.region();
-  const region = Array.isArray(r) ? envelope.subarray(r[0], r[1]) : r;
-  const size = job.chunkSize() + TAG;
-  const n = Math.ceil(region.length / size);
-  const lastLen = region.length - (n - 1) * size;
-  // No chunk; a final chunk shorter than its tag; an empty final chunk after a full one.
-  if (n === 0 || lastLen < TAG || (lastLen === TAG && n > 1)) return null;
-  const raw = job.key();
-  let key;
-  try {
-    key = await subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, ['decrypt']);
-  } finally {
-    raw.fill(0);
-  }
-  const aad = job.headerBytes();
-  const jobs = new Array(n);
-  for (let i = 0; i < n; i++) {
-    jobs[i] = subtle.decrypt({ name: 'AES-GCM', iv: chunkNonce(i, i === n - 1), additionalData: aad, tagLength: 128 },
-      key, region.subarray(i * size, Math.min(region.length, (i + 1) * size)));
-  }
-  const settled = await Promise.allSettled(jobs);
-  const chunks = settled.map((s) => (s.status === 'fulfilled' ? new Uint8Array(s.value) : null));
-  if (chunks.includes(null)) {
-    for (const c of chunks) c?.fill(0);
-    return null;
-  }
-  if (n === 1) return chunks[0];
-  const out = new Uint8Array(region.length - n * TAG);
-  let at = 0;
-  for (const c of chunks) { out.set(c, at); at += c.length; c.fill(0); }
-  return out;
-}
-
-/**
- * `open` with the payload chunks decrypted by WebCrypto (`crypto.subtle`): the same result and
- * the same errors as `open`. Without `globalThis.crypto.subtle`, `open` itself.
- */
-export async function openAsync(envelope, privateKey, options) {
-  const subtle = globalThis.crypto?.subtle;
-  if (subtle === undefined) return open(envelope, privateKey, options);
-  let job, payload;
-  try {
-    job = core.openPrepare(envelope, privateKey, options);
-    try {
-      payload = await openWithWebCrypto(subtle, job, envelope);
-    } catch {
-      payload = null; // WebCrypto without AES-GCM: wasm's AES below
-    }
-    payload ??= job.openHere();
-    const digest = job.signed() ? new Uint8Array(await subtle.digest('SHA-256', payload)) : undefined;
-    const { header, signature } = job.finish(digest);
-    if (job.asBytes()) return { payload, header, signature };
-    let text;
-    try {
-      text = utf8Strict.decode(payload);
-    } catch {
-      throw new MinsealError('invalid_utf8', "the payload is not UTF-8 text: open it with { output: 'bytes' }");
-    }
-    payload.fill(0);
-    return { payload: text, header, signature };
-  } catch (e) {
-    payload?.fill(0);
-    throw convert(e);
-  } finally {
-    job?.free();
   }
 }
