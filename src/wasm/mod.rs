@@ -17,6 +17,7 @@ mod open_job;
 mod policy;
 mod seal;
 mod sign;
+mod staging;
 #[cfg(feature = "test-hooks")]
 mod testing;
 

@@ -13,13 +13,30 @@ export const profiles = guard(core.profiles);
 // (Node itself, not a bundler's Buffer polyfill, whose UTF-16 decoding is a slow JS loop.)
 const NodeBuffer = globalThis.Buffer;
 const utf16 = typeof globalThis.process?.versions?.node === 'string' && typeof NodeBuffer?.from === 'function';
-// A JSON string goes into wasm as UTF-8 bytes from `TextEncoder` (native code): wasm-bindgen's own
-// string passing copies the ASCII prefix with a JS loop, ~2x the encoder's time for an ASCII
-// payload (benches/js/strings.mjs). Same bytes either way (lone surrogates become U+FFFD).
+// A JSON string goes into wasm as UTF-8 from `TextEncoder` (native code), not through
+// wasm-bindgen's own string passing, which copies the ASCII prefix with a JS loop (about twice
+// the encoder's time; benches/js/strings.mjs). `minimise` has it write straight into wasm
+// memory (`encodeInto` into a staging buffer: src/wasm/staging.rs); `minimiseAndSeal` takes
+// `TextEncoder.encode`'s bytes. Same bytes either way (a lone surrogate becomes U+FFFD).
 const textEncoder = new TextEncoder();
 const utf8In = (payload) => (typeof payload === 'string' ? textEncoder.encode(payload) : payload);
+let memory;
+function staged(text) {
+  memory ??= core.wasmMemory();
+  let ptr = core.stageInput(text.length, false);
+  const r = textEncoder.encodeInto(text, new Uint8Array(memory.buffer, ptr, text.length));
+  if (r.read === text.length) return r.written;
+  // Not all ASCII: room for the rest at up to 3 bytes per UTF-16 unit.
+  const len = r.written + (text.length - r.read) * 3;
+  ptr = core.stageInput(len, true);
+  const rest = new Uint8Array(memory.buffer, ptr + r.written, len - r.written);
+  return r.written + textEncoder.encodeInto(text.slice(r.read), rest).written;
+}
 export const minimise = guard((payload, policy, options) => {
-  const r = core.minimise(utf8In(payload), policyOf(policy), options, utf16);
+  const pol = policyOf(policy);
+  const r = typeof payload === 'string'
+    ? core.minimiseStaged(staged(payload), pol, options, utf16)
+    : core.minimise(payload, pol, options, utf16);
   const p = r.payload;
   if (typeof p !== 'string') r.payload = NodeBuffer.from(p.buffer, p.byteOffset, p.byteLength).toString('utf16le');
   return r;
