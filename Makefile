@@ -47,8 +47,8 @@ demo: pkg demo-cli
 demo-cli: setup
 	@scripts/demo-cli
 
-# Native criterion benches, peak RSS of streaming 1 GiB, then the JS side-by-side benchmark
-# (writes docs/BENCHMARKS-js.*).
+# Native criterion benches, peak RSS of streaming 1 GiB, then the JS side-by-side benchmark with
+# the cold start in headless Chromium (benches/js/browser-cold.mjs; writes docs/BENCHMARKS-js.*).
 bench: pkg bench-receiver
 	$(CARGO) bench --bench seal --bench minimise --bench register -- --warm-up-time 1 --measurement-time 3
 	$(CARGO) run -q --release --example stream_rss -- 1024

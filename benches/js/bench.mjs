@@ -23,6 +23,8 @@ import fastRedact from 'fast-redact';
 
 import { makePayload, plainPick, REDACT_PATHS, POLICY_ID } from './payloads.mjs';
 import { renderSvg, writeChart } from './chart.mjs';
+import { SHAPES, genericPick } from './shapes.mjs';
+import { runBrowserCold, renderBrowserCold } from './browser-cold.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -35,10 +37,11 @@ const QUICK = flag('quick');
 const WRITE = !argv.some((x) => x.startsWith('--only=')) && (flag('write') || (!QUICK && !flag('no-write')));
 const MIN_TIME = opt('time', QUICK ? 120 : 300);
 const COLD_N = opt('cold', QUICK ? 5 : 15);
-// --only=GROUP runs one group of cases (e.g. `--only=sign`: the signing rows at 4 KiB) and
-// writes nothing.
+// --only=GROUP runs one group of cases (e.g. `--only=sign`: the signing rows at 4 KiB;
+// `--only=shapes`: the payload shapes at 64 KiB and 1 MiB; `--only=browser`: the Chromium cold
+// start alone) and writes nothing. --browser-runs=N: runs of the Chromium cold start.
 const ONLY = argv.find((x) => x.startsWith('--only='))?.slice(7) ?? null;
-const SIZES = ONLY === 'sign' ? [4096] : [1024, 4096, 64 * 1024, 1024 * 1024, ...(QUICK ? [] : [16 * 1024 * 1024])];
+const SIZES = ONLY === 'sign' ? [4096] : ONLY === 'browser' ? [] : ONLY === 'shapes' ? [64 * 1024, 1024 * 1024] : [1024, 4096, 64 * 1024, 1024 * 1024, ...(QUICK ? [] : [16 * 1024 * 1024])];
 const ALL_SIZES = [1024, 4096, 64 * 1024, 1024 * 1024, 16 * 1024 * 1024];
 const sizeLabel = (n) => (n >= 1 << 20 ? `${n / (1 << 20)} MiB` : `${n / 1024} KiB`);
 const subtle = webcrypto.subtle;
@@ -187,6 +190,15 @@ const CASES = [
       check(eqBytes(ms.open(env, priv, { output: 'bytes' }).payload, bytes), 'open(seal(x)) != x');
       return { fn: () => ms.open(env, priv, { output: 'bytes' }), verified: true };
     } },
+  { id: 'ms-open-async', color: '#ff5a00', group: 'open', label: 'minseal `openAsync` (binary envelope → bytes, chunks by WebCrypto)', chart: 'minseal openAsync',
+    note: 'as `open`, with the AES-256-GCM chunks by WebCrypto; same result and errors; async',
+    async setup({ bytes }) {
+      const m = missing('seal', 'openAsync', 'generateKeyPair'); if (m) return { na: m };
+      const env = ms.seal(bytes, keys.minseal.publicJwk, { format: 'binary' });
+      const priv = keys.minseal.privateJwk;
+      check(eqBytes((await ms.openAsync(env, priv, { output: 'bytes' })).payload, bytes), 'openAsync(seal(x)) != x');
+      return { fn: () => ms.openAsync(env, priv, { output: 'bytes' }), async: true, verified: true };
+    } },
   { id: 'hpke-open', color: '#2ca02c', group: 'open', label: 'hpke-js `open`', chart: 'hpke-js open',
     note: 'async',
     async setup({ bytes }) {
@@ -231,6 +243,20 @@ const CASES = [
       check(r.payload === picked, `minimise payload != plain-JS pick: ${firstDiff(r.payload, picked)}`);
       return { fn: () => ms.minimise(text, POLICY_ID), verified: true };
     } },
+  { id: 'ms-min-bytes', color: '#ff9896', group: 'minimise', label: 'minseal `minimise`, bytes in (`TextEncoder` first)', chart: 'minseal minimise (bytes in)',
+    note: '`minimise(new TextEncoder().encode(text))`: the string row must be at least this fast (benches/js/strings.mjs)',
+    setup({ text, picked }) {
+      const m = missing('minimise'); if (m) return { na: m };
+      check(ms.minimise(enc.encode(text), POLICY_ID).payload === picked, 'minimise(bytes) payload != plain-JS pick');
+      return { fn: () => ms.minimise(enc.encode(text), POLICY_ID), verified: true };
+    } },
+  { id: 'js-generic', color: '#bcbd22', group: 'minimise', label: 'generic JS allow-list pick (from the policy\'s rules)', chart: 'generic JS pick',
+    note: 'JSON.parse → a recursive walk of a tree compiled once from the policy\'s rule paths (types, mask, required) → JSON.stringify (shapes.mjs)',
+    setup({ text, picked }) {
+      const pick = genericPickFor('records-half');
+      check(pick(text) === picked, `generic pick != plain-JS pick: ${firstDiff(pick(text), picked)}`);
+      return { fn: () => pick(text), verified: true };
+    } },
   { id: 'js-pick', color: '#ff7f0e', group: 'minimise', label: 'plain JS allow-list pick', chart: 'plain-JS pick',
     note: 'JSON.parse → hand-written picker for this policy → JSON.stringify; no receipt; checked == tests/fixtures expected.json',
     setup({ text, picked }) {
@@ -246,7 +272,42 @@ const CASES = [
       check(Buffer.byteLength(out) === Buffer.byteLength(picked), `fast-redact output ${Buffer.byteLength(out)} B != pick ${Buffer.byteLength(picked)} B`);
       return { fn: () => redact(JSON.parse(text)), verified: true };
     } },
+  ...shapeCases(),
 ];
+
+// Generic picks and policies, compiled once per shape.
+const shapeCache = new Map();
+function shapeOf(id) {
+  if (!shapeCache.has(id)) {
+    const doc = SHAPES[id].policy();
+    shapeCache.set(id, { pick: genericPick(doc), policy: ms && has('minimise') ? (SHAPES[id].builtin ? ms.Policy.builtin(SHAPES[id].builtin) : ms.Policy.parse(doc)) : null, texts: new Map() });
+  }
+  return shapeCache.get(id);
+}
+function genericPickFor(id) { return shapeOf(id).pick; }
+
+// `minimise` (string in, string out) against the generic pick on every payload shape of
+// shapes.mjs, at 64 KiB and 1 MiB. MB/s of the shape's own text (its length is close to the size).
+function shapeCases() {
+  const sizes = [64 * 1024, 1024 * 1024];
+  const textOf = (id, size) => { const s = shapeOf(id); if (!s.texts.has(size)) s.texts.set(size, SHAPES[id].make(size)); return s.texts.get(size); };
+  return Object.entries(SHAPES).flatMap(([id, shape]) => [
+    { id: `shape-ms-${id}`, color: '#d62728', group: 'shapes', sizes, label: `minseal \`minimise\`: ${shape.label}`, chart: `minseal ${id}`, note: `policy ${shape.builtin ?? `bench/${id}`}`,
+      setup({ size }) {
+        const m = missing('minimise'); if (m) return { na: m };
+        const s = shapeOf(id), text = textOf(id, size);
+        const want = s.pick(text), got = ms.minimise(text, s.policy).payload;
+        check(got === want, `minimise != generic pick on ${id}: ${firstDiff(got, want)}`);
+        check(Buffer.byteLength(want) < Buffer.byteLength(text), `${id}: nothing dropped`);
+        return { fn: () => ms.minimise(text, s.policy), verified: true };
+      } },
+    { id: `shape-generic-${id}`, color: '#bcbd22', group: 'shapes', sizes, label: `generic JS pick: ${shape.label}`, chart: `generic pick ${id}`, note: 'JSON.parse → generic pick → JSON.stringify',
+      setup({ size }) {
+        const s = shapeOf(id), text = textOf(id, size);
+        return { fn: () => s.pick(text), verified: true };
+      } },
+  ]);
+}
 
 function signCases() {
   const only4k = [4096];
@@ -400,6 +461,10 @@ const cold = {};
 }
 log(`cold start: hpke ${cold.hpke.error ?? cold.hpke.totalMs.toFixed(1) + ' ms'}, minseal ${cold.minseal.error ?? cold.minseal.totalMs.toFixed(1) + ' ms'}`);
 
+// ---- cold start in Chromium (browser-cold.mjs): first and repeat visits ---------------------------
+const BROWSER_RUNS = opt('browser-runs', QUICK ? 2 : 5);
+const browserCold = !ONLY || ONLY === 'browser' ? await runBrowserCold({ runs: BROWSER_RUNS, log }) : null;
+
 for (const size of SIZES) {
   const tg = performance.now();
   const { text, records } = makePayload(size);
@@ -463,6 +528,25 @@ for (const size of [KiB64, MiB1]) {
     return { status: x >= 1.5 ? 'met (aim met)' : x >= 1 ? 'met (aim 1.5× not met)' : 'not met', figure: `${fmtMbs(m.mbs)} vs ${fmtMbs(p.mbs)} MB/s = ${x.toFixed(2)}×` };
   });
 }
+for (const size of [KiB64, MiB1]) {
+  target(`2b. ${sizeLabel(size)} \`minimise\` ≥ 1× the generic JS pick MB/s (aim 1.5×)`, () => {
+    const p = need('js-generic', size); const m = need('ms-min', size);
+    const x = m.mbs / p.mbs;
+    return { status: x >= 1.5 ? 'met (aim met)' : x >= 1 ? 'met (aim 1.5× not met)' : 'not met', figure: `${fmtMbs(m.mbs)} vs ${fmtMbs(p.mbs)} MB/s = ${x.toFixed(2)}×` };
+  });
+  target(`2c. ${sizeLabel(size)} \`minimise(text)\` ≥ 1× \`minimise(TextEncoder.encode(text))\``, () => {
+    const b = need('ms-min-bytes', size); const m = need('ms-min', size);
+    const x = b.ms / m.ms;
+    return { status: x >= 1 ? 'met' : 'not met', figure: `${fmtMs(m.ms)} vs ${fmtMs(b.ms)} ms = ${x.toFixed(2)}×` };
+  });
+  for (const id of Object.keys(SHAPES)) {
+    target(`2d. ${sizeLabel(size)} \`minimise\`, shape ${id}, ≥ 1× the generic JS pick (aim 1.5×)`, () => {
+      const p = need(`shape-generic-${id}`, size); const m = need(`shape-ms-${id}`, size);
+      const x = p.ms / m.ms;
+      return { status: x >= 1.5 ? 'met (aim met)' : x >= 1 ? 'met (aim 1.5× not met)' : 'not met', figure: `${fmtMs(m.ms)} vs ${fmtMs(p.ms)} ms = ${x.toFixed(2)}×` };
+    });
+  }
+}
 // Bulk: the async WebCrypto path when the package has it (the sync `seal` row stays in the table).
 const bulkId = () => (R('ms-seal-async', MiB16)?.ms !== undefined ? 'ms-seal-async' : 'ms-seal');
 const bulkName = () => (bulkId() === 'ms-seal-async' ? '`sealAsync`' : '`seal`');
@@ -477,6 +561,18 @@ target('3b. 16 MiB seal (`sealAsync` if present, else `seal`) ≥ 0.5 × WebCryp
   const a = need('aes-enc', MiB16); const m = need(bulkId(), MiB16);
   const x = m.mbs / a.mbs;
   return { status: x >= 0.5 ? 'met' : 'not met', figure: `${bulkName()} ${fmtMbs(m.mbs)} vs ${fmtMbs(a.mbs)} MB/s = ${x.toFixed(2)}×` };
+});
+target('3c. 16 MiB `openAsync` ≥ hpke-js `open` MB/s', () => {
+  if (!SIZES.includes(MiB16)) throw new Error('16 MiB not run (--quick)');
+  const h = need('hpke-open', MiB16); const m = need('ms-open-async', MiB16);
+  const x = m.mbs / h.mbs;
+  return { status: x >= 1 ? 'met' : 'not met', figure: `${fmtMbs(m.mbs)} vs ${fmtMbs(h.mbs)} MB/s = ${x.toFixed(2)}× (sync \`open\`: ${fmtMbs(need('ms-open', MiB16).mbs)} MB/s)` };
+});
+target('3d. 16 MiB `openAsync` ≥ 0.5 × WebCrypto AES-256-GCM `decrypt` MB/s', () => {
+  if (!SIZES.includes(MiB16)) throw new Error('16 MiB not run (--quick)');
+  const a = need('aes-dec', MiB16); const m = need('ms-open-async', MiB16);
+  const x = m.mbs / a.mbs;
+  return { status: x >= 0.5 ? 'met' : 'not met', figure: `${fmtMbs(m.mbs)} vs ${fmtMbs(a.mbs)} MB/s = ${x.toFixed(2)}×` };
 });
 target('4. cold start (import → first `minimiseAndSeal`) ≤ 15 ms', () => {
   if (cold.minseal.error) throw new Error(`minseal: ${cold.minseal.error}`);
@@ -521,6 +617,7 @@ const groups = [
   ['open', 'Open (decrypt with the private key)'],
   ['minimise', 'Minimise (JSON string in, JSON string out)'],
   ['sign', 'Signed: minimise, sign and seal; open and verify the signature (4 KiB)'],
+  ['shapes', 'Minimise, payload shapes (string in, string out; MB/s of the nominal size, the text is at most that)'],
 ];
 for (const [g, title] of groups) {
   L.push(`## ${title}`, '', `| row | ${SIZES.map(sizeLabel).join(' | ')} | what |`, `|---|${SIZES.map(() => '---').join('|')}|---|`);
@@ -534,6 +631,7 @@ for (const [k, lbl] of [['minseal', 'minseal `minimiseAndSeal`'], ['hpke', 'hpke
   L.push(c.error ? `| ${lbl} | n/a | n/a (${c.error}) | — |` : `| ${lbl} | ${fmtMs(c.importMs)} ms | ${fmtMs(c.totalMs)} ms | median of ${c.n} |`);
 }
 L.push('');
+if (browserCold) L.push(renderBrowserCold(browserCold, `cd benches/js && node browser-cold.mjs --runs=${BROWSER_RUNS}`));
 L.push('## Package size (gzip -9, zlib level 9, each file separately)', '', '| file | raw | gzip -9 |', '|---|---|---|');
 for (const s of sizes) L.push(`| pkg/${s.file} | ${s.raw} B | ${s.gz} B |`);
 L.push(sizes.length ? `| **total** | ${pkgTotal.raw} B | ${pkgTotal.gz} B (${(pkgTotal.gz / 1024).toFixed(1)} KiB) |` : '| pkg/ not built | | |');
@@ -546,7 +644,7 @@ const svg = renderSvg({
   title: 'minseal (wasm) vs alternatives — MB/s by payload size (higher is better)',
   subtitle: `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${new Date().toISOString().slice(0, 10)}; medians; dashed = reference, not an equivalent`,
   sizes: ALL_SIZES.map(sizeLabel),
-  panels: groups.map(([g, title]) => ({
+  panels: groups.filter(([g]) => g !== 'shapes').map(([g, title]) => ({
     title: title.replace(/ \(.*/, ''),
     series: CASES.filter((c) => c.group === g).map((c) => ({ label: c.chart, color: c.color, dashed: c.dashed, points: ALL_SIZES.map((s) => R(c.id, s)?.mbs ?? null) })),
   })),

@@ -17,6 +17,7 @@ mod hpke_stanza;
 mod io;
 mod limits;
 mod metadata;
+mod open_parts;
 mod params;
 mod rng;
 mod schedule;
@@ -30,6 +31,7 @@ pub use hpke_stanza::{Stanza, ENC_LEN, HPKE_INFO, STANZA_CT_LEN};
 pub use io::{error_from_io, Opener, Sealer};
 pub use limits::*;
 pub use metadata::Metadata;
+pub use open_parts::{open_parts, OpenParts};
 pub use params::SealParams;
 pub use schedule::{MAC_LEN, SIGNATURE_RECORD_LEN};
 #[cfg(feature = "deterministic-rng")]

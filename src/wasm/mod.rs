@@ -12,9 +12,12 @@ mod host;
 mod input;
 mod job;
 mod keys;
+#[cfg(feature = "wasm-receiver")]
+mod open_job;
 mod policy;
 mod seal;
 mod sign;
+mod staging;
 #[cfg(feature = "test-hooks")]
 mod testing;
 

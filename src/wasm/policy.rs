@@ -150,7 +150,7 @@ fn text(bytes: Vec<u8>) -> JsResult<JsValue> {
 /// `Uint8Array` of its UTF-16LE bytes for api.js to turn into a string. Node's UTF-8
 /// decoders (`TextDecoder`, `Buffer`) leave their fast path at the first non-ASCII byte: 36 KB
 /// with 97 such characters took ~97 µs, against ~8 µs for ASCII, and UTF-16 is a plain copy.
-fn text_out(bytes: Vec<u8>, utf16: bool) -> JsResult<JsValue> {
+pub(crate) fn text_out(bytes: Vec<u8>, utf16: bool) -> JsResult<JsValue> {
     if utf16 && !bytes.is_ascii() {
         if let Ok(s) = core::str::from_utf8(&bytes) {
             return Ok(js_sys::Uint8Array::from(crate::utf16::utf16le(s).as_slice()).into());

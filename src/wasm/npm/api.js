@@ -3,7 +3,7 @@
 // of the wasm glue goes through `guard`, so every failure is a `MinsealError`. The full entry adds
 // receive.js.
 import * as core from './minseal_core.js';
-import { MinsealError, Policy, convert, guard, namesPolicy, policyOf } from './common.js';
+import { MinsealError, Policy, chunkNonce, convert, guard, namesPolicy, policyOf } from './common.js';
 
 export { MinsealError, Policy };
 export const version = guard(core.version);
@@ -13,8 +13,30 @@ export const profiles = guard(core.profiles);
 // (Node itself, not a bundler's Buffer polyfill, whose UTF-16 decoding is a slow JS loop.)
 const NodeBuffer = globalThis.Buffer;
 const utf16 = typeof globalThis.process?.versions?.node === 'string' && typeof NodeBuffer?.from === 'function';
+// A JSON string goes into wasm as UTF-8 from `TextEncoder` (native code), not through
+// wasm-bindgen's own string passing, which copies the ASCII prefix with a JS loop (about twice
+// the encoder's time; benches/js/strings.mjs). `minimise` has it write straight into wasm
+// memory (`encodeInto` into a staging buffer: src/wasm/staging.rs); `minimiseAndSeal` takes
+// `TextEncoder.encode`'s bytes. Same bytes either way (a lone surrogate becomes U+FFFD).
+const textEncoder = new TextEncoder();
+const utf8In = (payload) => (typeof payload === 'string' ? textEncoder.encode(payload) : payload);
+let memory;
+function staged(text) {
+  memory ??= core.wasmMemory();
+  let ptr = core.stageInput(text.length, false);
+  const r = textEncoder.encodeInto(text, new Uint8Array(memory.buffer, ptr, text.length));
+  if (r.read === text.length) return r.written;
+  // Not all ASCII: room for the rest at up to 3 bytes per UTF-16 unit.
+  const len = r.written + (text.length - r.read) * 3;
+  ptr = core.stageInput(len, true);
+  const rest = new Uint8Array(memory.buffer, ptr + r.written, len - r.written);
+  return r.written + textEncoder.encodeInto(text.slice(r.read), rest).written;
+}
 export const minimise = guard((payload, policy, options) => {
-  const r = core.minimise(payload, policyOf(policy), options, utf16);
+  const pol = policyOf(policy);
+  const r = typeof payload === 'string'
+    ? core.minimiseStaged(staged(payload), pol, options, utf16)
+    : core.minimise(payload, pol, options, utf16);
   const p = r.payload;
   if (typeof p !== 'string') r.payload = NodeBuffer.from(p.buffer, p.byteOffset, p.byteLength).toString('utf16le');
   return r;
@@ -26,7 +48,7 @@ export const seal = guard((payload, recipients, options) =>
     ? core.sealNamingPolicy(payload, recipients, options, policyOf(options.policy))
     : core.seal(payload, recipients, options));
 export const minimiseAndSeal = guard((payload, policy, recipients, options) =>
-  core.minimiseAndSeal(payload, policyOf(policy), recipients, options));
+  core.minimiseAndSeal(utf8In(payload), policyOf(policy), recipients, options));
 export const generateKeyPair = guard(core.generateKeyPair);
 export const publicKey = guard(core.publicKey);
 export const thumbprint = guard(core.thumbprint);
@@ -153,13 +175,6 @@ function base64url(u8) {
   return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-// N_i = I2OSP(i, 11) ‖ flag (docs/FORMAT.md).
-function chunkNonce(i, last) {
-  const n = new Uint8Array(12);
-  for (let j = 10, c = i; c > 0; j--, c = Math.floor(c / 256)) n[j] = c % 256;
-  n[11] = last ? 1 : 0;
-  return n;
-}
 
 async function sealWithWebCrypto(subtle, bytes, parts, record) {
   const raw = parts.key;

@@ -62,3 +62,11 @@ export function policyOf(p) {
 }
 
 export const namesPolicy = (options) => options !== null && typeof options === 'object' && options.policy !== undefined;
+
+// N_i = I2OSP(i, 11) ‖ flag (docs/FORMAT.md).
+export function chunkNonce(i, last) {
+  const n = new Uint8Array(12);
+  for (let j = 10, c = i; c > 0; j--, c = Math.floor(c / 256)) n[j] = c % 256;
+  n[11] = last ? 1 : 0;
+  return n;
+}

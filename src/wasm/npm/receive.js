@@ -1,7 +1,7 @@
 // The receiver's functions, in the full entry only (minseal.js; the sender entry's wasm module
 // is built without them: Cargo feature `wasm-receiver`).
 import * as core from './minseal_core.js';
-import { guard, namesPolicy, policyOf } from './common.js';
+import { MinsealError, chunkNonce, convert, guard, namesPolicy, policyOf } from './common.js';
 
 export const open = guard(core.open);
 export const openAndVerify = guard((envelope, privateKey, options) =>
@@ -10,3 +10,86 @@ export const openAndVerify = guard((envelope, privateKey, options) =>
     : core.openAndVerify(envelope, privateKey, options));
 export const exportProof = guard(core.exportProof);
 export const verifyProof = guard(core.verifyProof);
+
+// ---- openAsync: the STREAM chunks decrypted by WebCrypto's AES-GCM ----------------------------
+// wasm opens everything up to the chunks (`openPrepare`: envelope parse, limits, the stanza, the
+// header MAC, expiry, the signature requirement; `open`'s options and order), WebCrypto decrypts
+// the chunks of docs/FORMAT.md under the payload key, and wasm checks the signature record
+// against the plaintext's SHA-256 (`finish`). No plaintext leaves before that check passed. When
+// WebCrypto refuses a chunk (altered, cut short, reordered) or the framing is off, `openHere`
+// runs `open`'s own chunk loop, so the error is `open`'s, code and message. The payload key: a
+// fresh Uint8Array from wasm, imported as a non-extractable AES-GCM CryptoKey and zero-filled
+// as soon as the import settles.
+const TAG = 16;
+// `ignoreBOM`: a leading U+FEFF stays in the string, as `open`'s UTF-8 conversion keeps it.
+const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+// The plaintext, or null when a chunk did not open (the caller then asks wasm for the error).
+async function openWithWebCrypto(subtle, job, envelope) {
+  const r = job.region();
+  const region = Array.isArray(r) ? envelope.subarray(r[0], r[1]) : r;
+  const size = job.chunkSize() + TAG;
+  const n = Math.ceil(region.length / size);
+  const lastLen = region.length - (n - 1) * size;
+  // No chunk; a final chunk shorter than its tag; an empty final chunk after a full one.
+  if (n === 0 || lastLen < TAG || (lastLen === TAG && n > 1)) return null;
+  const raw = job.key();
+  let key;
+  try {
+    key = await subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, ['decrypt']);
+  } finally {
+    raw.fill(0);
+  }
+  const aad = job.headerBytes();
+  const jobs = new Array(n);
+  for (let i = 0; i < n; i++) {
+    jobs[i] = subtle.decrypt({ name: 'AES-GCM', iv: chunkNonce(i, i === n - 1), additionalData: aad, tagLength: 128 },
+      key, region.subarray(i * size, Math.min(region.length, (i + 1) * size)));
+  }
+  const settled = await Promise.allSettled(jobs);
+  const chunks = settled.map((s) => (s.status === 'fulfilled' ? new Uint8Array(s.value) : null));
+  if (chunks.includes(null)) {
+    for (const c of chunks) c?.fill(0);
+    return null;
+  }
+  if (n === 1) return chunks[0];
+  const out = new Uint8Array(region.length - n * TAG);
+  let at = 0;
+  for (const c of chunks) { out.set(c, at); at += c.length; c.fill(0); }
+  return out;
+}
+
+/**
+ * `open` with the payload chunks decrypted by WebCrypto (`crypto.subtle`): the same result and
+ * the same errors as `open`. Without `globalThis.crypto.subtle`, `open` itself.
+ */
+export async function openAsync(envelope, privateKey, options) {
+  const subtle = globalThis.crypto?.subtle;
+  if (subtle === undefined) return open(envelope, privateKey, options);
+  let job, payload;
+  try {
+    job = core.openPrepare(envelope, privateKey, options);
+    try {
+      payload = await openWithWebCrypto(subtle, job, envelope);
+    } catch {
+      payload = null; // WebCrypto without AES-GCM: wasm's AES below
+    }
+    payload ??= job.openHere();
+    const digest = job.signed() ? new Uint8Array(await subtle.digest('SHA-256', payload)) : undefined;
+    const { header, signature } = job.finish(digest);
+    if (job.asBytes()) return { payload, header, signature };
+    let text;
+    try {
+      text = utf8Strict.decode(payload);
+    } catch {
+      throw new MinsealError('invalid_utf8', "the payload is not UTF-8 text: open it with { output: 'bytes' }");
+    }
+    payload.fill(0);
+    return { payload: text, header, signature };
+  } catch (e) {
+    payload?.fill(0);
+    throw convert(e);
+  } finally {
+    job?.free();
+  }
+}

@@ -1,6 +1,6 @@
 // Types of the sender entry (`minseal/sender`): what a sending portal calls, with the same names
 // and types as the full entry (index.d.ts), which declares them. The full entry adds what only a
-// receiver calls: `open`, `openAndVerify`, `exportProof`, `verifyProof`.
+// receiver calls: `open`, `openAsync`, `openAndVerify`, `exportProof`, `verifyProof`.
 export {
   init, version, MinsealError, Policy, profiles,
   minimise, verify, seal, sealAsync, minimiseAndSeal, minimiseAndSealAsync,

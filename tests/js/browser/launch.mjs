@@ -4,7 +4,12 @@ import { existsSync } from 'node:fs';
 import { before, after } from 'node:test';
 import { startServer } from '../../../scripts/serve.mjs';
 
-const EXECUTABLE = process.env.CHROMIUM || '/usr/bin/chromium';
+export const EXECUTABLE = process.env.CHROMIUM || '/usr/bin/chromium';
+/** The flags every headless launch uses (benches/js/browser-cold.mjs too). */
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run',
+];
 
 export async function launch() {
   if (!existsSync(EXECUTABLE)) {
@@ -13,10 +18,7 @@ export async function launch() {
   return chromium.launch({
     executablePath: EXECUTABLE,
     headless: true,
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run',
-    ],
+    args: CHROMIUM_ARGS,
   });
 }
 

@@ -35,7 +35,7 @@ function checkReceipt(receipt, payload, envelope) {
 
 test('exports exactly the documented surface', () => {
   assert.deepEqual(Object.keys(m).sort(), ['MinsealError', 'Policy', 'exportProof', 'generateKeyPair',
-    'generateSigningKey', 'init', 'minimise', 'minimiseAndSeal', 'minimiseAndSealAsync', 'open', 'openAndVerify',
+    'generateSigningKey', 'init', 'minimise', 'minimiseAndSeal', 'minimiseAndSealAsync', 'open', 'openAndVerify', 'openAsync',
     'profiles', 'publicKey', 'seal', 'sealAsync', 'signingPublicKey', 'thumbprint', 'verify', 'verifyProof',
     'version'].sort());
 });
