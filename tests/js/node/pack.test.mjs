@@ -16,7 +16,7 @@ test('npm pack → npm install <tgz> in an empty folder → import works', () =>
     const npm = (args, cwd) => execFileSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
     const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], pkg));
     const files = packed[0].files.map((f) => f.path).sort();
-    assert.deepEqual(files, ['README.md', 'index.d.ts', 'index.js', 'minseal.js', 'minseal_core_bg.wasm',
+    assert.deepEqual(files, ['README.md', 'embedded.js', 'index.d.cts', 'index.d.ts', 'index.js', 'minseal.js', 'minseal_core_bg.wasm',
       'minseal_core_bg.wasm.d.ts', 'node.js', 'package.json']);
     const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
     assert.equal(manifest.name, 'minseal');
