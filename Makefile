@@ -15,7 +15,7 @@ pkg: setup
 # The test package: pkg/ plus the TEST-ONLY `test-hooks` feature (a seeded RNG for the wasm/native
 # sameness test), in target/pkg-testing/. Never published.
 pkg-testing: setup
-	@MINSEAL_WASM_FEATURES="wasm test-hooks" MINSEAL_PKG_DIR=target/pkg-testing scripts/build-wasm
+	@MINSEAL_WASM_FEATURES="wasm test-hooks" MINSEAL_SENDER_FEATURES= MINSEAL_PKG_DIR=target/pkg-testing scripts/build-wasm
 
 lint: setup
 	$(CARGO) fmt --all -- --check

@@ -7,27 +7,27 @@
 use sha2::{Digest, Sha256};
 
 /// A host SHA-256: `None` when it has none (or it failed), and then sha2 runs.
-#[cfg(feature = "wasm")]
+#[cfg(feature = "wasm-sender")]
 pub(crate) type HostSha256 = fn(&[u8]) -> Option<[u8; 32]>;
 
-#[cfg(feature = "wasm")]
+#[cfg(feature = "wasm-sender")]
 static HOST: std::sync::OnceLock<HostSha256> = std::sync::OnceLock::new();
 
 /// Below this many bytes the portable SHA-256 is used even where a host lends one: its first
 /// call in a process costs ~0.4 ms (OpenSSL's set-up in Node), more than hashing a small payload
 /// in wasm takes, and a cold start minimises a few KiB.
-#[cfg(feature = "wasm")]
+#[cfg(feature = "wasm-sender")]
 const HOST_FROM: usize = 16 * 1024;
 
 /// Sets the host SHA-256 (once; the wasm bindings at start).
-#[cfg(feature = "wasm")]
+#[cfg(feature = "wasm-sender")]
 pub(crate) fn set_host_sha256(f: HostSha256) {
     let _ = HOST.set(f);
 }
 
 /// SHA-256 of `bytes`.
 pub(crate) fn payload_sha256(bytes: &[u8]) -> [u8; 32] {
-    #[cfg(feature = "wasm")]
+    #[cfg(feature = "wasm-sender")]
     if bytes.len() >= HOST_FROM {
         if let Some(d) = HOST.get().and_then(|f| f(bytes)) {
             return d;

@@ -65,7 +65,7 @@ pub mod register;
 pub mod seal;
 pub mod sign;
 mod sort;
-#[cfg(any(feature = "wasm", test))]
+#[cfg(any(feature = "wasm-sender", test))]
 mod utf16;
 
 pub use api::{minimise_and_seal, open_and_verify, ReceiveOptions, Received, SealOptions, Sealed};
@@ -77,5 +77,5 @@ pub use policy_ref::PolicyRef;
 pub use seal::{Envelope, OpenOptions, Opened, SealParams, SignatureInfo};
 pub use sign::{SignatureAlg, Signer, SigningKey, VerifyingKey};
 
-#[cfg(feature = "wasm")]
+#[cfg(feature = "wasm-sender")]
 mod wasm;

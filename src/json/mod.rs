@@ -66,7 +66,7 @@ pub(crate) fn utf8_error(input: &[u8]) -> Option<Error> {
 }
 
 /// [`precheck`] of text already known to be UTF-8 (a `str`): the size check alone.
-#[cfg_attr(not(feature = "wasm"), allow(dead_code))]
+#[cfg_attr(not(feature = "wasm-sender"), allow(dead_code))]
 pub(crate) fn precheck_str(input: &str, limits: &Limits) -> Result<()> {
     check_size(input.len(), limits)
 }

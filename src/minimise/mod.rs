@@ -105,7 +105,7 @@ fn check_key(opts: &MinimiseOptions) -> Result<Option<&[u8]>> {
 #[derive(Clone, Copy)]
 enum Payload<'a> {
     Bytes(&'a [u8]),
-    #[cfg_attr(not(feature = "wasm"), allow(dead_code))]
+    #[cfg_attr(not(feature = "wasm-sender"), allow(dead_code))]
     Text(&'a str),
 }
 
@@ -184,7 +184,7 @@ pub fn minimise(policy: &Policy, payload: &[u8], opts: &MinimiseOptions) -> Resu
 
 /// [`minimise`] of text: the same result, without the UTF-8 check a `str` does not need (the
 /// wasm binding's string input).
-#[cfg(feature = "wasm")]
+#[cfg(feature = "wasm-sender")]
 pub(crate) fn minimise_str(
     policy: &Policy,
     payload: &str,

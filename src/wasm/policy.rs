@@ -2,13 +2,18 @@
 
 use super::error::{invalid_argument, js, JsResult};
 use super::input::{self, json_bytes, parse_own_json, set};
-use super::keys::{recipients, secret_key};
-use super::seal::{
-    envelope_in, envelope_out, format, header_out, open_options, params, payload_out, OPEN_LIMITS,
-    SEAL_OPTIONS,
-};
-use super::sign::{sign_option, signature_out};
-use crate::api::{self, ReceiveOptions, SealOptions};
+use super::keys::recipients;
+#[cfg(feature = "wasm-receiver")]
+use super::keys::secret_key;
+#[cfg(feature = "wasm-receiver")]
+use super::seal::{envelope_in, header_out, open_options, OPEN_LIMITS};
+use super::seal::{envelope_out, format, params, payload_out, SEAL_OPTIONS};
+use super::sign::sign_option;
+#[cfg(feature = "wasm-receiver")]
+use super::sign::signature_out;
+#[cfg(feature = "wasm-receiver")]
+use crate::api::ReceiveOptions;
+use crate::api::{self, SealOptions};
 use crate::minimise::{self, MinimiseOptions, Verification};
 use crate::sign::Signer;
 use js_sys::{Array, Object};
@@ -253,6 +258,7 @@ fn sealed(
     js(api::minimise_and_seal(policy, bytes, to, o))
 }
 
+#[cfg(feature = "wasm-receiver")]
 fn open_and_verify_impl(
     envelope: JsValue,
     private_key: JsValue,
@@ -290,6 +296,7 @@ fn open_and_verify_impl(
     Ok(out.into())
 }
 
+#[cfg(feature = "wasm-receiver")]
 /// Opens, checks the signature, then verifies against the built-in policy the header names.
 #[wasm_bindgen(js_name = openAndVerify)]
 pub fn open_and_verify(
@@ -300,6 +307,7 @@ pub fn open_and_verify(
     open_and_verify_impl(envelope, private_key, None, options)
 }
 
+#[cfg(feature = "wasm-receiver")]
 /// [`open_and_verify`] against `policy` (its reference must equal the header's; the JS entry
 /// resolves `options.policy`).
 #[wasm_bindgen(js_name = openAndVerifyWith)]
@@ -312,6 +320,7 @@ pub fn open_and_verify_with(
     open_and_verify_impl(envelope, private_key, Some(policy), options)
 }
 
+#[cfg(feature = "wasm-receiver")]
 /// The evidence document of a signed envelope (docs/FORMAT.md, "Proof"): opens it as
 /// `openAndVerify` does (same options), then exports the canonical header, the payload and the
 /// signature as one RFC 8785 JSON text (`signature_missing` if the envelope is unsigned).
@@ -332,6 +341,7 @@ pub fn export_proof(envelope: JsValue, private_key: JsValue, options: JsValue) -
     ))
 }
 
+#[cfg(feature = "wasm-receiver")]
 /// Checks a proof against trusted signing keys: `{ payload, header, signature }`.
 #[wasm_bindgen(js_name = verifyProof)]
 pub fn verify_proof(proof: JsValue, signers: JsValue) -> JsResult<JsValue> {

@@ -1,13 +1,21 @@
 //! `seal`, `open` and the envelope in its three JS forms.
 
 use super::error::{invalid_argument, js, JsResult};
-use super::input::{self, json_text, parse_own_json, set};
-use super::keys::{recipients, secret_key};
+use super::input::{self, parse_own_json};
+#[cfg(feature = "wasm-receiver")]
+use super::input::{json_text, set};
+use super::keys::recipients;
+#[cfg(feature = "wasm-receiver")]
+use super::keys::secret_key;
 use super::policy::Policy;
-use super::sign::{sign_option, signature_out, trust_options};
+use super::sign::sign_option;
+#[cfg(feature = "wasm-receiver")]
+use super::sign::{signature_out, trust_options};
 use crate::api::{self, SealOptions};
 use crate::keys::PublicKey;
-use crate::seal::{self, Envelope, EnvelopeLimits, Metadata, OpenOptions, SealParams};
+#[cfg(feature = "wasm-receiver")]
+use crate::seal::{self, OpenOptions};
+use crate::seal::{Envelope, EnvelopeLimits, Metadata, SealParams};
 use crate::sign::Signer;
 use crate::{Error, ErrorCode};
 use js_sys::{Object, Uint8Array};
@@ -28,6 +36,7 @@ pub(crate) const SEAL_OPTIONS: &[&str] = &[
     "maxMetadataBytes",
 ];
 
+#[cfg(feature = "wasm-receiver")]
 /// The keys of the opening functions' options: `EnvelopeLimits`, trust and time.
 pub(crate) const OPEN_LIMITS: &[&str] = &[
     "maxRecipients",
@@ -40,6 +49,7 @@ pub(crate) const OPEN_LIMITS: &[&str] = &[
     "now",
 ];
 
+#[cfg(feature = "wasm-receiver")]
 /// `OpenOptions` from the opening functions' options: limits, `signers`, `allowUnsigned`, and
 /// `now` (Unix seconds for `expires_at`; default: the JS clock).
 pub(crate) fn open_options(opts: Option<&Object>) -> JsResult<OpenOptions> {
@@ -134,6 +144,7 @@ pub(crate) fn envelope_out(env: &Envelope, f: Format) -> JsResult<JsValue> {
     })
 }
 
+#[cfg(feature = "wasm-receiver")]
 /// An envelope in any form: JSON text, a JSON envelope object, or the binary form.
 pub(crate) fn envelope_in(v: &JsValue, l: &EnvelopeLimits) -> JsResult<Envelope> {
     if let Some(b) = input::bytes(v) {
@@ -223,11 +234,13 @@ pub(crate) fn payload_out(payload: Vec<u8>, as_bytes: bool) -> JsResult<JsValue>
     })
 }
 
+#[cfg(feature = "wasm-receiver")]
 /// The authenticated header as a plain object (its canonical JSON, parsed).
 pub(crate) fn header_out(env: &Envelope) -> JsResult<JsValue> {
     parse_own_json(&String::from_utf8_lossy(env.header_bytes()))
 }
 
+#[cfg(feature = "wasm-receiver")]
 /// Opens an envelope: `{ payload, header, signature }`.
 #[wasm_bindgen]
 pub fn open(envelope: JsValue, private_key: JsValue, options: JsValue) -> JsResult<JsValue> {

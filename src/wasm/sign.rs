@@ -3,9 +3,12 @@
 
 use super::error::{at, invalid_argument, js, JsResult};
 use super::input::{self, json_text, parse_own_json, set, string};
+#[cfg(feature = "wasm-receiver")]
 use crate::seal::SignatureInfo;
 use crate::sign::{SignatureAlg, SigningKey, VerifyingKey};
-use js_sys::{Array, Object, Reflect};
+#[cfg(feature = "wasm-receiver")]
+use js_sys::Array;
+use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 /// `alg` of `generateSigningKey` and of a callback signer: `'ES256'` or `'Ed25519'`.
@@ -68,6 +71,7 @@ pub(crate) fn sign_option(opts: Option<&Object>) -> JsResult<Option<SigningKey>>
         .transpose()
 }
 
+#[cfg(feature = "wasm-receiver")]
 /// `SignersInput`: a public signing JWK, a JWK Set, JSON text of either, or an array of these.
 pub(crate) fn trusted(v: &JsValue) -> JsResult<Vec<VerifyingKey>> {
     let one = |item: &JsValue, what: &str| -> JsResult<Vec<VerifyingKey>> {
@@ -84,6 +88,7 @@ pub(crate) fn trusted(v: &JsValue) -> JsResult<Vec<VerifyingKey>> {
     Ok(out)
 }
 
+#[cfg(feature = "wasm-receiver")]
 /// The option `signers`, if given, and `allowUnsigned`.
 pub(crate) fn trust_options(opts: Option<&Object>) -> JsResult<(Vec<VerifyingKey>, bool)> {
     let signers = match input::member(opts, "signers")? {
@@ -94,6 +99,7 @@ pub(crate) fn trust_options(opts: Option<&Object>) -> JsResult<(Vec<VerifyingKey
     Ok((signers, allow))
 }
 
+#[cfg(feature = "wasm-receiver")]
 /// `SignatureResult`: `{ status: 'verified', kid, alg, key }` (the trusted key that verified it),
 /// `{ status: 'unchecked', kid, alg }` (no `signers` were given; `alg` is the record's claim), or
 /// `{ status: 'unsigned' }`.

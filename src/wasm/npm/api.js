@@ -1,66 +1,11 @@
-// The public surface, shared by the browser (index.js) and Node (node.js) entries: every export
-// of the wasm glue goes through `guard`, so every failure is a `MinsealError`.
+// The public surface both entries have (the full entry, index.js / node.js, and the sender
+// entry, sender.js / sender-node.js): minimise, verify, seal, sign, keys, profiles. Every export
+// of the wasm glue goes through `guard`, so every failure is a `MinsealError`. The full entry adds
+// receive.js.
 import * as core from './minseal_core.js';
+import { MinsealError, Policy, convert, guard, namesPolicy, policyOf } from './common.js';
 
-/** Every failure minseal reports: a real `Error` with a stable `code` and `details`. */
-export class MinsealError extends Error {
-  constructor(code, message, details = []) {
-    super(message);
-    this.name = 'MinsealError';
-    this.code = code;
-    this.details = details;
-  }
-}
-
-function convert(e) {
-  if (e instanceof MinsealError) return e;
-  // The Rust side throws an Error named MinsealError carrying code and details.
-  if (e instanceof Error && e.name === 'MinsealError' && typeof e.code === 'string') {
-    return new MinsealError(e.code, e.message, Array.isArray(e.details) ? e.details : []);
-  }
-  // wasm-bindgen's own argument checks (a freed or foreign Policy object): the caller's
-  // mistake. A WebAssembly.RuntimeError is a bug in minseal and is left as it is.
-  if (e instanceof Error && !(e instanceof WebAssembly.RuntimeError)) {
-    return new MinsealError('invalid_argument', e.message, []);
-  }
-  return e;
-}
-
-function guard(f) {
-  return function guarded(...args) {
-    try {
-      return f.apply(this, args);
-    } catch (e) {
-      throw convert(e);
-    }
-  };
-}
-
-const CorePolicy = core.Policy;
-CorePolicy.builtin = guard(CorePolicy.builtin);
-CorePolicy.parse = guard(CorePolicy.parse);
-CorePolicy.prototype.canonicalJson = guard(CorePolicy.prototype.canonicalJson);
-
-/** A compiled policy: `Policy.builtin(id)` or `Policy.parse(document)`; reuse it. */
-export const Policy = CorePolicy;
-
-// Built-in policies named by id, compiled once per id (at most one per built-in profile:
-// unknown ids throw and are not cached).
-const builtins = new Map();
-function policyOf(p) {
-  if (p instanceof Policy) return p;
-  if (typeof p === 'string') {
-    let b = builtins.get(p);
-    if (b === undefined) {
-      b = Policy.builtin(p);
-      builtins.set(p, b);
-    }
-    return b;
-  }
-  throw new MinsealError('invalid_argument', 'policy must be a Policy or a built-in policy id');
-}
-
-const namesPolicy = (options) => options !== null && typeof options === 'object' && options.policy !== undefined;
+export { MinsealError, Policy };
 export const version = guard(core.version);
 export const profiles = guard(core.profiles);
 // In Node, a payload that is not ASCII comes back as UTF-16LE bytes (a copy here), not
@@ -82,18 +27,11 @@ export const seal = guard((payload, recipients, options) =>
     : core.seal(payload, recipients, options));
 export const minimiseAndSeal = guard((payload, policy, recipients, options) =>
   core.minimiseAndSeal(payload, policyOf(policy), recipients, options));
-export const open = guard(core.open);
-export const openAndVerify = guard((envelope, privateKey, options) =>
-  namesPolicy(options)
-    ? core.openAndVerifyWith(envelope, privateKey, policyOf(options.policy), options)
-    : core.openAndVerify(envelope, privateKey, options));
 export const generateKeyPair = guard(core.generateKeyPair);
 export const publicKey = guard(core.publicKey);
 export const thumbprint = guard(core.thumbprint);
 export const generateSigningKey = guard(core.generateSigningKey);
 export const signingPublicKey = guard(core.signingPublicKey);
-export const exportProof = guard(core.exportProof);
-export const verifyProof = guard(core.verifyProof);
 
 // ---- signers for the async seals ---------------------------------------------------------------
 // What `sign` may be in sealAsync / minimiseAndSealAsync, resolved to `{ id: { kid, alg }, sign,

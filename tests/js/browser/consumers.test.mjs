@@ -82,7 +82,7 @@ async function served(dir) {
  */
 const ROWS = [
   {
-    name: 'Vite build', entries: ['default', 'embedded'],
+    name: 'Vite build', entries: ['default', 'embedded', 'sender'],
     async url(app) {
       write(app, { 'index.html': moduleHtml('./main.js') });
       await viteBuild({ root: app, configFile: false, logLevel: 'silent', build: { outDir: 'dist' } });
@@ -90,7 +90,7 @@ const ROWS = [
     },
   },
   ...[['tarball', false], ['linked', true]].map(([how, linked]) => ({
-    name: `Vite dev server (${how} install)`, entries: ['default', 'embedded'], linked,
+    name: `Vite dev server (${how} install)`, entries: ['default', 'embedded', 'sender'], linked,
     async url(app, entry) {
       write(app, { 'index.html': moduleHtml('/main.js') });
       const server = await viteServer({
@@ -142,10 +142,9 @@ const ROWS = [
     },
   },
   {
-    name: 'plain browser ESM (import map)', entries: ['default', 'embedded'],
+    name: 'plain browser ESM (import map)', entries: ['default', 'embedded', 'sender'],
     async url(app) {
-      const imports = { minseal: '/node_modules/minseal/index.js', 'minseal/': '/node_modules/minseal/' };
-      imports['minseal/embedded'] = '/node_modules/minseal/embedded.js';
+      const imports = Object.fromEntries(Object.values(ENTRIES).map((e) => [e.spec, `/node_modules/minseal/${e.file}`]));
       write(app, {
         'index.html': html(`<script type="importmap">${JSON.stringify({ imports })}</script><script type="module" src="/main.js"></script>`),
       });

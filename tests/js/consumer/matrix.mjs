@@ -18,10 +18,12 @@ export const order = readFileSync(join(root, 'tests/fixtures/2ap-art7-order/inpu
  * the wasm is inside the JS. A new entry is one more line here (and its rows say where it runs).
  */
 export const ENTRIES = {
-  default: { spec: 'minseal', fetched: true },
-  embedded: { spec: 'minseal/embedded', fetched: false },
+  default: { spec: 'minseal', file: 'index.js', fetched: true },
+  embedded: { spec: 'minseal/embedded', file: 'embedded.js', fetched: false },
+  sender: { spec: 'minseal/sender', file: 'sender.js', fetched: true, opener: 'minseal' },
 };
-// An entry without `openAndVerify` names, as `opener`, the entry its rows open with.
+// `file`: the browser entry's file (for import maps). An entry without `openAndVerify` names,
+// as `opener`, the entry its rows open with.
 
 const npm = (args, cwd) => execFileSync('npm', args, {
   cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' },
