@@ -171,3 +171,17 @@ fn non_integer_numbers_are_reported_where_they_are() {
     );
     Policy::from_json(ok.as_bytes()).unwrap();
 }
+
+/// An unknown built-in id is `unknown_policy` whose message and details list the known ids, so
+/// a typo is answered with the list to choose from.
+#[test]
+fn unknown_builtin_lists_the_known_ids() {
+    let e = Policy::builtin("2ap/art7-ordr").unwrap_err();
+    assert_eq!(e.code(), ErrorCode::UnknownPolicy);
+    let ids: Vec<String> = builtins().iter().map(|b| b.id.to_string()).collect();
+    assert!(!ids.is_empty());
+    assert_eq!(e.details(), ids.as_slice());
+    for id in &ids {
+        assert!(e.message().contains(id.as_str()), "{id} in {}", e.message());
+    }
+}

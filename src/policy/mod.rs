@@ -169,10 +169,17 @@ impl Policy {
                 let doc = pre.doc().map_err(|e| invalid(vec![e]))?;
                 Self::assemble(doc, pre.canonical.to_owned())
             }
-            None => Err(Error::new(
-                ErrorCode::UnknownPolicy,
-                format!("no built-in policy `{id}`"),
-            )),
+            None => {
+                // The known ids in the message and in `details`, so that a typo is answered
+                // with the list to pick from (CLI and JS alike).
+                let known: Vec<String> =
+                    builtin::PROFILES.iter().map(|p| p.id.to_owned()).collect();
+                Err(Error::with_details(
+                    ErrorCode::UnknownPolicy,
+                    format!("no built-in policy `{id}` (known: {})", known.join(", ")),
+                    known,
+                ))
+            }
         }
     }
 

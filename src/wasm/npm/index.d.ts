@@ -147,8 +147,9 @@ export type PayloadInput = string | Uint8Array | object;
 export type ProfileId =
   | '2ap/art6-domain-registration' | '2ap/art7-order' | '2ap/art7-order-notified'
   | '2ap/art8-subscriber' | '2ap/art8-subscriber-provider' | '2ap/art8-traffic'
-  | '2ap/art8-traffic-provider' | '2ap/art9-emergency' | '2ap/art10-emergency-mla'
-  | '2ap/subscriber-response';
+  | '2ap/art8-traffic-provider' | '2ap/art9-emergency' | '2ap/art9-emergency-provider'
+  | '2ap/art10-emergency-mla' | '2ap/art10-emergency-mla-judicial' | '2ap/art10-emergency-mla-poc'
+  | '2ap/subscriber-response' | '2ap/subscriber-response-art8' | '2ap/traffic-response';
 /** A `Policy` object, or the id of a built-in profile (compiled once, then cached). */
 export type PolicyInput = Policy | ProfileId;
 /** A public X25519 JWK, a JWK Set of them, either as JSON text, a raw base64url key; or an array of these. */

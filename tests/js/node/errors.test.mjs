@@ -192,3 +192,33 @@ test('a freed Policy is invalid_argument, not a crash', () => {
   expectCode(() => m.minimise(order, p), 'invalid_argument', 'freed policy');
   stillWorks();
 });
+
+// A required field present with the wrong type is `type_mismatch` naming the expected type, in
+// `minimise`'s error and in `verify` (never "missing"); an unknown profile id lists the known ones.
+test('a wrong-typed required field is type_mismatch; unknown_policy lists the ids', () => {
+  const doc = JSON.parse(order);
+  doc.protocol_statement.issued_under_2ap = 'yes';
+  const text = JSON.stringify(doc);
+  let err;
+  try {
+    m.minimise(text, '2ap/art7-order');
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err instanceof m.MinsealError, String(err));
+  assert.equal(err.code, 'type_mismatch', err.message);
+  assert.deepEqual(err.details, ['$.protocol_statement.issued_under_2ap: expected boolean']);
+  const v = m.verify(text, '2ap/art7-order');
+  const here = v.violations.filter((x) => x.path === '$.protocol_statement.issued_under_2ap');
+  assert.deepEqual(here.map((x) => x.kind), ['type_mismatch']);
+  assert.ok(!v.violations.some((x) => x.kind === 'missing_required'), JSON.stringify(v.violations));
+  try {
+    m.minimise(order, '2ap/art7-ordr');
+    assert.fail('an unknown profile id minimised');
+  } catch (e) {
+    assert.equal(e.code, 'unknown_policy');
+    const ids = m.profiles().map((p) => p.id);
+    assert.deepEqual([...e.details].sort(), [...ids].sort());
+    for (const id of ids) assert.ok(e.message.includes(id), `${id} in ${e.message}`);
+  }
+});

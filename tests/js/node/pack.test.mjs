@@ -16,9 +16,9 @@ test('npm pack → npm install <tgz> in an empty folder → import works', () =>
     const npm = (args, cwd) => execFileSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
     const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], pkg));
     const files = packed[0].files.map((f) => f.path).sort();
-    assert.deepEqual(files, ['README.md', 'index.d.ts', 'index.js', 'minseal-sender.js', 'minseal.js',
+    assert.deepEqual(files, ['README.md', 'embedded.js', 'index.d.cts', 'index.d.ts', 'index.js', 'minseal-sender.js', 'minseal.js',
       'minseal_core_bg.wasm', 'minseal_core_bg.wasm.d.ts', 'minseal_sender_bg.wasm', 'node.js', 'package.json',
-      'sender-node.js', 'sender.d.ts', 'sender.js']);
+      'sender-node.js', 'sender.d.cts', 'sender.d.ts', 'sender.js']);
     const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
     assert.equal(manifest.name, 'minseal');
     assert.equal(manifest.type, 'module');
