@@ -63,6 +63,255 @@ pub enum Command {
     /// Evidence for a third party: export a signed envelope's proof, or verify one.
     #[command(subcommand)]
     Proof(ProofCommand),
+    /// The register of designated authorities: write, sign, verify, list and search one
+    /// (docs/TRUST.md).
+    #[command(subcommand)]
+    Register(RegisterCommand),
+    /// Signed acknowledgements of receipt.
+    #[command(subcommand)]
+    Ack(AckCommand),
+}
+
+#[derive(Subcommand)]
+pub enum RegisterCommand {
+    /// Write a new register with no entries (unsigned).
+    New(RegisterNewArgs),
+    /// Add an entry: an authority, provider or registrar with its roles and public keys.
+    Add(RegisterAddArgs),
+    /// Mark a key (encryption or signing) revoked.
+    Revoke(RegisterRevokeArgs),
+    /// Sign the register with the operator's private signing key (a new version: raise
+    /// --serial).
+    Sign(RegisterSignArgs),
+    /// Check a signed register against the pinned operator key(s); list every problem with
+    /// its code (exit 1 if there are any).
+    Verify(RegisterReadArgs),
+    /// Check a signed register, then list its entries and keys.
+    Show(RegisterReadArgs),
+    /// Check a signed register, then find an entry by a key's kid, or by Party and role.
+    Find(RegisterFindArgs),
+}
+
+#[derive(Subcommand)]
+pub enum AckCommand {
+    /// Check a receiver's signed acknowledgement against the register and the envelope it
+    /// acknowledges; print who acknowledged, the outcome and the message_id. Exit 0 when the
+    /// acknowledgement verifies, whatever outcome it reports.
+    Verify(AckVerifyArgs),
+}
+
+/// A time: `YYYY-MM-DDTHH:MM:SSZ` (UTC) or Unix seconds.
+pub fn parse_time(s: &str) -> std::result::Result<u64, String> {
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse().map_err(|_| "too large".to_owned());
+    }
+    minseal::register::parse_utc(s)
+        .ok_or_else(|| "expected YYYY-MM-DDTHH:MM:SSZ (UTC) or Unix seconds".to_owned())
+}
+
+#[derive(Args)]
+pub struct RegisterNewArgs {
+    /// The register's id (registers used together have different ids).
+    #[arg(long = "id", value_name = "ID")]
+    pub register_id: String,
+    /// Who operates and signs it.
+    #[arg(long, value_name = "NAME")]
+    pub operator: String,
+    /// The first serial.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub serial: u64,
+    /// When it is issued (default: now).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub issued_at: Option<u64>,
+    /// When it is due to be replaced (default: 30 days after issued_at).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub next_update: Option<u64>,
+    /// Where to write it (default: stdout).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// The register file an edit reads, and where the result goes.
+#[derive(Args)]
+pub struct RegisterEditIo {
+    /// The register (unsigned, or signed: an edit drops the signatures it makes void).
+    #[arg(value_name = "REGISTER.json")]
+    pub register: PathBuf,
+    /// Where to write the result (default: replace REGISTER.json).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct RegisterAddArgs {
+    #[command(flatten)]
+    pub io: RegisterEditIo,
+    /// The entry's id, unique in the register.
+    #[arg(long = "id", value_name = "ID")]
+    pub entry_id: String,
+    /// Its Party: ISO 3166-1 alpha-2 (e.g. XA) or a code the register defines.
+    #[arg(long, value_name = "CODE")]
+    pub party: String,
+    /// Its name.
+    #[arg(long, value_name = "NAME")]
+    pub name: String,
+    /// A contact channel: email=…, phone=…, postal_address=… or url=… Repeatable; at least one.
+    #[arg(long, value_name = "CHANNEL=VALUE", value_parser = parse_kv, required = true)]
+    pub contact: Vec<(String, String)>,
+    /// A role: competent_authority, notified_authority, designated_authority, poc_24_7,
+    /// central_authority, service_provider, registrar. Repeatable; at least one.
+    #[arg(long, value_name = "ROLE", required = true)]
+    pub role: Vec<String>,
+    /// A public X25519 JWK to seal to (from `keygen`). Repeatable.
+    #[arg(long = "enc", value_name = "PUBLIC.jwk")]
+    pub enc: Vec<PathBuf>,
+    /// A public ES256/Ed25519 JWK that checks what it signs (from `keygen --use sig`).
+    /// Repeatable.
+    #[arg(long = "sig", value_name = "PUBLIC.jwk")]
+    pub sig: Vec<PathBuf>,
+    /// The keys are valid from (default: now).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub valid_from: Option<u64>,
+    /// The keys are valid until, exclusive (default: one year after valid_from).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub valid_until: Option<u64>,
+}
+
+#[derive(Args)]
+pub struct RegisterRevokeArgs {
+    #[command(flatten)]
+    pub io: RegisterEditIo,
+    /// The key's kid (RFC 7638 thumbprint; `minseal thumbprint KEY.jwk`).
+    #[arg(long, value_name = "KID")]
+    pub kid: String,
+    /// When it was revoked (default: now). Receivers refuse everything it signs from the
+    /// moment they load the register, whatever time an envelope states.
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub at: Option<u64>,
+}
+
+#[derive(Args)]
+pub struct RegisterSignArgs {
+    #[command(flatten)]
+    pub io: RegisterEditIo,
+    /// The operator's private signing JWK (ES256 or Ed25519).
+    #[arg(long, value_name = "OPERATOR.jwk")]
+    pub key: PathBuf,
+    /// Set the serial first (each published version has a higher one).
+    #[arg(long, value_name = "N")]
+    pub serial: Option<u64>,
+    /// Set issued_at first.
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub issued_at: Option<u64>,
+    /// Set next_update first.
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub next_update: Option<u64>,
+}
+
+/// How a signed register is checked when loaded.
+#[derive(Args)]
+pub struct RegisterTrustArgs {
+    /// The register operator's public key(s), pinned: a JWK or a JWK Set. Repeatable.
+    #[arg(long, value_name = "OPERATOR.jwk", required = true)]
+    pub trust: Vec<PathBuf>,
+    /// The highest serial loaded before: a lower one is refused (register_rollback).
+    #[arg(long, value_name = "N")]
+    pub last_serial: Option<u64>,
+    /// Accept a register past its next_update (otherwise register_stale).
+    #[arg(long)]
+    pub allow_stale: bool,
+    /// The time to check next_update and key validity against (default: the system clock).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub now: Option<u64>,
+}
+
+#[derive(Args)]
+pub struct RegisterReadArgs {
+    /// The signed register.
+    #[arg(value_name = "REGISTER.json")]
+    pub register: PathBuf,
+    #[command(flatten)]
+    pub trust: RegisterTrustArgs,
+    /// Print JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct RegisterFindArgs {
+    /// The signed register.
+    #[arg(value_name = "REGISTER.json")]
+    pub register: PathBuf,
+    #[command(flatten)]
+    pub trust: RegisterTrustArgs,
+    /// The kid of an encryption or signing key.
+    #[arg(long, value_name = "KID", conflicts_with_all = ["party", "role"], required_unless_present_all = ["party", "role"])]
+    pub kid: Option<String>,
+    /// The Party (with --role).
+    #[arg(long, value_name = "CODE", requires = "role")]
+    pub party: Option<String>,
+    /// The role (with --party).
+    #[arg(long, value_name = "ROLE", requires = "party")]
+    pub role: Option<String>,
+    /// Print JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct AckVerifyArgs {
+    /// The signed acknowledgement.
+    #[arg(value_name = "ACK.json")]
+    pub ack: PathBuf,
+    /// The envelope it acknowledges (as sealed): its message_id, recipients and header digest.
+    #[arg(long, value_name = "ENVELOPE")]
+    pub envelope: PathBuf,
+    /// The sender's receipt (`seal --receipt`): the acknowledgement must carry its payload
+    /// digest.
+    #[arg(long, value_name = "RECEIPT.json")]
+    pub receipt: Option<PathBuf>,
+    /// The signed register(s) the receiver's signing key is in. Repeatable.
+    #[arg(long, value_name = "REGISTER.json", required = true)]
+    pub register: Vec<PathBuf>,
+    #[command(flatten)]
+    pub trust: RegisterTrustArgs,
+    /// Print JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Register mode of `open`.
+#[derive(Args)]
+pub struct OpenRegisterArgs {
+    /// Open with a register (repeatable): accept only what it allows (docs/TRUST.md,
+    /// "Opening with a register"). Needs --trust and --accept.
+    #[arg(long, value_name = "REGISTER.json", requires_all = ["trust", "accept"],
+          conflicts_with_all = ["signers", "allow_unsigned", "verify", "policy"])]
+    pub register: Vec<PathBuf>,
+    /// The register operator's public key(s), pinned: a JWK or a JWK Set. Repeatable.
+    #[arg(long, value_name = "OPERATOR.jwk", requires = "register")]
+    pub trust: Vec<PathBuf>,
+    /// The policies this receiver accepts (built-in ids or files); an envelope naming another
+    /// is refused (policy_not_accepted).
+    #[arg(long, value_name = "POLICY", num_args = 1.., requires = "register")]
+    pub accept: Vec<String>,
+    /// The highest register serial loaded before (register_rollback below it).
+    #[arg(long, value_name = "N", requires = "register")]
+    pub last_serial: Option<u64>,
+    /// Accept a register past its next_update.
+    #[arg(long, requires = "register")]
+    pub allow_stale: bool,
+    /// Record accepted message_ids in DIR (one file each) and refuse one seen before
+    /// (replayed). Without it, nothing is recorded and a replay is not detected.
+    #[arg(long, value_name = "DIR", requires = "register")]
+    pub replay: Option<PathBuf>,
+    /// Sign an acknowledgement of the decision (accepted, or refused with its code) with this
+    /// private signing JWK (the receiver's register signing key) and write it to --ack.
+    #[arg(long, value_name = "KEY.jwk", requires_all = ["register", "ack"])]
+    pub ack_key: Option<PathBuf>,
+    /// Where to write the signed acknowledgement (written also when the envelope is refused).
+    #[arg(long, value_name = "FILE", requires = "ack_key")]
+    pub ack: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -266,9 +515,25 @@ pub struct SealArgs {
     /// already conform to it (does_not_conform otherwise), and the header names it.
     #[arg(long, value_name = "ID|FILE", required_unless_present = "no_minimise")]
     pub policy: Option<String>,
-    /// Recipient public key file: a JWK, a JWK Set or raw base64url. Repeat for more recipients.
-    #[arg(long, value_name = "PUBLIC.jwk", required = true)]
-    pub to: Vec<PathBuf>,
+    /// Recipient public key file: a JWK, a JWK Set or raw base64url. With --register: PARTY:ROLE
+    /// (every entry of that Party with that role) or the kid of an encryption key in the
+    /// register, whose current key is used. Repeat for more recipients.
+    #[arg(long, value_name = "PUBLIC.jwk|PARTY:ROLE|KID", required = true)]
+    pub to: Vec<String>,
+    /// Pick the recipients (--to PARTY:ROLE or KID) from this signed register: each must hold
+    /// the policy's audience role (recipient_not_allowed) and a valid, unrevoked key
+    /// (key_revoked, key_not_valid). Repeatable; needs --trust and --policy.
+    #[arg(long, value_name = "REGISTER.json", requires_all = ["trust", "policy"])]
+    pub register: Vec<PathBuf>,
+    /// The register operator's public key(s), pinned: a JWK or a JWK Set. Repeatable.
+    #[arg(long, value_name = "OPERATOR.jwk", requires = "register")]
+    pub trust: Vec<PathBuf>,
+    /// The highest register serial loaded before (register_rollback below it).
+    #[arg(long, value_name = "N", requires = "register")]
+    pub last_serial: Option<u64>,
+    /// Accept a register past its next_update.
+    #[arg(long, requires = "register")]
+    pub allow_stale: bool,
     /// Envelope form.
     #[arg(long, value_enum, default_value = "json")]
     pub format: Format,
@@ -306,6 +571,8 @@ pub struct OpenArgs {
     pub verify: bool,
     #[command(flatten)]
     pub trust: TrustArgs,
+    #[command(flatten)]
+    pub reg: OpenRegisterArgs,
     /// Print the header and the signature (who signed, whether it verified) as one JSON line on
     /// stdout; the payload then goes to --out.
     #[arg(long, requires = "out")]
