@@ -83,7 +83,10 @@ fn a_written_register_signs_and_loads() {
     let r = load(&sign_register(&doc, &op).unwrap(), &op, None, T0).unwrap();
     assert_eq!((r.register_id(), r.serial()), ("demo", 1));
     assert_eq!(r.entries().len(), 2);
-    assert_eq!(r.find("XB", "service_provider").next().unwrap().id, "xb-isp");
+    assert_eq!(
+        r.find("XB", "service_provider").next().unwrap().id,
+        "xb-isp"
+    );
     // An edit of a signed document drops its now void signature and edits the register.
     let signed = sign_register(&doc, &op).unwrap();
     let revoked = revoke_key(&signed, a.sig.verifying_key().kid(), T0).unwrap();
@@ -106,7 +109,11 @@ fn a_written_register_signs_and_loads() {
     assert_eq!(r2.serial(), 2);
     let set = RegisterSet::new(vec![r2]).unwrap();
     let e = set
-        .check_signer(a.sig.verifying_key().kid(), T0, &["competent_authority".into()])
+        .check_signer(
+            a.sig.verifying_key().kid(),
+            T0,
+            &["competent_authority".into()],
+        )
         .unwrap_err();
     assert_eq!(e.code(), ErrorCode::KeyRevoked);
 }
@@ -119,15 +126,27 @@ fn edits_that_break_a_rule_are_refused() {
     let e = add_entry(&doc, &a.entry("xa-pg2", "XA", "competent_authority")).unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidRegister);
     assert_eq!(e.details().len(), 2, "{:?}", e.details());
-    assert!(e.details()[0].contains("is already in $.entries[0]"), "{:?}", e.details());
+    assert!(
+        e.details()[0].contains("is already in $.entries[0]"),
+        "{:?}",
+        e.details()
+    );
     // The same id; a role that does not exist; a malformed Party code.
     let b = Party::new();
     let e = add_entry(&doc, &b.entry("xa-pg", "XA", "competent_authority")).unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidRegister);
     let e = add_entry(&doc, &b.entry("xb", "XB", "judge")).unwrap_err();
-    assert!(e.details().iter().any(|d| d.contains("is not a role")), "{:?}", e.details());
+    assert!(
+        e.details().iter().any(|d| d.contains("is not a role")),
+        "{:?}",
+        e.details()
+    );
     let e = add_entry(&doc, &b.entry("xb", "xb", "service_provider")).unwrap_err();
-    assert!(e.details().iter().any(|d| d.contains(".party")), "{:?}", e.details());
+    assert!(
+        e.details().iter().any(|d| d.contains(".party")),
+        "{:?}",
+        e.details()
+    );
     // Revoking a kid that is not there, or twice.
     let e = revoke_key(&doc, "no-such-kid", T0).unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidArgument);
@@ -186,12 +205,20 @@ fn problems_lists_rollback_and_staleness_together() {
 fn the_acknowledgement_names_the_payload_as_the_receipt_does() {
     let op = SigningKey::generate(SignatureAlg::Ed25519).unwrap();
     let (sender, isp, stranger) = (Party::new(), Party::new(), Party::new());
-    let doc = add_entry(&empty(), &sender.entry("xa-pg", "XA", "competent_authority")).unwrap();
+    let doc = add_entry(
+        &empty(),
+        &sender.entry("xa-pg", "XA", "competent_authority"),
+    )
+    .unwrap();
     let doc = add_entry(&doc, &isp.entry("xb-isp", "XB", "service_provider")).unwrap();
     let doc = add_entry(&doc, &stranger.entry("xb-isp2", "XB", "service_provider")).unwrap();
-    let set = RegisterSet::new(vec![
-        load(&sign_register(&doc, &op).unwrap(), &op, None, T0).unwrap(),
-    ])
+    let set = RegisterSet::new(vec![load(
+        &sign_register(&doc, &op).unwrap(),
+        &op,
+        None,
+        T0,
+    )
+    .unwrap()])
     .unwrap();
     let policy = Policy::builtin("2ap/art7-order").unwrap();
     let to = set
@@ -209,7 +236,10 @@ fn the_acknowledgement_names_the_payload_as_the_receipt_does() {
     )
     .unwrap();
     let receipt: serde_json::Value = serde_json::from_str(&sealed.receipt.to_json()).unwrap();
-    let receipt_digest = receipt["payload"]["hmac_sha256"].as_str().unwrap().to_owned();
+    let receipt_digest = receipt["payload"]["hmac_sha256"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     let limits = EnvelopeLimits::default();
     let policies = [policy.clone()];
@@ -222,8 +252,14 @@ fn the_acknowledgement_names_the_payload_as_the_receipt_does() {
     let mut replay = MemoryReplayStore::new();
     let d = decide(&sealed.envelope, &isp.enc, &acceptance, &mut replay);
     let accepted = d.result.unwrap();
-    assert_eq!(minseal::hex::encode(&accepted.received.receipt_digest), receipt_digest);
-    assert_eq!(d.ack.payload_digest.as_deref(), Some(receipt_digest.as_str()));
+    assert_eq!(
+        minseal::hex::encode(&accepted.received.receipt_digest),
+        receipt_digest
+    );
+    assert_eq!(
+        d.ack.payload_digest.as_deref(),
+        Some(receipt_digest.as_str())
+    );
     assert_eq!(d.ack.outcome, Outcome::Accepted);
     assert_eq!(d.ack.received_at, T0);
     let ack = d.ack.sign(&isp.sig).unwrap();
@@ -251,7 +287,10 @@ fn the_acknowledgement_names_the_payload_as_the_receipt_does() {
     let d = decide(&sealed.envelope, &isp.enc, &acceptance, &mut replay);
     assert_eq!(d.result.unwrap_err().code(), ErrorCode::Replayed);
     assert_eq!(d.ack.outcome, Outcome::Refused("replayed".into()));
-    assert_eq!(d.ack.payload_digest.as_deref(), Some(receipt_digest.as_str()));
+    assert_eq!(
+        d.ack.payload_digest.as_deref(),
+        Some(receipt_digest.as_str())
+    );
     let d = decide(&sealed.envelope, &stranger.enc, &acceptance, &mut replay);
     assert_eq!(d.result.unwrap_err().code(), ErrorCode::NoMatchingRecipient);
     assert_eq!(d.ack.payload_digest, None);

@@ -113,7 +113,10 @@ fn register_mode_acknowledges_accepts_and_refuses() {
     assert_eq!(body["signer"]["register"]["serial"], 1);
     let ack = check_ack(&body, &id_of(&good));
     assert_eq!(ack.outcome, Outcome::Accepted);
-    let digest = ack.payload_digest.clone().expect("an accepted ack names the payload");
+    let digest = ack
+        .payload_digest
+        .clone()
+        .expect("an accepted ack names the payload");
     assert_eq!(digest.len(), 64);
 
     // The same bytes again: the idempotent 202.
