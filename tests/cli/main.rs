@@ -5,6 +5,7 @@ mod keys;
 mod open_output;
 mod policy;
 mod register;
+mod register_flow;
 mod seal_open;
 mod sign;
 

@@ -15,6 +15,7 @@ mod open;
 mod policy;
 mod proof;
 mod register;
+mod register_args;
 mod seal;
 mod trust;
 
