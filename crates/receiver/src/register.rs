@@ -6,7 +6,7 @@ use crate::acceptor::{self, now, parse, Accepted, Acceptor, Form, Refusal};
 use minseal::keys::SecretKey;
 use minseal::policy::Policy;
 use minseal::register::{decide, replayed, Acceptance, Ack, RegisterSet, ReplayStore};
-use minseal::seal::{Envelope, EnvelopeLimits};
+use minseal::seal::EnvelopeLimits;
 use minseal::sign::SigningKey;
 use minseal::{Error, ErrorCode};
 use serde_json::{json, Value};
