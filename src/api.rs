@@ -223,6 +223,9 @@ pub struct Received {
     /// The sender's signature: `None` when unsigned; `verified` says whether it was checked
     /// against a trusted key.
     pub signature: Option<SignatureInfo>,
+    /// The receipt's keyed payload digest ([`seal::Opened::receipt_digest`]): equal to the
+    /// `payload.hmac_sha256` of the sender's bound receipt.
+    pub receipt_digest: [u8; 32],
 }
 
 impl Received {
@@ -272,6 +275,7 @@ pub fn open_and_verify(
         verification,
         policy,
         signature: opened.signature,
+        receipt_digest: opened.receipt_digest,
     })
 }
 

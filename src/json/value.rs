@@ -58,6 +58,22 @@ impl Object {
         self.find(key).is_ok()
     }
 
+    /// Sets member `key` to `value`, replacing any earlier value.
+    pub fn insert(&mut self, key: &str, value: Value) {
+        match self.find(key) {
+            Ok(i) => self.members[i].1 = value,
+            Err(i) => self.members.insert(i, (key.to_string(), value)),
+        }
+    }
+
+    /// The value of member `key`, to change it.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        match self.find(key) {
+            Ok(i) => self.members.get_mut(i).map(|m| &mut m.1),
+            Err(_) => None,
+        }
+    }
+
     /// Removes and returns member `key`.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
         self.find(key).ok().map(|i| self.members.remove(i).1)

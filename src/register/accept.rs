@@ -2,7 +2,7 @@
 //! register"), in one function so that the CLI, the receiving service and the bindings apply
 //! the same checks in the same order.
 
-use super::{FoundKey, RegisterSet, ReplayStore};
+use super::{Ack, FoundKey, Outcome, RegisterSet, ReplayStore};
 use crate::api::{resolve_policy, Received};
 use crate::keys::SecretKey;
 use crate::minimise::{verify, MinimiseOptions};
@@ -43,6 +43,40 @@ fn refuse(code: ErrorCode, msg: impl Into<String>) -> Error {
     Error::new(code, msg)
 }
 
+/// What a receiver answers for one envelope: its decision, and the acknowledgement of it to
+/// sign ([`Ack::sign`]) and return to the sender.
+#[derive(Clone, Debug)]
+pub struct Decision {
+    /// The accepted envelope, or the refusal with its code.
+    pub result: Result<Accepted>,
+    /// The acknowledgement: the envelope's `message_id` and header digest, the time of
+    /// [`Acceptance::now`], the outcome, and the payload digest as the sender's receipt carries
+    /// it whenever the envelope was decrypted (also when it was then refused).
+    pub ack: Ack,
+}
+
+/// [`open_with_register`], and the acknowledgement of what it decided.
+pub fn decide(
+    envelope: &Envelope,
+    key: &SecretKey,
+    acceptance: &Acceptance<'_>,
+    replay: &mut dyn ReplayStore,
+) -> Decision {
+    let mut receipt_digest = None;
+    let result = accept(envelope, key, acceptance, replay, &mut receipt_digest);
+    let ack = Ack {
+        message_id: crate::keys::base64url_encode(&envelope.header().message_id),
+        header_sha256: crate::hex::encode(&Sha256::digest(envelope.header_bytes())),
+        payload_digest: receipt_digest.map(|d| crate::hex::encode(&d)),
+        received_at: acceptance.now,
+        outcome: match &result {
+            Ok(_) => Outcome::Accepted,
+            Err(e) => Outcome::Refused(e.code().as_str().to_string()),
+        },
+    };
+    Decision { result, ack }
+}
+
 /// Opens `envelope` with `key` and accepts it only if every rule holds, in this order:
 /// it opens (`no_matching_recipient`, `decryption_failed`, `expired`, …); its header names a
 /// policy in `acceptance.policies` (`policy_not_accepted`); it is signed (`signature_missing`);
@@ -57,12 +91,24 @@ pub fn open_with_register(
     acceptance: &Acceptance<'_>,
     replay: &mut dyn ReplayStore,
 ) -> Result<Accepted> {
+    accept(envelope, key, acceptance, replay, &mut None)
+}
+
+/// The rules; `receipt_digest` is set as soon as the payload is decrypted.
+fn accept(
+    envelope: &Envelope,
+    key: &SecretKey,
+    acceptance: &Acceptance<'_>,
+    replay: &mut dyn ReplayStore,
+    receipt_digest: &mut Option<[u8; 32]>,
+) -> Result<Accepted> {
     let open = OpenOptions {
         limits: *acceptance.limits,
         now: Some(acceptance.now),
         ..OpenOptions::default()
     };
     let opened = seal::open(envelope, key, &open)?;
+    *receipt_digest = Some(opened.receipt_digest);
     let header = &opened.header;
     let Some(reference) = &header.policy else {
         return Err(refuse(
@@ -128,6 +174,7 @@ pub fn open_with_register(
         verification: Some(verification),
         policy: Some(checked),
         signature: Some(signature),
+        receipt_digest: opened.receipt_digest,
     };
     received.require_conformance()?;
     replay.check_and_record(&crate::keys::base64url_encode(&received.header.message_id))?;

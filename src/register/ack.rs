@@ -9,8 +9,10 @@ use super::time::{format_utc, parse_utc};
 use super::{FoundKey, RegisterSet};
 use crate::json::{Limits, Object, Value};
 use crate::keys::{base64url_decode, base64url_encode};
+use crate::seal::Envelope;
 use crate::sign::Signer;
 use crate::{Error, ErrorCode, Result};
+use sha2::{Digest, Sha256};
 
 /// The domain-separation label that starts every acknowledgement signature's statement.
 pub const ACK_SIGNATURE_LABEL: &[u8] = b"minseal ack v1\0";
@@ -248,4 +250,43 @@ pub fn verify_ack(
         signer_kid: kid.to_string(),
         ack,
     })
+}
+
+/// [`verify_ack`] for the envelope the sender sealed: the `message_id` and recipient kids come
+/// from its header, and the acknowledgement's `header_sha256` must be that of its canonical
+/// header. With `receipt_digest` (hex: the sender's bound receipt's `payload.hmac_sha256`), the
+/// acknowledgement must carry that payload digest. A mismatch is `invalid_argument`: the
+/// acknowledgement is genuine, but of another envelope or another payload.
+pub fn verify_ack_for(
+    document: &[u8],
+    registers: &RegisterSet,
+    envelope: &Envelope,
+    receipt_digest: Option<&str>,
+) -> Result<VerifiedAck> {
+    let header = envelope.header();
+    let message_id = base64url_encode(&header.message_id);
+    let verified = verify_ack(document, registers, &message_id, &header.recipients)?;
+    let header_sha256 = crate::hex::encode(&Sha256::digest(envelope.header_bytes()));
+    if verified.ack.header_sha256 != header_sha256 {
+        return Err(invalid(format!(
+            "the acknowledgement names header digest {}, not this envelope's {header_sha256}",
+            verified.ack.header_sha256
+        )));
+    }
+    if let Some(expected) = receipt_digest {
+        match &verified.ack.payload_digest {
+            Some(d) if d == expected => {}
+            Some(d) => {
+                return Err(invalid(format!(
+                    "the acknowledgement names payload digest {d}, not the receipt's {expected}"
+                )))
+            }
+            None => {
+                return Err(invalid(
+                    "the acknowledgement names no payload digest (the receiver did not decrypt the payload)",
+                ))
+            }
+        }
+    }
+    Ok(verified)
 }

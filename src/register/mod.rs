@@ -12,15 +12,23 @@
 
 mod accept;
 mod ack;
+mod edit;
 mod model;
 mod replay;
 mod signed;
 mod time;
 
-pub use accept::{open_with_register, Acceptance, Accepted};
-pub use ack::{verify_ack, Ack, Outcome, VerifiedAck, ACK_SIGNATURE_LABEL};
+pub use accept::{decide, open_with_register, Acceptance, Accepted, Decision};
+pub use ack::{verify_ack, verify_ack_for, Ack, Outcome, VerifiedAck, ACK_SIGNATURE_LABEL};
+pub use edit::{
+    add_entry, check_unsigned, new_register, revoke_key, update_head, HeadChange, NewEntry, NewKey,
+    NewRegister,
+};
+#[cfg(not(target_arch = "wasm32"))]
+pub use replay::DirReplayStore;
 pub use replay::{replayed, MemoryReplayStore, ReplayStore};
 pub use signed::{sign_register, REGISTER_SIGNATURE_LABEL};
+pub use time::{format_utc, parse_utc};
 
 use crate::keys::PublicKey;
 use crate::sign::VerifyingKey;
@@ -174,73 +182,34 @@ impl Register {
     /// rollback (`register_rollback`) and freshness (`register_stale`).
     pub fn load(document: &[u8], opts: &LoadOptions<'_>) -> Result<Register> {
         let verified = signed::verify(document, opts.operators)?;
-        let mut problems = Problems::default();
-        let head = model::read_head(&verified.register, &mut problems);
-        let mut entries = Vec::new();
-        let no_codes = Vec::new();
-        let party_codes = head.as_ref().map_or(&no_codes, |h| &h.party_codes);
-        match verified.register.get("entries") {
-            None => problems.0.push("$: missing member \"entries\"".into()),
-            Some(crate::json::Value::Array(items)) => {
-                if items.len() > model::MAX_ENTRIES {
-                    problems.0.push(format!(
-                        "$.entries: more than {} entries",
-                        model::MAX_ENTRIES
-                    ));
-                } else {
-                    entries.reserve(items.len());
-                    for (i, item) in items.iter().enumerate() {
-                        let at = format!("$.entries[{i}]");
-                        if let Some(e) = model::read_entry(item, &at, party_codes, &mut problems) {
-                            entries.push((at, e));
-                        }
-                    }
-                }
-            }
-            Some(_) => problems.0.push("$.entries: must be an array".into()),
-        }
-        let (by_kid, by_party_role, by_id) = index(&entries, &mut problems);
-        let head = match head {
-            Some(h) if problems.0.is_empty() => h,
-            _ => {
-                return Err(Error::with_details(
-                    ErrorCode::InvalidRegister,
-                    format!("the register has {} problem(s)", problems.0.len().max(1)),
-                    problems.0,
-                ))
-            }
-        };
-        if let Some(last) = opts.last_serial {
-            if head.serial < last {
-                return Err(Error::new(
-                    ErrorCode::RegisterRollback,
-                    format!(
-                        "register {} serial {} is older than serial {last}, already seen",
-                        head.register_id, head.serial
-                    ),
-                ));
-            }
-        }
-        if opts.now >= head.next_update && !opts.allow_stale {
-            return Err(Error::new(
-                ErrorCode::RegisterStale,
-                format!(
-                    "register {} serial {} was due to be replaced at {}",
-                    head.register_id,
-                    head.serial,
-                    time::format_utc(head.next_update)
-                ),
-            ));
+        let (head, entries, (by_kid, by_party_role, by_id)) = read(&verified.register)?;
+        if let Some(e) = freshness(&head, opts).into_iter().next() {
+            return Err(e);
         }
         Ok(Register {
             head,
-            entries: entries.into_iter().map(|(_, e)| e).collect(),
+            entries,
             by_kid,
             by_party_role,
             by_id,
             digest: verified.digest,
             signed_by: verified.signed_by,
         })
+    }
+
+    /// Every reason `document` does not load, each with its code, in [`Register::load`]'s
+    /// order; empty when it loads. A bad signature ends the list (nothing in an unsigned
+    /// document is worth reading), as does `invalid_register` (it lists every structural problem
+    /// in its details); rollback and staleness are both reported.
+    pub fn problems(document: &[u8], opts: &LoadOptions<'_>) -> Vec<Error> {
+        let verified = match signed::verify(document, opts.operators) {
+            Ok(v) => v,
+            Err(e) => return vec![e],
+        };
+        match read(&verified.register) {
+            Ok((head, _, _)) => freshness(&head, opts),
+            Err(e) => vec![e],
+        }
     }
 
     /// The register's id (several registers used together have different ids).
@@ -318,6 +287,75 @@ impl Register {
             .unwrap_or(&[])
             .iter()
             .map(|&i| &self.entries[i as usize])
+    }
+}
+
+/// `register_rollback` for a serial below the last one seen, `register_stale` past
+/// `next_update` unless allowed.
+fn freshness(head: &model::Head, opts: &LoadOptions<'_>) -> Vec<Error> {
+    let mut out = Vec::new();
+    if let Some(last) = opts.last_serial {
+        if head.serial < last {
+            out.push(Error::new(
+                ErrorCode::RegisterRollback,
+                format!(
+                    "register {} serial {} is older than serial {last}, already seen",
+                    head.register_id, head.serial
+                ),
+            ));
+        }
+    }
+    if opts.now >= head.next_update && !opts.allow_stale {
+        out.push(Error::new(
+            ErrorCode::RegisterStale,
+            format!(
+                "register {} serial {} was due to be replaced at {}",
+                head.register_id,
+                head.serial,
+                time::format_utc(head.next_update)
+            ),
+        ));
+    }
+    out
+}
+
+/// Reads a register object: every member checked, every problem in one `invalid_register`.
+fn read(register: &crate::json::Object) -> Result<(model::Head, Vec<Entry>, Indexes)> {
+    let mut problems = Problems::default();
+    let head = model::read_head(register, &mut problems);
+    let mut entries = Vec::new();
+    let no_codes = Vec::new();
+    let party_codes = head.as_ref().map_or(&no_codes, |h| &h.party_codes);
+    match register.get("entries") {
+        None => problems.0.push("$: missing member \"entries\"".into()),
+        Some(crate::json::Value::Array(items)) => {
+            if items.len() > model::MAX_ENTRIES {
+                problems.0.push(format!(
+                    "$.entries: more than {} entries",
+                    model::MAX_ENTRIES
+                ));
+            } else {
+                entries.reserve(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    let at = format!("$.entries[{i}]");
+                    if let Some(e) = model::read_entry(item, &at, party_codes, &mut problems) {
+                        entries.push((at, e));
+                    }
+                }
+            }
+        }
+        Some(_) => problems.0.push("$.entries: must be an array".into()),
+    }
+    let indexes = index(&entries, &mut problems);
+    match head {
+        Some(h) if problems.0.is_empty() => {
+            Ok((h, entries.into_iter().map(|(_, e)| e).collect(), indexes))
+        }
+        _ => Err(Error::with_details(
+            ErrorCode::InvalidRegister,
+            format!("the register has {} problem(s)", problems.0.len().max(1)),
+            problems.0,
+        )),
     }
 }
 
@@ -404,6 +442,19 @@ pub enum Recipient {
     },
     /// The entry holding the encryption key with this kid.
     Kid(String),
+}
+
+impl Recipient {
+    /// `PARTY:ROLE` (e.g. `XB:service_provider`), or else a kid.
+    pub fn parse(text: &str) -> Recipient {
+        match text.split_once(':') {
+            Some((party, role)) => Recipient::PartyRole {
+                party: party.to_string(),
+                role: role.to_string(),
+            },
+            None => Recipient::Kid(text.to_string()),
+        }
+    }
 }
 
 /// A signer found in the register and checked: its entry and its key.

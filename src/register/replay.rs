@@ -52,3 +52,60 @@ pub fn replayed(message_id: &str) -> Error {
         format!("message {message_id} was already received"),
     )
 }
+
+/// A [`ReplayStore`] in a directory: one empty file per accepted `message_id`, created with
+/// `create_new` (exclusive), so two processes sharing the directory never both accept an id.
+/// The record survives restarts; ids are base64url, so each is a file name as it is.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Clone, Debug)]
+pub struct DirReplayStore {
+    dir: std::path::PathBuf,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl DirReplayStore {
+    /// A store in `dir`, created if missing (`io` if it cannot be).
+    pub fn new(dir: &std::path::Path) -> Result<Self> {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Error::new(
+                ErrorCode::Io,
+                format!("replay record {}: {e}", dir.display()),
+            )
+        })?;
+        Ok(Self {
+            dir: dir.to_path_buf(),
+        })
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl ReplayStore for DirReplayStore {
+    fn check_and_record(&mut self, message_id: &str) -> Result<()> {
+        if message_id.is_empty()
+            || !message_id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(Error::new(
+                ErrorCode::InvalidArgument,
+                "a message id is base64url",
+            ));
+        }
+        let path = self.dir.join(message_id);
+        let created = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|f| f.sync_all());
+        match created {
+            Ok(()) => std::fs::File::open(&self.dir)
+                .and_then(|d| d.sync_all())
+                .map_err(|e| Error::new(ErrorCode::Io, format!("replay record: {e}"))),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(replayed(message_id)),
+            Err(e) => Err(Error::new(
+                ErrorCode::Io,
+                format!("replay record {}: {e}", path.display()),
+            )),
+        }
+    }
+}

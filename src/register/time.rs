@@ -4,7 +4,7 @@
 
 /// Seconds since the Unix epoch of `text`, or `None` if it is not exactly
 /// `YYYY-MM-DDTHH:MM:SSZ` with a valid date (years 1970–9999) and time (no leap second).
-pub(crate) fn parse_utc(text: &str) -> Option<u64> {
+pub fn parse_utc(text: &str) -> Option<u64> {
     let b = text.as_bytes();
     if b.len() != 20
         || b[4] != b'-'
@@ -34,7 +34,7 @@ pub(crate) fn parse_utc(text: &str) -> Option<u64> {
 }
 
 /// `secs` as `YYYY-MM-DDTHH:MM:SSZ` (the one spelling [`parse_utc`] accepts).
-pub(crate) fn format_utc(secs: u64) -> String {
+pub fn format_utc(secs: u64) -> String {
     let days = secs / 86_400;
     let rem = secs % 86_400;
     let (y, m, d) = civil_from_days(days);

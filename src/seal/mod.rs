@@ -184,6 +184,10 @@ pub struct Opened {
     pub header: Header,
     /// The sender's signature: `None` when the envelope is unsigned.
     pub signature: Option<SignatureInfo>,
+    /// The receipt's keyed payload digest, HMAC-SHA256(receipt key, SHA-256(payload)): what the
+    /// sender's bound receipt carries as `payload.hmac_sha256`, so a receiver's acknowledgement
+    /// can name the payload in the sender's own terms (docs/POLICY.md, "Receipt").
+    pub receipt_digest: [u8; 32],
 }
 
 /// Who will sign: the algorithm and key id a sealer writes into the header's signature
@@ -657,10 +661,10 @@ pub fn open(envelope: &Envelope, sk: &SecretKey, opts: &OpenOptions) -> Result<O
     let chunks = stream::ChunkOpener::new(&schedule.payload, &envelope.header_bytes)?;
     let chunk_ct_len = envelope.header.chunk_size as usize + TAG_LEN;
     let mut payload = open_region(chunks, &envelope.payload, chunk_ct_len, &opts.limits)?;
+    let digest = crate::digest::payload_sha256(&payload);
     let signature = match &envelope.signature {
         None => None,
         Some(record) => {
-            let digest = crate::digest::payload_sha256(&payload);
             match check_signature(&envelope.header_bytes, &schedule, record, &digest, opts) {
                 Ok(info) => Some(info),
                 Err(e) => {
@@ -674,6 +678,7 @@ pub fn open(envelope: &Envelope, sk: &SecretKey, opts: &OpenOptions) -> Result<O
         payload,
         header: envelope.header.clone(),
         signature,
+        receipt_digest: schedule.receipt_digest(&digest),
     })
 }
 

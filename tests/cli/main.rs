@@ -4,6 +4,8 @@
 mod keys;
 mod open_output;
 mod policy;
+mod register;
+mod register_flow;
 mod seal_open;
 mod sign;
 
@@ -108,6 +110,15 @@ fn help_on_every_subcommand() {
         &["proof", "--help"],
         &["proof", "export", "--help"],
         &["proof", "verify", "--help"],
+        &["register", "--help"],
+        &["register", "new", "--help"],
+        &["register", "add", "--help"],
+        &["register", "revoke", "--help"],
+        &["register", "sign", "--help"],
+        &["register", "verify", "--help"],
+        &["register", "show", "--help"],
+        &["register", "find", "--help"],
+        &["ack", "verify", "--help"],
     ] {
         let o = run(sub, b"");
         let text = String::from_utf8(ok(&o).to_vec()).unwrap();

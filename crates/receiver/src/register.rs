@@ -2,13 +2,11 @@
 //! (`minseal::register::open_with_register`), refuses replayed `message_id`s with an on-disk
 //! replay record, and answers every decision on a parsed envelope with a signed acknowledgement.
 
-use crate::acceptor::{self, envelope_id, now, parse, Accepted, Acceptor, Form, Refusal};
+use crate::acceptor::{self, now, parse, Accepted, Acceptor, Form, Refusal};
 use minseal::keys::SecretKey;
 use minseal::policy::Policy;
-use minseal::register::{
-    open_with_register, replayed, Acceptance, Ack, Outcome, RegisterSet, ReplayStore,
-};
-use minseal::seal::{Envelope, EnvelopeLimits};
+use minseal::register::{decide, replayed, Acceptance, Ack, RegisterSet, ReplayStore};
+use minseal::seal::EnvelopeLimits;
 use minseal::sign::SigningKey;
 use minseal::{Error, ErrorCode};
 use serde_json::{json, Value};
@@ -73,15 +71,8 @@ impl RegisterAcceptor {
         self.ack_key.verifying_key().kid().to_owned()
     }
 
-    /// The signed acknowledgement of `outcome` for `envelope`, as JSON.
-    fn ack(&self, envelope: &Envelope, outcome: Outcome) -> Result<Value, Refusal> {
-        let ack = Ack {
-            message_id: envelope_id(envelope.header()),
-            header_sha256: minseal::hex::encode(&Sha256::digest(envelope.header_bytes())),
-            payload_digest: None,
-            received_at: now(),
-            outcome,
-        };
+    /// The signed acknowledgement, as JSON.
+    fn sign_ack(&self, ack: &Ack) -> Result<Value, Refusal> {
         ack.sign(&self.ack_key)
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
@@ -108,13 +99,15 @@ impl Acceptor for RegisterAcceptor {
             dir: &self.replay_dir,
             body_sha256: minseal::hex::encode(&Sha256::digest(body)),
         };
-        let accepted = match open_with_register(&envelope, &self.key, &acceptance, &mut replay) {
+        // The decision and its acknowledgement, which names the payload as the sender's
+        // receipt does whenever the envelope was decrypted.
+        let decision = decide(&envelope, &self.key, &acceptance, &mut replay);
+        let accepted = match decision.result {
             Ok(a) => a,
             Err(e) => {
                 let mut refusal = Refusal::from_error(register_status(e.code()), &e);
                 if refusal.status != 500 {
-                    refusal.ack =
-                        Some(self.ack(&envelope, Outcome::Refused(e.code().as_str().to_owned()))?);
+                    refusal.ack = Some(self.sign_ack(&decision.ack)?);
                 }
                 return Err(refusal);
             }
@@ -127,7 +120,7 @@ impl Acceptor for RegisterAcceptor {
             "kid": received.signature.as_ref().map(|s| s.kid.clone()),
             "register": { "id": accepted.register.0, "serial": accepted.register.1 },
         });
-        let ack = self.ack(&envelope, Outcome::Accepted)?;
+        let ack = self.sign_ack(&decision.ack)?;
         Ok(acceptor::accepted(
             received,
             self.key.kid(),

@@ -113,6 +113,11 @@ fn register_mode_acknowledges_accepts_and_refuses() {
     assert_eq!(body["signer"]["register"]["serial"], 1);
     let ack = check_ack(&body, &id_of(&good));
     assert_eq!(ack.outcome, Outcome::Accepted);
+    let digest = ack
+        .payload_digest
+        .clone()
+        .expect("an accepted ack names the payload");
+    assert_eq!(digest.len(), 64);
 
     // The same bytes again: the idempotent 202.
     let (status, again) = post(server.port, "application/vnd.minseal", &good);
@@ -126,10 +131,10 @@ fn register_mode_acknowledges_accepts_and_refuses() {
         (409, Some("replayed")),
         "{body}"
     );
-    assert_eq!(
-        check_ack(&body, &id_of(&good)).outcome,
-        Outcome::Refused("replayed".into())
-    );
+    let replay_ack = check_ack(&body, &id_of(&good));
+    assert_eq!(replay_ack.outcome, Outcome::Refused("replayed".into()));
+    // The payload was decrypted before the replay was found: the refusal names it too.
+    assert_eq!(replay_ack.payload_digest, Some(digest));
 
     // Signed by a service provider, which may not send this order: 403 signer_not_allowed.
     let wrong = sealed_with(

@@ -4,6 +4,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use minseal::seal::EnvelopeLimits;
 use std::path::PathBuf;
 
+pub use crate::register_args::*;
+
 /// Minimise a JSON payload under a data-minimisation policy, then seal it with HPKE.
 #[derive(Parser)]
 #[command(name = "minseal", version, about, long_about = None)]
@@ -63,6 +65,75 @@ pub enum Command {
     /// Evidence for a third party: export a signed envelope's proof, or verify one.
     #[command(subcommand)]
     Proof(ProofCommand),
+    /// The register of designated authorities: write, sign, verify, list and search one
+    /// (docs/TRUST.md).
+    #[command(subcommand)]
+    Register(RegisterCommand),
+    /// Signed acknowledgements of receipt.
+    #[command(subcommand)]
+    Ack(AckCommand),
+}
+
+#[derive(Subcommand)]
+pub enum RegisterCommand {
+    /// Write a new register with no entries (unsigned).
+    New(RegisterNewArgs),
+    /// Add an entry: an authority, provider or registrar with its roles and public keys.
+    Add(RegisterAddArgs),
+    /// Mark a key (encryption or signing) revoked.
+    Revoke(RegisterRevokeArgs),
+    /// Sign the register with the operator's private signing key (a new version: raise
+    /// --serial).
+    Sign(RegisterSignArgs),
+    /// Check a signed register against the pinned operator key(s); list every problem with
+    /// its code (exit 1 if there are any).
+    Verify(RegisterReadArgs),
+    /// Check a signed register, then list its entries and keys.
+    Show(RegisterReadArgs),
+    /// Check a signed register, then find an entry by a key's kid, or by Party and role.
+    Find(RegisterFindArgs),
+}
+
+#[derive(Subcommand)]
+pub enum AckCommand {
+    /// Check a receiver's signed acknowledgement against the register and the envelope it
+    /// acknowledges; print who acknowledged, the outcome and the message_id. Exit 0 when the
+    /// acknowledgement verifies, whatever outcome it reports.
+    Verify(AckVerifyArgs),
+}
+
+/// Register mode of `open`.
+#[derive(Args)]
+pub struct OpenRegisterArgs {
+    /// Open with a register (repeatable): accept only what it allows (docs/TRUST.md,
+    /// "Opening with a register"). Needs --trust and --accept.
+    #[arg(long, value_name = "REGISTER.json", requires_all = ["trust", "accept"],
+          conflicts_with_all = ["signers", "allow_unsigned", "verify", "policy"])]
+    pub register: Vec<PathBuf>,
+    /// The register operator's public key(s), pinned: a JWK or a JWK Set. Repeatable.
+    #[arg(long, value_name = "OPERATOR.jwk", requires = "register")]
+    pub trust: Vec<PathBuf>,
+    /// The policies this receiver accepts (built-in ids or files); an envelope naming another
+    /// is refused (policy_not_accepted).
+    #[arg(long, value_name = "POLICY", num_args = 1.., requires = "register")]
+    pub accept: Vec<String>,
+    /// The highest register serial loaded before (register_rollback below it).
+    #[arg(long, value_name = "N", requires = "register")]
+    pub last_serial: Option<u64>,
+    /// Accept a register past its next_update.
+    #[arg(long, requires = "register")]
+    pub allow_stale: bool,
+    /// Record accepted message_ids in DIR (one file each) and refuse one seen before
+    /// (replayed). Without it, nothing is recorded and a replay is not detected.
+    #[arg(long, value_name = "DIR", requires = "register")]
+    pub replay: Option<PathBuf>,
+    /// Sign an acknowledgement of the decision (accepted, or refused with its code) with this
+    /// private signing JWK (the receiver's register signing key) and write it to --ack.
+    #[arg(long, value_name = "KEY.jwk", requires_all = ["register", "ack"])]
+    pub ack_key: Option<PathBuf>,
+    /// Where to write the signed acknowledgement (written also when the envelope is refused).
+    #[arg(long, value_name = "FILE", requires = "ack_key")]
+    pub ack: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -266,9 +337,25 @@ pub struct SealArgs {
     /// already conform to it (does_not_conform otherwise), and the header names it.
     #[arg(long, value_name = "ID|FILE", required_unless_present = "no_minimise")]
     pub policy: Option<String>,
-    /// Recipient public key file: a JWK, a JWK Set or raw base64url. Repeat for more recipients.
-    #[arg(long, value_name = "PUBLIC.jwk", required = true)]
-    pub to: Vec<PathBuf>,
+    /// Recipient public key file: a JWK, a JWK Set or raw base64url. With --register: PARTY:ROLE
+    /// (every entry of that Party with that role) or the kid of an encryption key in the
+    /// register, whose current key is used. Repeat for more recipients.
+    #[arg(long, value_name = "PUBLIC.jwk|PARTY:ROLE|KID", required = true)]
+    pub to: Vec<String>,
+    /// Pick the recipients (--to PARTY:ROLE or KID) from this signed register: each must hold
+    /// the policy's audience role (recipient_not_allowed) and a valid, unrevoked key
+    /// (key_revoked, key_not_valid). Repeatable; needs --trust and --policy.
+    #[arg(long, value_name = "REGISTER.json", requires_all = ["trust", "policy"])]
+    pub register: Vec<PathBuf>,
+    /// The register operator's public key(s), pinned: a JWK or a JWK Set. Repeatable.
+    #[arg(long, value_name = "OPERATOR.jwk", requires = "register")]
+    pub trust: Vec<PathBuf>,
+    /// The highest register serial loaded before (register_rollback below it).
+    #[arg(long, value_name = "N", requires = "register")]
+    pub last_serial: Option<u64>,
+    /// Accept a register past its next_update.
+    #[arg(long, requires = "register")]
+    pub allow_stale: bool,
     /// Envelope form.
     #[arg(long, value_enum, default_value = "json")]
     pub format: Format,
@@ -306,6 +393,8 @@ pub struct OpenArgs {
     pub verify: bool,
     #[command(flatten)]
     pub trust: TrustArgs,
+    #[command(flatten)]
+    pub reg: OpenRegisterArgs,
     /// Print the header and the signature (who signed, whether it verified) as one JSON line on
     /// stdout; the payload then goes to --out.
     #[arg(long, requires = "out")]
@@ -347,7 +436,7 @@ impl OpenArgs {
     }
 }
 
-fn parse_kv(s: &str) -> std::result::Result<(String, String), String> {
+pub fn parse_kv(s: &str) -> std::result::Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
         _ => Err("expected KEY=VALUE".to_owned()),

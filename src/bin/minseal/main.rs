@@ -14,10 +14,12 @@ mod keys;
 mod open;
 mod policy;
 mod proof;
+mod register;
+mod register_args;
 mod seal;
 mod trust;
 
-use args::{Cli, Command, PolicyCommand, ProofCommand};
+use args::{AckCommand, Cli, Command, PolicyCommand, ProofCommand, RegisterCommand};
 use clap::Parser;
 use minseal::Result;
 use std::process::ExitCode;
@@ -57,5 +59,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Policy(PolicyCommand::Lint { file }) => policy::lint(&file),
         Command::Proof(ProofCommand::Export(args)) => proof::export(&args),
         Command::Proof(ProofCommand::Verify(args)) => proof::verify(&args),
+        Command::Register(RegisterCommand::New(args)) => register::new(&args),
+        Command::Register(RegisterCommand::Add(args)) => register::add(&args),
+        Command::Register(RegisterCommand::Revoke(args)) => register::revoke(&args),
+        Command::Register(RegisterCommand::Sign(args)) => register::sign(&args),
+        Command::Register(RegisterCommand::Verify(args)) => register::verify(&args),
+        Command::Register(RegisterCommand::Show(args)) => register::show(&args),
+        Command::Register(RegisterCommand::Find(args)) => register::find(&args),
+        Command::Ack(AckCommand::Verify(args)) => register::ack_verify(&args),
     }
 }

@@ -3,12 +3,14 @@
 
 use crate::args::OpenArgs;
 use crate::io::{open_input, pretty, read_text, stdin_err, with_output, write_file, write_line};
-use crate::io::{write_output, Perm};
+use crate::io::{prefix, write_output, Perm};
 use crate::policy::load_policy;
 use crate::trust::{header_json, open_options, signature_json, signature_line};
 use minseal::api::{self, ReceiveOptions};
 use minseal::keys::SecretKey;
+use minseal::register::{decide, Acceptance, DirReplayStore, MemoryReplayStore, ReplayStore};
 use minseal::seal::{self, Envelope, EnvelopeLimits, Header, Opener, SignatureInfo, BINARY_MAGIC};
+use minseal::sign::SigningKey;
 use minseal::{Error, ErrorCode, Result};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -16,6 +18,9 @@ use std::process::ExitCode;
 use zeroize::Zeroizing;
 
 pub fn open(a: OpenArgs) -> Result<ExitCode> {
+    if !a.reg.register.is_empty() {
+        return open_with_register(&a);
+    }
     let sk = SecretKey::from_jwk(&read_text(Some(&a.key))?)?;
     let opts = open_options(&a.trust, a.limits())?;
     let trusted = !opts.signers.is_empty();
@@ -130,4 +135,100 @@ fn write_header(path: Option<&Path>, header: &Header) -> Result<()> {
         ),
         None => Ok(()),
     }
+}
+
+/// `open --register`: the register's acceptance rules (`minseal::register::decide`), the
+/// payload written only once all of them passed, and the signed acknowledgement of the decision.
+fn open_with_register(a: &OpenArgs) -> Result<ExitCode> {
+    let sk = SecretKey::from_jwk(&read_text(Some(&a.key))?)?;
+    let now = a.trust.now.unwrap_or_else(crate::register::now);
+    let r = &a.reg;
+    let set = crate::register::load_set(&r.register, &r.trust, r.last_serial, r.allow_stale, now)?;
+    let policies = r
+        .accept
+        .iter()
+        .map(|p| load_policy(p))
+        .collect::<Result<Vec<_>>>()?;
+    let ack_key = match &r.ack_key {
+        Some(p) => Some(
+            SigningKey::from_jwk(&read_text(Some(p))?)
+                .map_err(|e| prefix(e, &format!("{}: ", p.display())))?,
+        ),
+        None => None,
+    };
+    let limits = a.limits();
+    let mut bytes = Vec::new();
+    open_input(a.io.input.as_deref())?
+        .take(limits.max_envelope_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| stdin_err(&e))?;
+    let envelope = parse_envelope(&bytes, &limits)?;
+    let acceptance = Acceptance {
+        registers: &set,
+        policies: &policies,
+        now,
+        limits: &limits,
+    };
+    let mut memory = MemoryReplayStore::new();
+    let mut dir;
+    let store: &mut dyn ReplayStore = match &r.replay {
+        Some(d) => {
+            dir = DirReplayStore::new(d)?;
+            &mut dir
+        }
+        None => &mut memory,
+    };
+    let decision = decide(&envelope, &sk, &acceptance, store);
+    if let (Some(key), Some(path)) = (&ack_key, &r.ack) {
+        // The receiver's own failure (an unwritable replay record) is not a decision on the
+        // envelope: nothing is acknowledged.
+        let decided = decision
+            .result
+            .as_ref()
+            .err()
+            .is_none_or(|e| e.code().is_refusal());
+        if decided {
+            let mut doc = decision.ack.sign(key)?;
+            doc.push(b'\n');
+            write_file(path, &doc, Perm::Default)?;
+        }
+    }
+    let accepted = decision.result?;
+    let received = &accepted.received;
+    let payload = Zeroizing::new(received.payload.clone());
+    write_output(a.io.out.as_deref(), &payload, Perm::Private)?;
+    write_header(a.header.as_deref(), &received.header)?;
+    let kid = received.signature.as_ref().map_or("", |s| s.kid.as_str());
+    let name = set
+        .find_kid(kid)
+        .map_or(String::new(), |(_, e, _)| e.name.clone());
+    if a.json {
+        let report = serde_json::json!({
+            "header": header_json(&received.header),
+            "signature": signature_json(received.signature.as_ref()),
+            "signer": {
+                "id": accepted.signer_id,
+                "name": name,
+                "party": accepted.signer_party,
+                "roles": accepted.signer_roles,
+                "register": {"id": accepted.register.0, "serial": accepted.register.1},
+            },
+            "payload_digest": minseal::hex::encode(&received.receipt_digest),
+            "replay_checked": r.replay.is_some(),
+        });
+        return write_line(&report.to_string());
+    }
+    eprintln!(
+        "signed by {} ({}, {}, {}), key {kid}; register {} serial {}, verified",
+        accepted.signer_id,
+        name,
+        accepted.signer_party,
+        accepted.signer_roles.join(", "),
+        accepted.register.0,
+        accepted.register.1
+    );
+    if r.replay.is_none() {
+        eprintln!("replay not checked: no --replay DIR");
+    }
+    Ok(ExitCode::SUCCESS)
 }

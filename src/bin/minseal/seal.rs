@@ -6,19 +6,33 @@ use crate::io::{write_line_to, write_output, Perm};
 use crate::policy::{load_policy, minimise_options, write_receipt};
 use minseal::api::{self, SealOptions};
 use minseal::keys::PublicKey;
+use minseal::register::Recipient;
 use minseal::seal::{self, SealParams, Sealer};
 use minseal::sign::{Signer, SigningKey};
 use minseal::{Error, ErrorCode, Result};
 use std::io;
+use std::path::Path;
 use std::process::ExitCode;
 
 pub fn seal(a: SealArgs) -> Result<ExitCode> {
-    let mut recipients = Vec::new();
-    for path in &a.to {
-        let keys = PublicKey::parse_recipients(&read_text(Some(path))?)
-            .map_err(|e| prefix(e, &format!("{}: ", path.display())))?;
-        recipients.extend(keys);
-    }
+    let policy = a.policy.as_deref().map(load_policy).transpose()?;
+    let recipients = if a.register.is_empty() {
+        let mut recipients = Vec::new();
+        for path in &a.to {
+            let path = Path::new(path);
+            let keys = PublicKey::parse_recipients(&read_text(Some(path))?)
+                .map_err(|e| prefix(e, &format!("{}: ", path.display())))?;
+            recipients.extend(keys);
+        }
+        recipients
+    } else {
+        let now = crate::register::now();
+        let set =
+            crate::register::load_set(&a.register, &a.trust, a.last_serial, a.allow_stale, now)?;
+        let wanted: Vec<Recipient> = a.to.iter().map(|t| Recipient::parse(t)).collect();
+        let audience = policy.as_ref().map_or("", |p| p.audience());
+        set.recipients(&wanted, audience, now)?
+    };
     let signing_key = match &a.sign {
         Some(path) => Some(
             SigningKey::from_jwk(&read_text(Some(path))?)
@@ -37,7 +51,6 @@ pub fn seal(a: SealArgs) -> Result<ExitCode> {
     for (k, v) in &a.metadata {
         params = params.with_metadata(k.clone(), v.clone());
     }
-    let policy = a.policy.as_deref().map(load_policy).transpose()?;
     let mut opts = SealOptions::new(params);
     opts.signer = signer;
 
