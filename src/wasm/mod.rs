@@ -15,6 +15,9 @@ mod keys;
 #[cfg(feature = "wasm-receiver")]
 mod open_job;
 mod policy;
+mod register;
+#[cfg(feature = "wasm-receiver")]
+mod register_open;
 mod seal;
 mod sign;
 mod staging;

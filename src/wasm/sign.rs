@@ -6,7 +6,6 @@ use super::input::{self, json_text, parse_own_json, set, string};
 #[cfg(feature = "wasm-receiver")]
 use crate::seal::SignatureInfo;
 use crate::sign::{SignatureAlg, SigningKey, VerifyingKey};
-#[cfg(feature = "wasm-receiver")]
 use js_sys::Array;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -71,7 +70,6 @@ pub(crate) fn sign_option(opts: Option<&Object>) -> JsResult<Option<SigningKey>>
         .transpose()
 }
 
-#[cfg(feature = "wasm-receiver")]
 /// `SignersInput`: a public signing JWK, a JWK Set, JSON text of either, or an array of these.
 pub(crate) fn trusted(v: &JsValue) -> JsResult<Vec<VerifyingKey>> {
     let one = |item: &JsValue, what: &str| -> JsResult<Vec<VerifyingKey>> {

@@ -3,11 +3,41 @@
 import * as core from './minseal_core.js';
 import { MinsealError, chunkNonce, convert, guard, namesPolicy, policyOf } from './common.js';
 
+import { Registers } from './api.js';
+
+/** The message ids a receiver has accepted, kept in memory across `openAndVerify` calls. */
+export const MemoryReplayStore = core.MemoryReplayStore;
+
+const usesRegisters = (options) => options !== null && typeof options === 'object' && options.registers !== undefined;
+
+function openRegistered(envelope, privateKey, options) {
+  const { registers, replay, accept } = options;
+  if (!(registers instanceof Registers)) {
+    throw new MinsealError('invalid_argument', 'option `registers` must be a Registers (Registers.load)');
+  }
+  if (!(replay instanceof MemoryReplayStore)) {
+    throw new MinsealError('invalid_argument', 'opening with a register needs option `replay` (a MemoryReplayStore kept across calls)');
+  }
+  const policies = Array.isArray(accept) ? accept : accept === undefined ? [] : [accept];
+  if (policies.length === 0) {
+    throw new MinsealError('invalid_argument', 'opening with a register needs option `accept`: the policies this receiver accepts');
+  }
+  const list = new core.AcceptList();
+  try {
+    for (const p of policies) list.push(policyOf(p));
+    return core.openWithRegister(envelope, privateKey, registers, replay, list, options);
+  } finally {
+    list.free();
+  }
+}
+
 export const open = guard(core.open);
 export const openAndVerify = guard((envelope, privateKey, options) =>
-  namesPolicy(options)
+  usesRegisters(options) ? openRegistered(envelope, privateKey, options) : namesPolicy(options)
     ? core.openAndVerifyWith(envelope, privateKey, policyOf(options.policy), options)
     : core.openAndVerify(envelope, privateKey, options));
+export const signAck = guard(core.signAck);
+export const signRegister = guard(core.signRegister);
 export const exportProof = guard(core.exportProof);
 export const verifyProof = guard(core.verifyProof);
 
