@@ -272,7 +272,7 @@ function show(answer) {
     $('summary').textContent = `${c.input_leaves} values in your request: ${c.kept} leave as they are, ${c.transformed} changed, `
       + `${c.removed} taken out. ${receipt.payload.bytes.toLocaleString('en-GB')} bytes would leave.`;
     drawRemovals(receipt, policy);
-    $('minimised').textContent = pretty(answer.payload);
+    $('minimised').textContent = answer.pretty ?? pretty(answer.payload);
     drawChanges(false);
     document.body.dataset.state = 'ok';
     announce(`Ready to seal: ${c.removed} ${c.removed === 1 ? 'value' : 'values'} taken out, ${c.transformed} changed.`);
