@@ -4,6 +4,7 @@
 //   node bench.mjs            full run: 1 KiB .. 16 MiB, 15 cold starts; writes docs/BENCHMARKS-js.{md,png,svg}
 //   node bench.mjs --quick    no 16 MiB, shorter runs, 5 cold starts; writes nothing unless --write
 //   options: --write / --no-write, --time=MS (per case, default 300), --cold=N
+//   node bench.mjs --only=register   only the register rows (load, lookups), printed
 import os from 'node:os';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -23,6 +24,7 @@ import fastRedact from 'fast-redact';
 
 import { makePayload, plainPick, REDACT_PATHS, POLICY_ID } from './payloads.mjs';
 import { renderSvg, writeChart } from './chart.mjs';
+import { registerBench } from './register.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -374,6 +376,18 @@ log(`minseal JS bench: node ${machine.node}, ${machine.cpu} × ${machine.cores}$
 if (msLoadError) log(msLoadError);
 else log(`pkg exports: ${Object.keys(ms).sort().join(', ')}`);
 
+// ---- the register of authorities (register.mjs) -----------------------------------------------
+function registerSection() {
+  if (!has('signRegister')) return ['## Register of authorities (wasm)', '', `n/a (${missing('signRegister')})`, ''];
+  const { rows, note } = registerBench(ms, log);
+  return ['## Register of authorities (wasm)', '', '| case | median | |', '|---|---|---|',
+    ...rows.map((r) => `| ${r.label} | ${r.figure} | ${r.per} |`), '', `${note}.`, ''];
+}
+if (ONLY === 'register') {
+  process.stdout.write(registerSection().join('\n') + '\n');
+  process.exit(0);
+}
+
 // ---- cold start -------------------------------------------------------------------------------
 // Measured first, before this process has allocated and compiled for the size rounds, so the
 // children are not timed beside its garbage-collector and compiler threads on a 2-core machine
@@ -538,6 +552,7 @@ L.push('## Package size (gzip -9, zlib level 9, each file separately)', '', '| f
 for (const s of sizes) L.push(`| pkg/${s.file} | ${s.raw} B | ${s.gz} B |`);
 L.push(sizes.length ? `| **total** | ${pkgTotal.raw} B | ${pkgTotal.gz} B (${(pkgTotal.gz / 1024).toFixed(1)} KiB) |` : '| pkg/ not built | | |');
 L.push('');
+L.push(...registerSection());
 const failedRows = Object.entries(results).flatMap(([id, bySize]) => Object.entries(bySize).filter(([, r]) => r.failed).map(([s, r]) => `- ${id} @ ${sizeLabel(Number(s))}: ${r.failed}`));
 if (failedRows.length) L.push('## Failed checks', '', ...failedRows, '');
 

@@ -13,6 +13,7 @@ mod input;
 mod job;
 mod keys;
 mod policy;
+mod register;
 mod seal;
 mod sign;
 #[cfg(feature = "test-hooks")]

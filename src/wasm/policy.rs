@@ -180,7 +180,7 @@ pub fn minimise(
     Ok(out.into())
 }
 
-fn verification_out(v: &Verification) -> JsValue {
+pub(crate) fn verification_out(v: &Verification) -> JsValue {
     let out = Object::new();
     set(&out, "conforms", &v.conforms.into());
     let list = Array::new();

@@ -61,6 +61,70 @@ function policyOf(p) {
 }
 
 const namesPolicy = (options) => options !== null && typeof options === 'object' && options.policy !== undefined;
+
+// ---- the register of authorities (docs/TRUST.md) ------------------------------------------------
+const CoreRegisters = core.Registers;
+CoreRegisters.load = guard(CoreRegisters.load);
+CoreRegisters.prototype.findKid = guard(CoreRegisters.prototype.findKid);
+CoreRegisters.prototype.find = guard(CoreRegisters.prototype.find);
+CoreRegisters.prototype.recipientKeys = guard(CoreRegisters.prototype.recipientKeys);
+
+/** One or several signed registers, verified and used together: `Registers.load(sources)`. */
+export const Registers = CoreRegisters;
+/** The message ids a receiver has accepted, kept in memory across `openAndVerify` calls. */
+export const MemoryReplayStore = core.MemoryReplayStore;
+
+const usesRegisters = (options) => options !== null && typeof options === 'object' && options.registers !== undefined;
+
+// Recipients named in the registers (`{ party, role }` / `{ kid }`) → their current public keys,
+// checked by the core against the policy's audience at `createdAt`; the options go on to the
+// seal without `registers` and with that same `createdAt`.
+function registerRecipients(recipients, options, audience) {
+  const { registers, ...rest } = options;
+  if (!(registers instanceof Registers)) {
+    throw new MinsealError('invalid_argument', 'option `registers` must be a Registers (Registers.load)');
+  }
+  if (rest.createdAt === undefined) rest.createdAt = Math.floor(Date.now() / 1000);
+  return [registers.recipientKeys(recipients, audience, rest.createdAt), rest];
+}
+
+// `seal`'s audience: a register names whom a policy is for, so sealing through one needs it.
+function sealAudience(options) {
+  if (!namesPolicy(options)) {
+    throw new MinsealError('invalid_argument', 'sealing to recipients in a register needs option `policy` (the recipient role is its audience)');
+  }
+  return policyOf(options.policy).audience;
+}
+
+function openRegistered(envelope, privateKey, options) {
+  const { registers, replay, accept } = options;
+  if (!(registers instanceof Registers)) {
+    throw new MinsealError('invalid_argument', 'option `registers` must be a Registers (Registers.load)');
+  }
+  if (!(replay instanceof MemoryReplayStore)) {
+    throw new MinsealError('invalid_argument', 'opening with a register needs option `replay` (a MemoryReplayStore kept across calls)');
+  }
+  const policies = Array.isArray(accept) ? accept : accept === undefined ? [] : [accept];
+  if (policies.length === 0) {
+    throw new MinsealError('invalid_argument', 'opening with a register needs option `accept`: the policies this receiver accepts');
+  }
+  const list = new core.AcceptList();
+  try {
+    for (const p of policies) list.push(policyOf(p));
+    return core.openWithRegister(envelope, privateKey, registers, replay, list, options);
+  } finally {
+    list.free();
+  }
+}
+
+export const verifyAck = guard((ack, registers, expected) => {
+  if (!(registers instanceof Registers)) {
+    throw new MinsealError('invalid_argument', 'registers must be a Registers (Registers.load)');
+  }
+  return core.verifyAck(ack, registers, expected);
+});
+export const signAck = guard(core.signAck);
+export const signRegister = guard(core.signRegister);
 export const version = guard(core.version);
 export const profiles = guard(core.profiles);
 // In Node, a payload that is not ASCII comes back as UTF-16LE bytes (a copy here), not
@@ -76,15 +140,20 @@ export const minimise = guard((payload, policy, options) => {
 });
 export const verify = guard((payload, policy, options) =>
   core.verify(payload, policyOf(policy), options));
-export const seal = guard((payload, recipients, options) =>
-  namesPolicy(options)
+export const seal = guard((payload, recipients, options) => {
+  if (usesRegisters(options)) [recipients, options] = registerRecipients(recipients, options, sealAudience(options));
+  return namesPolicy(options)
     ? core.sealNamingPolicy(payload, recipients, options, policyOf(options.policy))
-    : core.seal(payload, recipients, options));
-export const minimiseAndSeal = guard((payload, policy, recipients, options) =>
-  core.minimiseAndSeal(payload, policyOf(policy), recipients, options));
+    : core.seal(payload, recipients, options);
+});
+export const minimiseAndSeal = guard((payload, policy, recipients, options) => {
+  const p = policyOf(policy);
+  if (usesRegisters(options)) [recipients, options] = registerRecipients(recipients, options, p.audience);
+  return core.minimiseAndSeal(payload, p, recipients, options);
+});
 export const open = guard(core.open);
 export const openAndVerify = guard((envelope, privateKey, options) =>
-  namesPolicy(options)
+  usesRegisters(options) ? openRegistered(envelope, privateKey, options) : namesPolicy(options)
     ? core.openAndVerifyWith(envelope, privateKey, policyOf(options.policy), options)
     : core.openAndVerify(envelope, privateKey, options));
 export const generateKeyPair = guard(core.generateKeyPair);
@@ -186,8 +255,10 @@ function withoutSign(options) {
 export async function minimiseAndSealAsync(payload, policy, recipients, options) {
   let job;
   try {
+    const p = policyOf(policy);
+    if (usesRegisters(options)) [recipients, options] = registerRecipients(recipients, options, p.audience);
     const signer = await resolveSigner(options?.sign, globalThis.crypto?.subtle);
-    job = core.minimiseAndSealPrepare(payload, policyOf(policy), recipients, withoutSign(options), signer?.id);
+    job = core.minimiseAndSealPrepare(payload, p, recipients, withoutSign(options), signer?.id);
     const sig = signer === null ? undefined : await signJob(job, signer, undefined);
     return job.finish(sig);
   } catch (e) {
@@ -272,6 +343,7 @@ export async function sealAsync(payload, recipients, options) {
     if (typeof payload === 'string') bytes = utf8.encode(payload);
     else if (payload instanceof Uint8Array) bytes = payload;
     else throw new MinsealError('invalid_argument', 'payload must be a string or a Uint8Array');
+    if (usesRegisters(options)) [recipients, options] = registerRecipients(recipients, options, sealAudience(options));
     // Without WebCrypto (an insecure context), `seal`'s wasm AES; a private JWK signs there too.
     if (subtle === undefined && (options?.sign === undefined || isPrivateJwk(options.sign))) {
       return seal(payload, recipients, options);

@@ -409,6 +409,184 @@ export function minimiseAndSealAsync(payload: PayloadInput, policy: PolicyInput,
 export function minimiseAndSealAsync(payload: PayloadInput, policy: PolicyInput, recipients: RecipientsInput,
   options?: MinimiseAndSealAsyncOptions): Promise<{ envelope: Envelope; receipt: Receipt; payload: string }>;
 
+// ---- the register of authorities (docs/TRUST.md) -------------------------------------------------
+
+/** A register role (docs/TRUST.md, "Roles"). */
+export type RegisterRole = 'competent_authority' | 'notified_authority' | 'designated_authority'
+  | 'poc_24_7' | 'central_authority' | 'service_provider' | 'registrar';
+
+/** One signed register to load, with what the caller pins and remembers. */
+export interface RegisterSource {
+  /** The signed register document: JSON text, UTF-8 bytes or the parsed object. */
+  document: string | Uint8Array | object;
+  /** The operator's public signing key(s) the caller pins (`unknown_signer` if none signed it). */
+  operators: SignersInput;
+  /** The highest serial loaded before; a lower one is `register_rollback`. */
+  lastSerial?: number;
+  /** Accept a register past its `next_update` (default false: `register_stale`). */
+  allowStale?: boolean;
+}
+export interface RegistersLoadOptions {
+  /** Unix seconds to check freshness against; default: now (`Date.now()`). */
+  now?: number;
+}
+/** What a loaded register is: store `serial` and pass it back as `lastSerial` next time. */
+export interface RegisterInfo {
+  registerId: string;
+  operator: string;
+  serial: number;
+  issuedAt: number;
+  nextUpdate: number;
+  /** SHA-256 of the signed canonical register, lowercase hex: names this exact version. */
+  digest: string;
+  /** The kid of the operator key whose signature was checked. */
+  signedBy: string;
+}
+/** A key in the register; times are Unix seconds, `revokedAt` null unless revoked. */
+export type RegisteredKey =
+  | { use: 'encryption'; kid: string; jwk: PublicJwk; validFrom: number; validUntil: number; revokedAt: number | null }
+  | { use: 'signing'; kid: string; jwk: PublicSigningJwk; validFrom: number; validUntil: number; revokedAt: number | null };
+/** An entity of the register, with its keys and the register it is in. */
+export interface RegisterEntry {
+  id: string;
+  /** ISO 3166-1 alpha-2, or a code the register defines. */
+  party: string;
+  name: string;
+  /** `email`, `phone`, `postal_address`, `url`: at least one. */
+  contact: Record<string, string>;
+  roles: string[];
+  encryptionKeys: (RegisteredKey & { use: 'encryption' })[];
+  signingKeys: (RegisteredKey & { use: 'signing' })[];
+  registerId: string;
+  serial: number;
+}
+/** A recipient named in the registers: every entry of a Party with a role, or one key. */
+export type RecipientRef = { party: string; role: RegisterRole | string } | { kid: string };
+
+/**
+ * One or several signed registers, each checked (operator signature, every member, rollback,
+ * freshness) and used together. Owns wasm memory: `free()` (or `using`) to release it early.
+ */
+export class Registers {
+  private constructor();
+  /**
+   * Loads one source or several: `invalid_register` (every problem in `details`),
+   * `unknown_signer` (not signed by a pinned operator), `signature_invalid`,
+   * `register_rollback`, `register_stale`; two registers with the same id or kid are
+   * `invalid_register`. Nothing loads unless all do.
+   */
+  static load(sources: RegisterSource | RegisterSource[], options?: RegistersLoadOptions): Registers;
+  /** Each register, in the order loaded. */
+  readonly registers: RegisterInfo[];
+  /** The key with this kid and the entry holding it, or null. */
+  findKid(kid: string): { key: RegisteredKey; entry: RegisterEntry } | null;
+  /** The entries of `party` holding `role`, across the registers, in document order. */
+  find(party: string, role: RegisterRole | string): RegisterEntry[];
+  /**
+   * The public keys sealing to `recipients` under a policy for `audience` at `at` (Unix
+   * seconds) uses: `recipient_not_allowed`, `unknown_recipient`, `key_revoked`, `key_not_valid`.
+   */
+  recipientKeys(recipients: RecipientRef | RecipientRef[], audience: string, at: number): PublicJwk[];
+  free(): void;
+  [Symbol.dispose](): void;
+}
+
+/** The message ids a receiver accepted, in memory: keep one across calls (`replayed`). */
+export class MemoryReplayStore {
+  constructor();
+  /** How many message ids it holds. */
+  readonly size: number;
+  free(): void;
+  [Symbol.dispose](): void;
+}
+
+/**
+ * Sealing through the registers (`seal`, `sealAsync` with `policy`; `minimiseAndSeal`,
+ * `minimiseAndSealAsync`): `recipients` are `RecipientRef`s, and each must hold the policy's
+ * audience role and a key valid at `createdAt` (default now).
+ */
+export interface RegisterSealOptions { registers: Registers }
+
+/** `openAndVerify` with a register: the receiver's acceptance rules (docs/TRUST.md). */
+export interface RegisterOpenOptions extends OpenLimitOptions {
+  registers: Registers;
+  /** The policies this receiver accepts (`policy_not_accepted` for any other). */
+  accept: PolicyInput | PolicyInput[];
+  /** Where accepted message ids are recorded (`replayed`). */
+  replay: MemoryReplayStore;
+  /** Unix seconds to check `expires_at` against; default: now (`Date.now()`). */
+  now?: number;
+}
+/** The register entry that signed an accepted envelope or an acknowledgement. */
+export interface RegisterSigner {
+  id: string;
+  name: string;
+  party: string;
+  roles: string[];
+  kid: string;
+  registerId: string;
+  serial: number;
+}
+/** A verified acknowledgement. */
+export interface VerifiedAck {
+  messageId: string;
+  /** SHA-256 of the envelope's canonical header, lowercase hex. */
+  headerSha256: string;
+  /** The payload digest as the sender's receipt carries it; null when refused before reading it. */
+  payloadDigest: string | null;
+  receivedAt: number;
+  outcome: 'accepted' | 'refused';
+  /** The refusal's error code; null when accepted. */
+  code: ErrorCode | string | null;
+  signer: RegisterSigner;
+}
+/** An acknowledgement to sign (a receiver's side). */
+export interface AckInput {
+  messageId: string;
+  headerSha256: string;
+  payloadDigest?: string;
+  receivedAt: number;
+  outcome: 'accepted' | 'refused';
+  code?: string;
+}
+
+export function seal(payload: string | Uint8Array, recipients: RecipientRef | RecipientRef[],
+  options: SealOptions & RegisterSealOptions & { policy: PolicyInput }): Envelope;
+export function sealAsync(payload: string | Uint8Array, recipients: RecipientRef | RecipientRef[],
+  options: SealAsyncOptions & RegisterSealOptions & { policy: PolicyInput }): Promise<Envelope>;
+export function minimiseAndSeal(payload: PayloadInput, policy: PolicyInput, recipients: RecipientRef | RecipientRef[],
+  options: MinimiseAndSealOptions & RegisterSealOptions): { envelope: Envelope; receipt: Receipt; payload: string };
+export function minimiseAndSealAsync(payload: PayloadInput, policy: PolicyInput, recipients: RecipientRef | RecipientRef[],
+  options: MinimiseAndSealAsyncOptions & RegisterSealOptions): Promise<{ envelope: Envelope; receipt: Receipt; payload: string }>;
+
+/**
+ * Opens with a register and accepts only when every rule holds (docs/TRUST.md, "Opening with a
+ * register"), else the failing rule's code (`policy_not_accepted`, `signature_missing`,
+ * `unknown_signer`, `signature_invalid`, `key_revoked`, `key_not_valid`, `signer_not_allowed`,
+ * `does_not_conform`, `expired`, `no_matching_recipient`, `replayed`); `signer` says who sent it
+ * and `role` the sender role that allowed it.
+ */
+export function openAndVerify(envelope: Envelope, privateKey: PrivateKeyInput, options: RegisterOpenOptions):
+  { payload: string; header: Header; signature: SignatureResult & { status: 'verified' };
+    verification: Verification; signer: RegisterSigner & { role: string } };
+
+/**
+ * Verifies a signed acknowledgement of the envelope `expected.messageId` sealed to
+ * `expected.recipientKids` (its header's `recipients`): signed by a register key of an entry
+ * holding one of those recipient keys, valid at `receivedAt`. `invalid_argument` (malformed or
+ * another message), `unknown_signer`, `signature_invalid`, `key_revoked`, `key_not_valid`,
+ * `signer_not_allowed`.
+ */
+export function verifyAck(ack: string | Uint8Array | object, registers: Registers,
+  expected: { messageId: string; recipientKids: string[] }): VerifiedAck;
+/** Signs an acknowledgement with the receiver's private signing JWK: canonical JSON text. */
+export function signAck(ack: AckInput, signingKey: SyncSignerInput): string;
+/**
+ * Signs a register (the `register` object, or a signed document whose signatures are replaced)
+ * with the operator's private signing JWK: the signed document, canonical JSON text.
+ */
+export function signRegister(register: string | Uint8Array | object, signingKey: SyncSignerInput): string;
+
 /** Opens an envelope; `signature` says who signed it and whether that was checked. */
 export function open(envelope: Envelope, privateKey: PrivateKeyInput, options: OpenOptions & { output: 'bytes' }):
   { payload: Uint8Array; header: Header; signature: SignatureResult };

@@ -3,7 +3,8 @@
 import {
   init, version, profiles, Policy, minimise, verify, seal, sealAsync, minimiseAndSeal,
   minimiseAndSealAsync, open, openAndVerify, generateKeyPair, generateSigningKey, signingPublicKey,
-  publicKey, thumbprint, MinsealError,
+  publicKey, thumbprint, MinsealError, Registers, MemoryReplayStore, verifyAck, signAck, signRegister,
+  type RegisterInfo, type RegisterEntry, type RegisterSigner, type VerifiedAck,
   type ErrorCode, type Receipt, type Header, type EnvelopeJson, type Verification, type ProfileInfo,
   type ProfileId, type SignatureResult, type SigningAlg, type WebCryptoKey,
 } from 'minseal';
@@ -121,6 +122,31 @@ export async function main(orderText: string): Promise<void> {
   openAndVerify(ej, kp.privateJwk, { signers: [esKey.privateJwk] });
   // @ts-expect-error: not a signing algorithm
   generateSigningKey('RS256');
+
+  // The register of authorities.
+  const op = generateSigningKey('Ed25519');
+  const regDoc: string = signRegister({ minseal_register: 1 }, op.privateJwk);
+  using regs = Registers.load({ document: regDoc, operators: op.publicJwk, lastSerial: 3 }, { now: 0 });
+  const infos: RegisterInfo[] = regs.registers;
+  const found = regs.findKid('kid');
+  const foundUse: 'encryption' | 'signing' | undefined = found?.key.use;
+  const entries: RegisterEntry[] = regs.find('XB', 'service_provider');
+  const sealedTo = minimiseAndSeal(orderText, '2ap/art7-order', { party: 'XB', role: 'service_provider' },
+    { registers: regs, sign: op.privateJwk });
+  seal('{}', [{ kid: 'k' }], { registers: regs, policy: '2ap/art7-order' });
+  await sealAsync('{}', { kid: 'k' }, { registers: regs, policy: '2ap/art7-order' });
+  await minimiseAndSealAsync(orderText, '2ap/art7-order', { kid: 'k' }, { registers: regs });
+  using replay = new MemoryReplayStore();
+  const accepted = openAndVerify(sealedTo.envelope, kp.privateJwk, { registers: regs, replay, accept: ['2ap/art7-order'] });
+  const signer: RegisterSigner & { role: string } = accepted.signer;
+  const ackText: string = signAck({ messageId: 'm', headerSha256: 'h', receivedAt: 0, outcome: 'accepted' }, op.privateJwk);
+  const va: VerifiedAck = verifyAck(ackText, regs, { messageId: 'm', recipientKids: ['k'] });
+  const outcome: 'accepted' | 'refused' = va.outcome;
+  // @ts-expect-error: opening with a register needs the replay store
+  openAndVerify(sealedTo.envelope, kp.privateJwk, { registers: regs, accept: ['2ap/art7-order'] });
+  // @ts-expect-error: a recipient in a register is { party, role } or { kid }
+  minimiseAndSeal(orderText, '2ap/art7-order', { party: 'XB' }, { registers: regs });
+  void [infos, foundUse, entries, signer, outcome, replay.size];
 
   void [v, digest, canon, small, kid, d, t, payload, removed, reason, ver, createdAt, s1, u2, u3, ov2, conforms, wrong1, wrong2, wrong3];
 }
