@@ -225,7 +225,11 @@ function startWorker() {
       if (queued) { post(queued); queued = null; }
       if (e.data.seq === seq) show(e.data);
     });
-    worker.addEventListener('error', () => { worker = null; busy = false; if (queued) { mainThread(queued); queued = null; } });
+    // A worker that cannot start: the latest request is answered on the page's thread instead.
+    worker.addEventListener('error', () => {
+      worker = null; busy = false; queued = null;
+      if (jobs.has(seq)) mainThread(jobs.get(seq));
+    });
   } catch {
     worker = null;
   }
