@@ -160,8 +160,13 @@ function receive() {
   const header = sent.envelope.header;
   const expected = { messageId: header.message_id, recipientKids: header.recipients };
   let outcome;
+  // Accepted, the receiver names the envelope by the header digest opening gave it; refused
+  // before that, this page (which plays both parts) takes it from the sender's receipt, as a
+  // receiver computes it from the header it received (crates/receiver).
+  let headerSha256 = sent.headerSha256;
   try {
     const r = api.openAndVerify(sent.envelope, keys[id].encryption, { registers, replay: stores.get(id), accept });
+    headerSha256 = r.headerSha256;
     const s = r.signer;
     ok($('recv-status'), `Signed by ${s.name}, ${s.party}, ${roleName(s.role)}; register serial ${s.serial}, verified.`);
     outcome = { outcome: 'accepted' };
@@ -170,11 +175,10 @@ function receive() {
     fail($('recv-status'), err, `Refused${why ? ` because ${why}` : ''}: `);
     outcome = { outcome: 'refused', code: err?.code ?? 'error' };
   }
-  // The receiver's signed acknowledgement (the header's SHA-256 is the receiver's to compute, as
-  // crates/receiver does; this page plays both parts and takes it from the sender's receipt),
-  // checked on the sender's side against the register and against the receipt.
+  // The receiver's signed acknowledgement, checked on the sender's side against the register
+  // and against the receipt.
   try {
-    const ack = api.signAck({ messageId: header.message_id, headerSha256: sent.headerSha256, receivedAt: now(), ...outcome },
+    const ack = api.signAck({ messageId: header.message_id, headerSha256, receivedAt: now(), ...outcome },
       keys[id].signing);
     const v = api.verifyAck(ack, registers, expected);
     if (v.headerSha256 !== sent.headerSha256) throw new Error('the acknowledgement is for another header');

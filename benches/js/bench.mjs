@@ -380,7 +380,7 @@ else log(`pkg exports: ${Object.keys(ms).sort().join(', ')}`);
 function registerSection() {
   if (!has('signRegister')) return ['## Register of authorities (wasm)', '', `n/a (${missing('signRegister')})`, ''];
   const { rows, note } = registerBench(ms, log);
-  return ['## Register of authorities (wasm)', '', '| case | median | |', '|---|---|---|',
+  return ['## Register of authorities (wasm)', '', '| case | median CPU time (wall) | |', '|---|---|---|',
     ...rows.map((r) => `| ${r.label} | ${r.figure} | ${r.per} |`), '', `${note}.`, ''];
 }
 if (ONLY === 'register') {

@@ -12,6 +12,7 @@ use crate::register::{
     RegisterSet,
 };
 use js_sys::{Array, Object};
+use sha2::{Digest, Sha256};
 use wasm_bindgen::prelude::*;
 
 /// One or several verified registers used together; lookups by kid and by Party and role.
@@ -302,7 +303,7 @@ impl AcceptList {
 
 /// `openAndVerify` with a register (the JS entry passes `options.registers`, `.replay` and
 /// `.accept` as arguments): `open_with_register`'s checks, then `{ payload, header,
-/// verification, signature, signer }`.
+/// headerSha256, verification, signature, signer }`.
 #[wasm_bindgen(js_name = openWithRegister)]
 pub fn open_with_register(
     envelope: JsValue,
@@ -344,6 +345,9 @@ pub fn open_with_register(
     let out = Object::new();
     set(&out, "payload", &payload_out(r.payload, false)?);
     set(&out, "header", &header_out(&env)?);
+    // What an acknowledgement names the envelope by (`signAck`'s `headerSha256`).
+    let header_sha256 = crate::hex::encode(&Sha256::digest(env.header_bytes()));
+    set(&out, "headerSha256", &header_sha256.into());
     let v = r
         .verification
         .as_ref()

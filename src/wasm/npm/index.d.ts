@@ -568,7 +568,9 @@ export function minimiseAndSealAsync(payload: PayloadInput, policy: PolicyInput,
  */
 export function openAndVerify(envelope: Envelope, privateKey: PrivateKeyInput, options: RegisterOpenOptions):
   { payload: string; header: Header; signature: SignatureResult & { status: 'verified' };
-    verification: Verification; signer: RegisterSigner & { role: string } };
+    verification: Verification; signer: RegisterSigner & { role: string };
+    /** SHA-256 of the canonical header, lowercase hex: what an acknowledgement names. */
+    headerSha256: string };
 
 /**
  * Verifies a signed acknowledgement of the envelope `expected.messageId` sealed to

@@ -64,7 +64,8 @@ test('loads a signed register: what it is, lookups by kid and by Party and role'
 });
 
 test('the accepting path: sealed to XB\'s providers, opened by one, who signed and under which register', () => {
-  const envelope = send();
+  const { envelope, receipt } = m.minimiseAndSeal(order, '2ap/art7-order', { party: 'XB', role: 'service_provider' },
+    { registers, sign: pg.sig.privateJwk, createdAt: T0 });
   assert.deepEqual([...envelope.header.recipients].sort(), [isp.enc.kid, host.enc.kid].sort());
   const replay = new m.MemoryReplayStore();
   const r = receive(envelope, replay);
@@ -76,6 +77,7 @@ test('the accepting path: sealed to XB\'s providers, opened by one, who signed a
     roles: ['competent_authority'], kid: pg.sig.kid, registerId: 'test-register', serial: 7,
     role: 'competent_authority' });
   assert.equal(replay.size, 1);
+  assert.equal(r.headerSha256, receipt.envelope.header_sha256);
   // The other provider, with its own store, accepts the same envelope.
   assert.equal(receive(envelope, new m.MemoryReplayStore(), {}, host).signer.id, 'xa-prosecutor');
 });
