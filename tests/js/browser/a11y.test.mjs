@@ -1,5 +1,6 @@
-// axe-core (tests/js devDependency, pinned) on the demo page in its main states, at 1280 and
-// 390 px: zero violations of any rule axe runs by default (WCAG 2 A/AA and best practices).
+// axe-core (tests/js devDependency, pinned) on the demo page in its main states and on the
+// register page, at 1280 and 390 px: zero violations of any rule axe runs by default (WCAG 2 A/AA
+// and best practices).
 // axe is evaluated through the DevTools protocol, which the page's CSP does not govern, so the
 // page itself runs under the same strict policy as ever. Screenshots of each state go to
 // test-output/screenshots/.
@@ -67,6 +68,26 @@ for (const width of [1280, 390]) {
     assert.ok(overflow <= 0, `no sideways scrolling (${overflow}px)`);
     assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
     assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
+
+for (const width of [1280, 390]) {
+  test(`axe finds no violations on the register page at ${width} px`, async () => {
+    const context = await env.browser.newContext({ viewport: { width, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${env.base}/register.html`);
+    await page.waitForSelector('body[data-ready]');
+    assert.equal(await page.isVisible('#load-error'), false);
+    await axe(page, 'register loaded');
+    await page.click('#send');
+    await page.waitForFunction(() => document.getElementById('send-status').textContent !== '');
+    await page.click('#receive');
+    await page.waitForFunction(() => document.getElementById('ack-status').textContent !== '');
+    await axe(page, 'sent, received and acknowledged');
+    await shot(page, `a11y-${width}-register.png`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `no sideways scrolling (${overflow}px)`);
     await context.close();
   });
 }
