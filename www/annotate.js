@@ -5,10 +5,10 @@
 import { collapsedPath, leafCount, parsePath, pathIsBelow, pathMatches, writeJson } from './jsontext.js';
 
 export const REASONS = {
-  not_allowed: 'not allowed by the policy',
-  forbidden: 'forbidden by the policy',
+  not_allowed: 'not asked for by the profile',
+  forbidden: 'never sent under the profile',
   sensitive: 'sensitive data (Art. 14(4)) without allowance or justification',
-  type_mismatch: 'wrong type for the policy',
+  type_mismatch: 'wrong type for the profile',
 };
 
 const el = (tag, cls, text) => {
@@ -71,8 +71,8 @@ export function annotate(input, output, receipt) {
   function removedItem(li, location, node, keyName) {
     const { reasons, inside } = reasonFor(location);
     const label = reasons.length
-      ? (inside ? 'removed (contains ' : 'removed: ') + reasons.map((r) => REASONS[r] || r).join('; ') + (inside ? ')' : '')
-      : 'removed';
+      ? (inside ? 'taken out (contains ' : 'taken out: ') + reasons.map((r) => REASONS[r] || r).join('; ') + (inside ? ')' : '')
+      : 'taken out';
     li.classList.add('removed');
     li.dataset.removedPath = collapsedPath(location);
     li.dataset.reason = reasons.join(' ');
@@ -157,7 +157,7 @@ export function annotate(input, output, receipt) {
       const frag = document.createDocumentFragment();
       span.classList.add('was');
       frag.append(span, ' ');
-      const tag = el('span', 'tag tag-transformed', `transformed${rule ? ` (${rule.op})` : ''} → ${writeJson(out, 0)}`);
+      const tag = el('span', 'tag tag-transformed', `changed${rule ? ` (${rule.op})` : ''} → ${writeJson(out, 0)}`);
       tag.dataset.transformedPath = collapsedPath(location);
       frag.append(tag);
       found.transformed.push({ path: collapsedPath(location), op: rule?.op || '' });

@@ -1,5 +1,6 @@
-// The minseal demo page. All work happens here, in the page: the payload, the keys and the envelope
-// never leave it. Payload text is untrusted: it is only ever put into the DOM with textContent.
+// The minseal demo page: pick a profile, paste a request, see what would leave, seal it, open it
+// as the authority. All work happens in this page; payloads, keys and envelopes never leave it.
+// Payload text is untrusted: it only ever reaches the DOM through textContent.
 
 // Record CSP violations first, so the tests (and a curious reader) can check there are none.
 window.__cspViolations = [];
@@ -7,8 +8,11 @@ document.addEventListener('securitypolicyviolation', (e) => {
   window.__cspViolations.push({ directive: e.violatedDirective, blocked: e.blockedURI, source: e.sourceFile, line: e.lineNumber });
 });
 
-import { annotate, drawPlain, REASONS } from './annotate.js';
-import { JsonTextError, parseJsonText, pretty } from './jsontext.js';
+import { annotate } from './annotate.js';
+import { parseJsonText, pretty } from './jsontext.js';
+import { PolicyText, explainRemoval, fieldLabel, headerWords } from './explain.js';
+import { ERROR_KIND, showErrors } from './errors.js';
+import { jsCode, cliCode } from './codegen.js';
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, cls, text) => {
@@ -17,37 +21,70 @@ const el = (tag, cls, text) => {
   if (text !== undefined) e.textContent = text;
   return e;
 };
-const DEBOUNCE_MS = 150;
+const DEBOUNCE_MS = 200;
+// Above this size the changes are not drawn by themselves: drawing is main-thread work.
+const DRAW_LIMIT = 200_000;
 const AUDIENCES = {
   service_provider: 'a service provider', registrar: 'a domain name registrar',
   competent_authority: 'a competent authority', designated_authority: 'the designated authority',
   poc_24_7: 'the 24/7 point of contact', central_authority: 'the central authority',
   notified_authority: 'the notified authority',
 };
-const VIOLATIONS = { ...REASONS, not_transformed: 'not in its transformed form', missing_required: 'required but missing' };
-
-// Why a signature check refused an envelope, in plain words (the code stays beside it).
+const VIOLATIONS = { not_allowed: 'not asked for by the profile', forbidden: 'forbidden by the profile', sensitive: 'sensitive data without allowance',
+  type_mismatch: 'wrong type', not_transformed: 'not in its changed form', missing_required: 'required but missing' };
 const SIGNATURE_ERRORS = {
   unknown_signer: 'it is signed by a key the authority does not trust',
   signature_invalid: 'its signature does not verify: it was changed after signing, or signed with another key',
   signature_missing: 'it is not signed, and the authority accepts only signed envelopes',
   expired: 'it has expired',
 };
-let api;                 // the package (www/minseal.js)
-let profileList = [];
-let demoKey = null;      // { privateJwk, publicJwk, kid } from generateKeyPair()
-let current = null;      // { text, payload, receipt } of the last successful minimise
-let sealed = null;       // { envelope, text }
-let keyOk = false;
-let signingKey = null;   // { privateJwk, publicJwk, kid } from generateSigningKey(): the demo sender
 
-function debounce(fn, ms) {
-  let t;
-  return () => { clearTimeout(t); t = setTimeout(fn, ms); };
+let api;
+let profileList = [];
+const policies = new Map();     // profile id -> PolicyText
+let demoKey = null;             // the fictional authority's key pair (its private half stays here)
+const signingKeys = {};         // alg -> the demo office's signing key pair
+let recipient = { ok: false, kid: null, reason: 'No key yet.' };
+let result = null;              // { text, profile, ok, payload?, receipt?, error? } of the latest minimise
+let sealed = null;              // { envelope, text, payload, kid, signed }
+let loadedSample = null;        // { id, text }: the example last loaded, to tell it from the user's own text
+let swap = null;                // { text, label }: what the undo button brings back
+
+const errorParts = (err) => ({ code: err?.code || 'error', message: String(err?.message || err), details: Array.isArray(err?.details) ? err.details : [] });
+const policyText = (id) => {
+  if (!policies.has(id)) {
+    try { policies.set(id, new PolicyText(JSON.parse(api.Policy.builtin(id).canonicalJson()))); } catch { policies.set(id, null); }
+  }
+  return policies.get(id);
+};
+
+// ---------- announcements: one polite region, told only what changed ----------
+let lastAnnounced = '';
+function announce(message) {
+  if (message === lastAnnounced) return;
+  lastAnnounced = message;
+  $('announce').textContent = message;
 }
 
-function errorParts(err) {
-  return { code: err?.code || 'error', message: String(err?.message || err), details: Array.isArray(err?.details) ? err.details : [] };
+// ---------- buttons that say why they are not available (and stay in the Tab order) ----------
+function setAvailable(button, reason) {
+  const why = $(`${button.id}-why`);
+  if (reason) {
+    button.setAttribute('aria-disabled', 'true');
+    if (why) why.textContent = reason;
+  } else {
+    button.removeAttribute('aria-disabled');
+    if (why) why.textContent = '';
+  }
+}
+const unavailable = (button) => button.getAttribute('aria-disabled') === 'true';
+function explainUnavailable(button) {
+  const why = $(`${button.id}-why`);
+  why.classList.remove('flash');
+  void why.offsetWidth;
+  why.classList.add('flash');
+  lastAnnounced = '';
+  announce(why.textContent);
 }
 
 // ---------- loading ----------
@@ -55,6 +92,7 @@ async function start() {
   try {
     api = await import('./minseal.js');
     await api.init();
+    profileList = api.profiles();
   } catch (err) {
     const msg = $('load-error');
     msg.hidden = false;
@@ -65,290 +103,368 @@ async function start() {
     return;
   }
   $('version').textContent = api.version();
-  try {
-    profileList = api.profiles();
-  } catch (err) {
-    const msg = $('load-error');
-    msg.hidden = false;
-    msg.textContent = `The minseal package loaded but cannot list its profiles (${errorParts(err).message}).`;
-    return;
-  }
   const select = $('profile');
   select.replaceChildren(...profileList.map((p) => {
-    const o = el('option', '', `${p.title} (${p.id})`);
+    const o = el('option', '', p.title);
     o.value = p.id;
     return o;
   }));
-  const first = profileList.find((p) => p.id === '2ap/art7-order') || profileList[0];
-  if (first) select.value = first.id;
-  select.disabled = false;
-  $('gen-key').disabled = false;
-  showProfileInfo();
+  select.value = (profileList.find((p) => p.id === '2ap/art7-order') || profileList[0]).id;
+  showProfile();
 
-  select.addEventListener('change', async () => {
-    showProfileInfo();
-    invalidateSeal();
-    if ($('load-sample').checked) await loadSample();
-    else recompute();
+  demoKey = api.generateKeyPair();
+  $('public-jwk').value = JSON.stringify(demoKey.publicJwk, null, 2);
+  checkKey();
+  makeSigningKey();
+
+  select.addEventListener('change', () => { showProfile(); profileChanged(); });
+  $('load-sample').addEventListener('click', requestSample);
+  $('sample-replace').addEventListener('click', () => { $('sample-confirm').hidden = true; loadSample(); });
+  $('sample-cancel').addEventListener('click', () => {
+    $('sample-confirm').hidden = true;
+    $('sample-status').textContent = 'Your text is kept.';
+    $('load-sample').focus();
   });
-  $('reset-sample').addEventListener('click', loadSample);
-  $('payload').addEventListener('input', () => { invalidateSeal(); debouncedRecompute(); });
-  $('gen-key').addEventListener('click', generateKey);
-  $('public-jwk').addEventListener('input', () => { invalidateSeal(); debouncedKeyCheck(); });
-  $('seal').addEventListener('click', doSeal);
-  $('copy').addEventListener('click', copyEnvelope);
-  $('download').addEventListener('click', downloadEnvelope);
-  $('open').addEventListener('click', doOpen);
+  $('undo').addEventListener('click', undo);
+  $('payload').addEventListener('input', () => { invalidateSeal(); schedule(); });
+  $('public-jwk').addEventListener('input', () => { invalidateSeal(); clearTimeout(keyTimer); keyTimer = setTimeout(checkKey, DEBOUNCE_MS); });
+  $('demo-key').addEventListener('click', () => { $('public-jwk').value = JSON.stringify(demoKey.publicJwk, null, 2); invalidateSeal(); checkKey(); });
   $('sign-alg').addEventListener('change', () => { makeSigningKey(); invalidateSeal(); });
   $('sign-on').addEventListener('change', () => { showSigningKey(); invalidateSeal(); });
-  makeSigningKey();
-  document.body.dataset.ready = 'true';
+  $('seal').addEventListener('click', () => (unavailable($('seal')) ? explainUnavailable($('seal')) : doSeal()));
+  $('open').addEventListener('click', () => (unavailable($('open')) ? explainUnavailable($('open')) : doOpen()));
+  $('copy').addEventListener('click', () => copyText(sealed.text, $('seal-status'), 'The envelope'));
+  $('download').addEventListener('click', downloadEnvelope);
+  $('copy-js').addEventListener('click', () => copyText($('code-js').textContent, $('code-status'), 'The JavaScript'));
+  $('copy-cli').addEventListener('click', () => copyText($('code-cli').textContent, $('code-status'), 'The commands'));
+  $('view-diff').addEventListener('click', () => setView('diff'));
+  $('view-out').addEventListener('click', () => setView('out'));
+  $('draw-anyway').addEventListener('click', () => drawChanges(true));
+  startWorker();
   await loadSample();
-  checkKey();
+  document.body.dataset.ready = 'true';
 }
 
-function showProfileInfo() {
+function showProfile() {
   const p = profileList.find((x) => x.id === $('profile').value);
+  $('profile-title').textContent = p ? p.title : '';
   const dl = $('profile-info');
   dl.replaceChildren();
   if (!p) return;
-  for (const [k, v] of [['Id', `${p.id} ${p.version}`], ['Legal basis', p.basis], ['Recipient', AUDIENCES[p.audience] || p.audience]]) {
+  for (const [k, v] of [['Legal basis', p.basis], ['Sent to', AUDIENCES[p.audience] || p.audience], ['Profile', `${p.id}, version ${p.version}`]]) {
     dl.append(el('dt', '', k), el('dd', '', v));
   }
+  showCode();
+}
+
+// Changing the profile never touches the text: it is checked again under the new profile.
+function profileChanged() {
+  invalidateSeal();
+  const id = $('profile').value;
+  const text = $('payload').value;
+  $('sample-confirm').hidden = true;
+  $('sample-status').textContent = loadedSample && text === loadedSample.text && loadedSample.id !== id
+    ? `The text is still the example for ${loadedSample.id}. "Load the example for this profile" brings this profile's own.`
+    : '';
+  schedule(0);
+}
+
+function requestSample() {
+  const text = $('payload').value;
+  if (!text.trim() || (loadedSample && text === loadedSample.text)) { loadSample(); return; }
+  $('sample-confirm-text').textContent = `Replace your text with the example for ${$('profile').value}? Your text is kept, and "Undo" brings it back.`;
+  $('sample-confirm').hidden = false;
+  $('sample-replace').focus();
 }
 
 async function loadSample() {
   const id = $('profile').value;
+  const before = $('payload').value;
+  let text;
   try {
     const res = await fetch(`/samples/${id.replace(/\//g, '-')}.json`);
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    $('payload').value = await res.text();
+    text = await res.text();
   } catch {
-    $('payload-errors').replaceChildren(el('p', 'hint', `There is no sample payload for ${id}; the current payload is kept.`));
-  }
-  invalidateSeal();
-  recompute();
-}
-
-// ---------- minimising as you type ----------
-const debouncedRecompute = debounce(recompute, DEBOUNCE_MS);
-
-function recompute() {
-  const text = $('payload').value;
-  const profile = $('profile').value;
-  let tree = null;
-  try { tree = parseJsonText(text); } catch { /* the package reports the error */ }
-  try {
-    const { payload, receipt } = api.minimise(text, profile);
-    current = { text, payload, receipt };
-    showErrors(null);
-    const out = parseJsonText(payload);
-    const { tree: annotated } = annotate(tree || out, out, receipt);
-    $('annotated').replaceChildren(annotated);
-    $('minimised').textContent = pretty(payload);
-    $('receipt').textContent = JSON.stringify(receipt, null, 2);
-    const c = receipt.counts;
-    $('summary').textContent = `${c.input_leaves} values in; ${c.kept} sent as they are, ${c.transformed} transformed, `
-      + `${c.removed} removed (${receipt.removed.length} ${receipt.removed.length === 1 ? 'place' : 'places'}). `
-      + `Minimised payload: ${receipt.payload.bytes} bytes.`;
-  } catch (err) {
-    current = null;
-    showErrors(err, text);
-    $('annotated').replaceChildren(tree ? drawPlain(tree) : el('p', 'hint', 'The payload is not valid JSON.'));
-    $('minimised').textContent = '(nothing would be sent: fix the errors shown under the payload)';
-    $('receipt').textContent = '';
-    $('summary').textContent = 'Nothing can be sent until the errors next to the payload are fixed.';
-  }
-  updateButtons();
-}
-
-/** The character index for an error's offset: `offset`/`position` properties or "byte N"/"offset N" in the message. */
-function errorIndex(err, text) {
-  let n = Number.isInteger(err?.offset) ? err.offset : Number.isInteger(err?.position) ? err.position : null;
-  let bytes = true;
-  if (n === null) {
-    const m = /\b(byte|offset|position|character|char)\s+(\d+)/i.exec(`${err?.message} ${(err?.details || []).join(' ')}`);
-    if (!m) return null;
-    n = Number(m[2]);
-    bytes = !/^char/i.test(m[1]);
-  }
-  if (!bytes) return Math.min(n, text.length);
-  // UTF-8 byte offset -> UTF-16 index in the textarea
-  const enc = new TextEncoder();
-  let b = 0, i = 0;
-  for (const ch of text) { if (b >= n) break; b += enc.encode(ch).length; i += ch.length; }
-  return i;
-}
-
-function lineCol(text, index) {
-  const before = text.slice(0, index).split('\n');
-  return { line: before.length, col: before[before.length - 1].length + 1 };
-}
-
-function showErrors(err, text = '') {
-  const box = $('payload-errors');
-  const field = $('payload');
-  if (!err) {
-    box.replaceChildren();
-    field.removeAttribute('aria-invalid');
+    $('sample-status').textContent = `There is no example for ${id}; your text is kept.`;
     return;
   }
-  field.setAttribute('aria-invalid', 'true');
-  const { code, message, details } = errorParts(err);
-  const nodes = [];
-  if (code === 'missing_required') {
-    nodes.push(el('p', 'error-title', `Required by the profile but missing (${details.length}):`));
-    const ul = el('ul', 'error-list');
-    for (const d of details) ul.append(el('li', '', d));
-    nodes.push(ul);
-  } else if (code === 'invalid_json' || code === 'duplicate_key' || code === 'invalid_utf8' || code === 'too_deep') {
-    nodes.push(el('p', 'error-title', `The payload is not valid JSON: ${message}`));
-    let index = errorIndex(err, text);
-    if (index === null) {
-      try { parseJsonText(text); } catch (e) { if (e instanceof JsonTextError) index = e.offset; }
-    }
-    if (index !== null) {
-      const { line, col } = lineCol(text, index);
-      const p = el('p', '', `Line ${line}, column ${col}. `);
-      const go = el('button', 'link', 'Go to the error');
-      go.type = 'button';
-      go.addEventListener('click', () => { field.focus(); field.setSelectionRange(index, Math.min(index + 1, text.length)); });
-      p.append(go);
-      nodes.push(p);
-    }
-  } else {
-    nodes.push(el('p', 'error-title', `${message} (${code})`));
-    if (details.length) {
-      const ul = el('ul', 'error-list');
-      for (const d of details) ul.append(el('li', '', d));
-      nodes.push(ul);
-    }
+  $('payload').value = text;
+  loadedSample = { id, text };
+  $('sample-status').textContent = `Loaded the example for ${id}.`;
+  swap = before.trim() && before !== text ? { text: before, label: 'Undo: bring my text back' } : null;
+  showUndo();
+  invalidateSeal();
+  schedule(0);
+}
+
+function undo() {
+  if (!swap) return;
+  const now = $('payload').value;
+  $('payload').value = swap.text;
+  swap = { text: now, label: swap.label.startsWith('Undo') ? 'Redo: bring the example back' : 'Undo: bring my text back' };
+  $('sample-status').textContent = swap.label.startsWith('Redo') ? 'Your text is back.' : 'The example is back.';
+  showUndo();
+  invalidateSeal();
+  schedule(0);
+}
+
+function showUndo() {
+  $('undo').hidden = !swap;
+  if (swap) $('undo').textContent = swap.label;
+}
+
+// ---------- minimising in a worker: typing never waits; stale answers are dropped ----------
+let worker = null, seq = 0, busy = false, queued = null, timer;
+
+function startWorker() {
+  try {
+    worker = new Worker('/worker.js', { type: 'module' });
+    worker.addEventListener('message', (e) => {
+      busy = false;
+      if (queued) { post(queued); queued = null; }
+      if (e.data.seq === seq) show(e.data);
+    });
+    // A worker that cannot start: the latest request is answered on the page's thread instead.
+    worker.addEventListener('error', () => {
+      worker = null; busy = false; queued = null;
+      if (jobs.has(seq)) mainThread(jobs.get(seq));
+    });
+  } catch {
+    worker = null;
   }
-  const wrap = el('div', 'error');
-  wrap.dataset.code = code;
-  wrap.append(...nodes);
-  box.replaceChildren(wrap);
+}
+
+function post(job) {
+  busy = true;
+  worker.postMessage(job);
+}
+
+// Fallback where module workers are unavailable: the same call, on the page's thread.
+function mainThread(job) {
+  try {
+    const { payload, receipt } = api.minimise(job.text, job.profile);
+    show({ seq: job.seq, ok: true, payload, receipt });
+  } catch (err) {
+    show({ seq: job.seq, ok: false, error: errorParts(err) });
+  }
+}
+
+function schedule(ms = DEBOUNCE_MS) {
+  clearTimeout(timer);
+  document.body.dataset.state = 'checking';
+  setAvailable($('seal'), 'Checking your latest edit…');
+  timer = setTimeout(() => {
+    const job = { seq: ++seq, text: $('payload').value, profile: $('profile').value };
+    jobs.set(job.seq, job);
+    if (!worker) mainThread(job);
+    else if (busy) queued = job;
+    else post(job);
+  }, ms);
+}
+const jobs = new Map();
+
+function show(answer) {
+  const job = jobs.get(answer.seq);
+  jobs.clear();
+  result = { ...answer, text: job.text, profile: job.profile };
+  const policy = policyText(job.profile);
+  if (answer.ok) {
+    const { receipt } = answer;
+    const c = receipt.counts;
+    showErrors(null);
+    $('summary').textContent = `${c.input_leaves} values in your request: ${c.kept} leave as they are, ${c.transformed} changed, `
+      + `${c.removed} taken out. ${receipt.payload.bytes.toLocaleString('en-GB')} bytes would leave.`;
+    drawRemovals(receipt, policy);
+    $('minimised').textContent = answer.pretty ?? pretty(answer.payload);
+    drawChanges(false);
+    document.body.dataset.state = 'ok';
+    announce(`Ready to seal: ${c.removed} ${c.removed === 1 ? 'value' : 'values'} taken out, ${c.transformed} changed.`);
+  } else {
+    showErrors(answer.error, job.text, policy);
+    $('summary').textContent = 'Nothing can leave until the problem shown above the request is fixed.';
+    $('removals').replaceChildren();
+    $('minimised').textContent = '';
+    $('diff').replaceChildren(el('p', 'hint', 'The changes are shown once the request can be read.'));
+    $('diff-note').hidden = true;
+    $('draw-anyway').hidden = true;
+    document.body.dataset.state = 'error';
+    announce(`The request has a problem (${ERROR_KIND[answer.error.code] || answer.error.code}); it is described above the field.`);
+  }
+  updateButtons();
+  showCode();
+}
+
+function drawRemovals(receipt, policy) {
+  const items = receipt.removed.map((r) => {
+    const x = explainRemoval(r, policy);
+    const li = el('li');
+    li.dataset.path = r.path;
+    li.dataset.reason = r.reason;
+    li.append(el('strong', '', x.label), ' ', el('span', 'reason', x.reason));
+    if (x.why) {
+      const why = el('span', 'note', x.why);
+      li.append(' ', why);
+    }
+    li.append(' ', el('code', 'path', `${r.path}${r.count > 1 ? ` ×${r.count}` : ''}`));
+    return li;
+  });
+  for (const t of receipt.transformed) {
+    const li = el('li', 'transformed');
+    li.dataset.path = t.path;
+    const rule = policy?.rule(t.path);
+    li.append(el('strong', '', fieldLabel(t.path)), ' ', el('span', 'reason', `Changed before it leaves (${t.op}).`));
+    if (rule?.note) li.append(' ', el('span', 'note', rule.note));
+    li.append(' ', el('code', 'path', t.path));
+    items.push(li);
+  }
+  if (!items.length) items.push(el('li', 'none', 'Nothing: every field is one the profile allows.'));
+  $('removals').replaceChildren(...items);
+}
+
+let view = 'diff';
+function setView(v) {
+  view = v;
+  $('view-diff').setAttribute('aria-pressed', String(v === 'diff'));
+  $('view-out').setAttribute('aria-pressed', String(v === 'out'));
+  $('diff').hidden = v !== 'diff';
+  $('minimised').hidden = v !== 'out';
+  if (v === 'diff') drawChanges(false);
+}
+
+function drawChanges(force) {
+  if (!result?.ok || view !== 'diff') return;
+  const big = result.text.length > DRAW_LIMIT;
+  $('diff-note').hidden = !big || force;
+  $('draw-anyway').hidden = !big || force;
+  if (big && !force) {
+    $('diff-note').textContent = `The request is ${Math.round(result.text.length / 1024)} KB; the changes are drawn by themselves up to ${DRAW_LIMIT / 1000} KB, to keep typing quick. The list above says what is taken out.`;
+    $('diff').replaceChildren();
+    return;
+  }
+  try {
+    const { tree } = annotate(parseJsonText(result.text), parseJsonText(result.payload), result.receipt);
+    $('diff').replaceChildren(tree);
+  } catch {
+    $('diff').replaceChildren(el('p', 'hint', 'The changes cannot be drawn for this request.'));
+  }
 }
 
 // ---------- keys ----------
-const debouncedKeyCheck = debounce(checkKey, DEBOUNCE_MS);
-
-function generateKey() {
-  demoKey = api.generateKeyPair();
-  $('public-jwk').value = JSON.stringify(demoKey.publicJwk, null, 2);
-  invalidateSeal();
-  checkKey();
-}
-
+let keyTimer;
 function checkKey() {
   const text = $('public-jwk').value.trim();
   const status = $('key-status');
   const field = $('public-jwk');
-  keyOk = false;
+  recipient = { ok: false, kid: null, reason: '' };
   status.className = 'status';
   field.removeAttribute('aria-invalid');
+  let looksPrivate = false;
+  try { looksPrivate = typeof JSON.parse(text)?.d === 'string'; } catch { /* may be a raw key */ }
   if (!text) {
-    status.textContent = 'No key yet: generate a demo key pair or paste the authority\'s public JWK.';
+    recipient.reason = 'There is no receiving authority\'s key: paste one under "Keys", or use the demo authority\'s.';
+  } else if (looksPrivate) {
+    recipient.reason = 'The key under "Keys" is a private key (it has a "d" member): paste only the public key.';
   } else {
-    let looksPrivate = false;
-    try { looksPrivate = typeof JSON.parse(text)?.d === 'string'; } catch { /* may be a raw key */ }
-    if (looksPrivate) {
-      status.textContent = 'This looks like a PRIVATE key (it has a "d" member). Paste only the public key.';
-      status.classList.add('error');
-      field.setAttribute('aria-invalid', 'true');
-    } else {
-      try {
-        const kid = api.thumbprint(text);
-        keyOk = true;
-        const mine = demoKey && demoKey.kid === kid;
-        status.textContent = `Key id (RFC 7638 thumbprint): ${kid}. `
-          + (mine ? 'This is the demo key generated in this page; its private half is kept only in memory.'
-            : 'The page has no private key for it, so "Open as the authority" will not work.');
-        status.classList.add('ok');
-      } catch (err) {
-        status.textContent = `Not a usable public key: ${errorParts(err).message}`;
-        status.classList.add('error');
-        field.setAttribute('aria-invalid', 'true');
-      }
+    try {
+      const kid = api.thumbprint(text);
+      recipient = { ok: true, kid, reason: '' };
+    } catch (err) {
+      recipient.reason = `The authority's key under "Keys" is not usable: ${errorParts(err).message}.`;
     }
   }
+  if (recipient.ok) {
+    const mine = recipient.kid === demoKey.kid;
+    status.textContent = `Key id ${recipient.kid}. ` + (mine ? 'This is the demo authority: the page holds its private key, so you can open the envelope as it would.'
+      : 'The page holds no private key for it: you can seal for this authority, but only it can open the envelope.');
+    status.classList.add('ok');
+    $('recipient-name').textContent = mine ? 'the demo authority' : `the authority with key ${recipient.kid.slice(0, 8)}…`;
+  } else {
+    status.textContent = recipient.reason;
+    status.classList.add('error');
+    if (text) field.setAttribute('aria-invalid', 'true');
+    $('recipient-name').textContent = 'no usable key';
+  }
   updateButtons();
+  showCode();
 }
 
-// ---------- the sender's signing key ----------
 function makeSigningKey() {
+  const alg = $('sign-alg').value;
   try {
-    signingKey = api.generateSigningKey($('sign-alg').value);
+    signingKeys[alg] ??= api.generateSigningKey(alg);
   } catch (err) {
-    signingKey = null;
     $('sign-status').textContent = `Could not make a signing key: ${errorParts(err).message}`;
-    return;
   }
   showSigningKey();
 }
+const signingKey = () => signingKeys[$('sign-alg').value] || null;
 
 function showSigningKey() {
   const on = $('sign-on').checked;
   $('sign-alg').disabled = !on;
-  $('sign-status').textContent = !on ? 'Envelopes will not be signed: the recipient cannot tell who sent them.'
-    : signingKey ? `Signing key id (RFC 7638 thumbprint): ${signingKey.kid}. The recipient trusts this key.`
-      : 'No signing key.';
+  const key = signingKey();
+  $('sign-status').textContent = !on ? 'Envelopes will not be signed: the authority cannot tell who sent them.'
+    : key ? `Your office's demo signing key: id ${key.kid}. The demo authority trusts it.` : 'No signing key.';
+  $('signer-name').textContent = on ? 'your demo office key' : 'nobody (not signed)';
+  showCode();
 }
 
 // ---------- seal, copy, download, open ----------
 function updateButtons() {
-  $('seal').disabled = !(current && keyOk);
-  $('open').disabled = !(sealed && demoKey);
+  const state = document.body.dataset.state;
+  const reason = !api ? 'The package is still loading.'
+    : state === 'checking' ? 'Checking your latest edit…'
+      : !result?.ok ? 'Fix the problem shown above the request first; then it can be sealed.'
+        : !recipient.ok ? recipient.reason : null;
+  setAvailable($('seal'), reason);
+  const openReason = !sealed ? 'Seal the request first: there is nothing to open yet.'
+    : sealed.kid !== demoKey.kid ? `The envelope is sealed for the authority with key ${sealed.kid}. Only that authority holds the private key that opens it; this page holds the demo authority's only. Use the demo authority's key under "Keys" to try opening.`
+      : null;
+  setAvailable($('open'), openReason);
 }
 
 function invalidateSeal() {
-  if (sealed) $('seal-status').textContent = 'The inputs changed since the last seal: seal again.';
+  if (sealed) $('seal-status').textContent = 'The request or the keys changed since the last seal: seal again.';
   sealed = null;
   $('seal-result').hidden = true;
   $('open-result').replaceChildren();
   updateButtons();
 }
 
-function envelopeText(envelope) {
-  if (typeof envelope === 'string') return pretty(envelope);
-  if (envelope instanceof Uint8Array) throw new Error('expected a JSON envelope, got binary');
-  return JSON.stringify(envelope, null, 2);
-}
-
 function doSeal() {
   const status = $('seal-status');
   try {
-    const sign = $('sign-on').checked && signingKey ? signingKey.privateJwk : undefined;
-    const { envelope, receipt } = api.minimiseAndSeal($('payload').value, $('profile').value, $('public-jwk').value.trim(),
-      sign ? { sign } : undefined);
-    const text = envelopeText(envelope);
-    const obj = typeof envelope === 'string' ? JSON.parse(envelope) : envelope;
-    sealed = { envelope, text };
-    $('envelope').value = text;
-    $('envelope-size').textContent = `${new TextEncoder().encode(text).length} bytes (the JSON text below)`;
-    $('clear-header').textContent = obj && typeof obj.header === 'object'
-      ? JSON.stringify(obj.header, null, 2)
-      : '(this envelope form has no separate "header" member; the whole envelope above is what others see)';
+    const key = $('sign-on').checked ? signingKey() : null;
+    const { envelope, receipt, payload } = api.minimiseAndSeal($('payload').value, $('profile').value, $('public-jwk').value.trim(),
+      key ? { sign: key.privateJwk } : undefined);
+    const text = JSON.stringify(envelope, null, 2);
+    sealed = { envelope, text, payload, kid: recipient.kid, signer: key };
+    $('envelope').textContent = text;
+    $('envelope-size').textContent = `${new TextEncoder().encode(text).length.toLocaleString('en-GB')} bytes`;
+    const names = { [demoKey.kid]: 'the demo authority' };
+    $('clear-header').replaceChildren(...headerWords(envelope.header, names).flatMap(([k, v]) => [el('dt', '', k), el('dd', '', v)]));
     $('seal-result').hidden = false;
     $('open-result').replaceChildren();
-    status.textContent = `Sealed${sign ? ` and signed by ${signingKey.kid}` : ', not signed'}. ${receipt.counts.removed} removed values are not in it.`;
+    status.textContent = `Sealed${key ? ' and signed by your office' : ', not signed'}. The ${receipt.counts.removed} values taken out are not in it.`;
+    lastAnnounced = '';
+    announce(status.textContent);
   } catch (err) {
     const { code, message } = errorParts(err);
     sealed = null;
     $('seal-result').hidden = true;
     status.textContent = `Could not seal: ${message} (${code})`;
+    announce(status.textContent);
   }
   updateButtons();
 }
 
-async function copyEnvelope() {
-  const status = $('seal-status');
+async function copyText(text, status, what) {
   try {
-    await navigator.clipboard.writeText(sealed.text);
-    status.textContent = 'Envelope copied to the clipboard.';
+    await navigator.clipboard.writeText(text);
+    status.textContent = `${what} is copied.`;
   } catch {
-    $('envelope').select();
-    status.textContent = 'Could not use the clipboard: the envelope text is selected, press Ctrl+C (or ⌘C) to copy it.';
+    status.textContent = `The clipboard is not available here: select the text and press Ctrl+C (or ⌘C).`;
   }
 }
 
@@ -361,43 +477,51 @@ function downloadEnvelope() {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
-  $('seal-status').textContent = 'Envelope downloaded as envelope.json.';
+  $('seal-status').textContent = 'The envelope is downloaded as envelope.json.';
 }
 
 function doOpen() {
   const box = $('open-result');
   try {
-    // The authority trusts the demo signing key; an unsigned envelope is accepted only when the
-    // sender chose not to sign (and the page says so).
-    const signers = signingKey ? [signingKey.publicJwk] : undefined;
-    const { payload, header, verification, signature } = api.openAndVerify(sealed.envelope, demoKey.privateJwk,
-      { signers, allowUnsigned: true });
+    // The demo authority trusts the demo office's signing keys; it also accepts an unsigned
+    // envelope, and says so, because the sender may untick "Sign".
+    const signers = Object.values(signingKeys).map((k) => k.publicJwk);
+    const { payload, header, verification, signature } = api.openAndVerify(sealed.envelope, demoKey.privateJwk, { signers, allowUnsigned: true });
     const who = el('p', signature.status === 'verified' ? 'verdict pass' : 'verdict fail');
     who.dataset.testid = 'signature';
     who.dataset.status = signature.status;
     who.textContent = signature.status === 'verified'
-      ? `✓ Signed by ${signature.kid}, verified (${signature.alg}).`
+      ? `✓ Signed by your office (key ${signature.kid}, ${signature.alg}): the signature checks out.`
       : signature.status === 'unsigned' ? '✗ Not signed: nothing shows who sent it.'
-        : `✗ Signed by ${signature.kid}, not checked: no trusted signing key.`;
-    const pol = header?.policy ? `${header.policy.id} ${header.policy.version}` : 'the policy named in the header';
-    const verdict = el('p', verification.conforms ? 'verdict pass' : 'verdict fail');
+        : `✗ Signed by key ${signature.kid}, which the authority does not know.`;
+    const pol = header?.policy ? `${header.policy.id} version ${header.policy.version}` : 'the profile named in the envelope';
+    const verdict = el('p', verification?.conforms ? 'verdict pass' : 'verdict fail');
     verdict.dataset.testid = 'verification';
-    verdict.dataset.conforms = String(verification.conforms);
-    verdict.textContent = verification.conforms
-      ? `✓ Verified: the payload conforms to ${pol}.`
-      : `✗ Does not conform to ${pol}: ${verification.violations.length} violation(s).`;
+    verdict.dataset.conforms = String(Boolean(verification?.conforms));
+    verdict.textContent = verification?.conforms
+      ? `✓ The request holds only what ${pol} allows.`
+      : `✗ The request does not keep to ${pol}: ${verification ? verification.violations.length : 'no'} problem(s).`;
     const nodes = [who, verdict];
-    if (!verification.conforms) {
+    if (verification && !verification.conforms) {
       const ul = el('ul', 'error-list');
-      for (const v of verification.violations) ul.append(el('li', '', `${v.path}: ${VIOLATIONS[v.kind] || v.kind}`));
+      for (const v of verification.violations) ul.append(el('li', '', `${fieldLabel(v.path)}: ${VIOLATIONS[v.kind] || v.kind}`));
       nodes.push(ul);
     }
-    const h = el('h3', '', 'Decrypted payload');
+    const same = payload === sealed.payload;
+    const p = el('p', 'status', same ? `The authority reads exactly what "Only what leaves" shows above (${new TextEncoder().encode(payload).length.toLocaleString('en-GB')} bytes).`
+      : 'The authority reads a request different from the one shown above.');
+    p.dataset.testid = 'opened-same';
+    p.dataset.same = String(same);
+    const d = el('details');
+    d.append(el('summary', '', 'The request as the authority reads it'));
     const pre = el('pre', 'code', pretty(payload));
     pre.dataset.testid = 'opened-payload';
     pre.tabIndex = 0;
-    nodes.push(h, pre);
+    d.append(pre);
+    nodes.push(p, d);
     box.replaceChildren(...nodes);
+    lastAnnounced = '';
+    announce(`${who.textContent} ${verdict.textContent}`);
   } catch (err) {
     const { code, message } = errorParts(err);
     const p = el('p', 'verdict fail', `Could not open the envelope: ${SIGNATURE_ERRORS[code] ?? message} (${code})`);
@@ -405,7 +529,15 @@ function doOpen() {
     p.dataset.code = code;
     p.dataset.conforms = 'error';
     box.replaceChildren(p);
+    announce(p.textContent);
   }
+}
+
+function showCode() {
+  if (!api || !demoKey) return;
+  const s = { profile: $('profile').value, signed: $('sign-on').checked, alg: $('sign-alg').value, demoRecipient: recipient.kid === demoKey.kid };
+  $('code-js').textContent = jsCode(s);
+  $('code-cli').textContent = cliCode(s);
 }
 
 start();

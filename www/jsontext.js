@@ -13,8 +13,12 @@ export class JsonTextError extends Error {
   }
 }
 
-/** Parses JSON text into a Node tree. Throws JsonTextError with a character offset. */
-export function parseJsonText(text) {
+/**
+ * Parses JSON text into a Node tree. Throws JsonTextError with a character offset. With
+ * `{ rejectDuplicates: true }` a repeated member name throws too, its `key` set to the name and
+ * its offset at the repeated name (the package refuses duplicates; this says which one).
+ */
+export function parseJsonText(text, { rejectDuplicates = false } = {}) {
   let i = 0;
   const ws = () => { while (i < text.length && ' \t\n\r'.includes(text[i])) i++; };
   const fail = (msg) => { throw new JsonTextError(msg, i); };
@@ -23,11 +27,16 @@ export function parseJsonText(text) {
     ws();
     const c = text[i];
     if (c === '{') {
-      i++; const entries = []; ws();
+      i++; const entries = []; const seen = rejectDuplicates ? new Set() : null; ws();
       if (text[i] === '}') { i++; return { t: 'obj', entries }; }
       for (;;) {
         ws(); if (text[i] !== '"') fail('expected a member name');
+        const at = i;
         const k = string(); ws();
+        if (seen) {
+          if (seen.has(k)) { const e = new JsonTextError(`duplicate member name ${JSON.stringify(k)}`, at); e.key = k; throw e; }
+          seen.add(k);
+        }
         if (text[i] !== ':') fail("expected ':'"); i++;
         entries.push([k, value(depth + 1)]); ws();
         if (text[i] === ',') { i++; continue; }
@@ -169,4 +178,43 @@ export function pathMatches(segs, location) {
 export function pathIsBelow(segs, location) {
   if (!segs || segs.length <= location.length) return false;
   return pathMatches(segs.slice(0, location.length), location);
+}
+
+/** Line and column (1-based; columns count characters) of a character index in `text`. */
+export function lineCol(text, index) {
+  let line = 1, start = 0;
+  for (let k = text.indexOf('\n'); k !== -1 && k < index; k = text.indexOf('\n', k + 1)) { line++; start = k + 1; }
+  return { line, col: index - start + 1 };
+}
+
+/** The character index of UTF-8 byte offset `n` in `text`. */
+export function byteToIndex(text, n) {
+  let b = 0, i = 0;
+  while (i < text.length && b < n) {
+    const c = text.codePointAt(i);
+    b += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    i += c >= 0x10000 ? 2 : 1;
+  }
+  return i;
+}
+
+/**
+ * Where a package error about JSON text lies, for showing it in line/column: `{ index, line, col,
+ * key?, problem }`, or null. The package gives a byte offset ("at byte N"); a duplicate member is
+ * found again here so that its name can be shown.
+ */
+export function locateJsonError(err, text) {
+  const message = String(err?.message || '');
+  if (err?.code === 'duplicate_key') {
+    try { parseJsonText(text, { rejectDuplicates: true }); } catch (e) {
+      if (e instanceof JsonTextError && e.key !== undefined) {
+        return { index: e.offset, ...lineCol(text, e.offset), key: e.key, problem: `the member name ${JSON.stringify(e.key)} appears twice in the same object` };
+      }
+    }
+  }
+  const m = /\bat byte (\d+)(?::\s*(.*))?/.exec(message);
+  if (!m) return null;
+  const index = byteToIndex(text, Number(m[1]));
+  const problem = m[2] || message.replace(/\s*at byte \d+/, '');
+  return { index, ...lineCol(text, index), problem };
 }
