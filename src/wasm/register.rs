@@ -6,8 +6,7 @@ use super::error::{at, invalid_argument, js, JsResult};
 use super::input::{self, json_bytes, parse_own_json, set, string};
 use super::sign::trusted;
 use crate::register::{
-    self, Ack, Entry, FoundKey, KeyValidity, LoadOptions, Outcome, Recipient, Register,
-    RegisterSet,
+    self, Ack, Entry, FoundKey, KeyValidity, LoadOptions, Outcome, Recipient, Register, RegisterSet,
 };
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
@@ -316,4 +315,3 @@ pub fn verify_ack(ack: JsValue, registers: &Registers, expected: JsValue) -> JsR
     );
     Ok(out.into())
 }
-
