@@ -23,8 +23,11 @@ lint: setup
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --all-features
 	scripts/deny
 
+# `--benches` runs each criterion bench once in test mode, so a bench that no longer runs (an
+# invalid bench policy, a changed API) fails here rather than in `make bench`.
 test-rust: setup
 	$(CARGO) test --workspace --all-features
+	$(CARGO) test -p minseal --benches
 
 test-js: pkg pkg-testing
 	cd tests/js && $(NODE_TEST) node/

@@ -7,7 +7,7 @@ use minseal::policy::Policy;
 use std::hint::black_box;
 
 const POLICY: &str = r#"{"minseal_policy":1,"id":"bench/subscriber","version":"1","title":"bench",
- "basis":"CETS No. 224, Art. 7","audience":"requesting_authority",
+ "basis":"CETS No. 224, Art. 7","audience":"competent_authority",
  "rules":[
   {"path":"$.provider","required":true,"type":"string"},
   {"path":"$.records[*].account_id","type":"string"},

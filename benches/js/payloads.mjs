@@ -296,7 +296,6 @@ export function plainPick(text) {
       case 'recipient': { const o = pickStrings(v, RECIPIENT); if (o) out[k] = o; break; }
       case 'provider': { const o = pickStrings(v, PROVIDER); if (o) out[k] = o; break; }
       case 'non_disclosure': { const o = pickStrings(v, NON_DISCLOSURE); if (o) out[k] = o; break; }
-      case 'use_conditions': { const a = pickStringArray(v); if (a) out[k] = a; break; }
       case 'records': {
         if (!Array.isArray(v)) break;
         const recs = [];
