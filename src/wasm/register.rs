@@ -5,8 +5,9 @@
 use super::error::{at, invalid_argument, js, JsResult};
 use super::input::{self, json_bytes, parse_own_json, set, string};
 use super::sign::trusted;
+use crate::json;
 use crate::register::{
-    self, Ack, Entry, FoundKey, KeyValidity, LoadOptions, Outcome, Recipient, Register, RegisterSet,
+    self, Ack, Entry, FoundKey, LoadOptions, Outcome, Recipient, Register, RegisterSet,
 };
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
@@ -42,30 +43,72 @@ fn load_one(source: &JsValue, now: u64, what: &str) -> JsResult<Register> {
     js(Register::load(&bytes, &lo).map_err(|e| at(what, e)))
 }
 
-fn validity_out(o: &Object, v: &KeyValidity) {
-    set(o, "validFrom", &(v.valid_from as f64).into());
-    set(o, "validUntil", &(v.valid_until as f64).into());
-    let revoked = v.revoked_at.map_or(JsValue::NULL, |t| (t as f64).into());
-    set(o, "revokedAt", &revoked);
-}
+/// JSON text for a lookup's result, parsed once by the JS engine: one string crosses per lookup
+/// instead of one per member (a found entry has about 45), which made the lookup's cost almost
+/// all string crossings (docs/BENCHMARKS.md, "Register (wasm)").
+struct JsonText(Vec<u8>);
 
-fn key_out(k: FoundKey<'_>) -> JsResult<JsValue> {
-    let o = Object::new();
-    match k {
-        FoundKey::Encryption(k) => {
-            set(&o, "use", &"encryption".into());
-            set(&o, "kid", &k.kid.as_str().into());
-            set(&o, "jwk", &parse_own_json(&k.key.to_jwk())?);
-            validity_out(&o, &k.validity);
-        }
-        FoundKey::Signing(k) => {
-            set(&o, "use", &"signing".into());
-            set(&o, "kid", &k.kid.as_str().into());
-            set(&o, "jwk", &parse_own_json(&k.key.to_jwk())?);
-            validity_out(&o, &k.validity);
+impl JsonText {
+    /// A comma unless the text is at the start of a value, an object or an array.
+    fn sep(&mut self) {
+        if !matches!(self.0.last(), None | Some(b'{' | b'[' | b':')) {
+            self.0.push(b',');
         }
     }
-    Ok(o.into())
+    fn name(&mut self, k: &str) {
+        self.sep();
+        json::write_string(k, &mut self.0);
+        self.0.push(b':');
+    }
+    fn str(&mut self, k: &str, v: &str) {
+        self.name(k);
+        json::write_string(v, &mut self.0);
+    }
+    fn num(&mut self, k: &str, v: u64) {
+        self.name(k);
+        self.0.extend_from_slice(v.to_string().as_bytes());
+    }
+    /// `v` is JSON text the core wrote (a JWK).
+    fn raw(&mut self, k: &str, v: &str) {
+        self.name(k);
+        self.0.extend_from_slice(v.as_bytes());
+    }
+    /// Opens an object or array (`c`), as member `k` or as the next array element.
+    fn begin(&mut self, k: Option<&str>, c: u8) {
+        match k {
+            Some(k) => self.name(k),
+            None => self.sep(),
+        }
+        self.0.push(c);
+    }
+    fn end(&mut self, c: u8) {
+        self.0.push(c);
+    }
+    fn parse(self) -> JsResult<JsValue> {
+        // The writer above emits only valid UTF-8 (every piece is a `&str`).
+        let text =
+            String::from_utf8(self.0).map_err(|_| invalid_argument("internal: lookup text"))?;
+        parse_own_json(&text)
+    }
+}
+
+/// `RegisterKey`: `{ use, kid, jwk, validFrom, validUntil, revokedAt }`.
+fn key_json(out: &mut JsonText, name: Option<&str>, k: FoundKey<'_>) {
+    let (use_, kid, jwk, v) = match k {
+        FoundKey::Encryption(k) => ("encryption", &k.kid, k.key.to_jwk(), &k.validity),
+        FoundKey::Signing(k) => ("signing", &k.kid, k.key.to_jwk(), &k.validity),
+    };
+    out.begin(name, b'{');
+    out.str("use", use_);
+    out.str("kid", kid);
+    out.raw("jwk", &jwk);
+    out.num("validFrom", v.valid_from);
+    out.num("validUntil", v.valid_until);
+    match v.revoked_at {
+        Some(t) => out.num("revokedAt", t),
+        None => out.raw("revokedAt", "null"),
+    }
+    out.end(b'}');
 }
 
 fn strings(items: &[String]) -> Array {
@@ -73,30 +116,35 @@ fn strings(items: &[String]) -> Array {
 }
 
 /// `RegisterEntry`: the entry with its keys, and the register it is in.
-fn entry_out(r: &Register, e: &Entry) -> JsResult<JsValue> {
-    let o = Object::new();
-    set(&o, "id", &e.id.as_str().into());
-    set(&o, "party", &e.party.as_str().into());
-    set(&o, "name", &e.name.as_str().into());
-    let contact = Object::new();
+fn entry_json(out: &mut JsonText, name: Option<&str>, r: &Register, e: &Entry) {
+    out.begin(name, b'{');
+    out.str("id", &e.id);
+    out.str("party", &e.party);
+    out.str("name", &e.name);
+    out.begin(Some("contact"), b'{');
     for (k, v) in &e.contact {
-        set(&contact, k, &v.as_str().into());
+        out.str(k, v);
     }
-    set(&o, "contact", &contact);
-    set(&o, "roles", &strings(&e.roles));
-    let enc = Array::new();
+    out.end(b'}');
+    out.begin(Some("roles"), b'[');
+    for role in &e.roles {
+        out.sep();
+        json::write_string(role, &mut out.0);
+    }
+    out.end(b']');
+    out.begin(Some("encryptionKeys"), b'[');
     for k in &e.encryption_keys {
-        enc.push(&key_out(FoundKey::Encryption(k))?);
+        key_json(out, None, FoundKey::Encryption(k));
     }
-    set(&o, "encryptionKeys", &enc);
-    let sig = Array::new();
+    out.end(b']');
+    out.begin(Some("signingKeys"), b'[');
     for k in &e.signing_keys {
-        sig.push(&key_out(FoundKey::Signing(k))?);
+        key_json(out, None, FoundKey::Signing(k));
     }
-    set(&o, "signingKeys", &sig);
-    set(&o, "registerId", &r.register_id().into());
-    set(&o, "serial", &(r.serial() as f64).into());
-    Ok(o.into())
+    out.end(b']');
+    out.str("registerId", r.register_id());
+    out.num("serial", r.serial());
+    out.end(b'}');
 }
 
 fn register_info(r: &Register) -> JsValue {
@@ -194,23 +242,27 @@ impl Registers {
         let Some((r, e, k)) = self.inner.find_kid(&kid) else {
             return Ok(JsValue::NULL);
         };
-        let o = Object::new();
-        set(&o, "key", &key_out(k)?);
-        set(&o, "entry", &entry_out(r, e)?);
-        Ok(o.into())
+        let mut out = JsonText(Vec::new());
+        out.begin(None, b'{');
+        key_json(&mut out, Some("key"), k);
+        entry_json(&mut out, Some("entry"), r, e);
+        out.end(b'}');
+        out.parse()
     }
 
     /// The entries of `party` holding `role`, across the registers, in document order.
     pub fn find(&self, party: JsValue, role: JsValue) -> JsResult<Array> {
         let party = string(&party).ok_or_else(|| invalid_argument("party must be a string"))?;
         let role = string(&role).ok_or_else(|| invalid_argument("role must be a string"))?;
-        let out = Array::new();
+        let mut out = JsonText(Vec::new());
+        out.begin(None, b'[');
         for r in self.inner.registers() {
             for e in r.find(&party, &role) {
-                out.push(&entry_out(r, e)?);
+                entry_json(&mut out, None, r, e);
             }
         }
-        Ok(out)
+        out.end(b']');
+        Ok(out.parse()?.unchecked_into())
     }
 
     /// The public JWKs to seal to for `recipients` (a `RecipientRef` or an array of them) under
