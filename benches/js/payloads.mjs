@@ -342,4 +342,5 @@ export const REDACT_PATHS = [
   'sensitive',
   'internal_ticket',
   'internal_notes',
+  'use_conditions',
 ];
