@@ -3,6 +3,7 @@
 // Which members went is found by comparing the input with the minimised output; the receipt's
 // collapsed `[*]` paths give the reason. DOM is built with textContent only: payloads are untrusted.
 import { collapsedPath, leafCount, parsePath, pathIsBelow, pathMatches, writeJson } from './jsontext.js';
+import { el } from './dom.js';
 
 export const REASONS = {
   not_allowed: 'not asked for by the profile',
@@ -11,12 +12,6 @@ export const REASONS = {
   type_mismatch: 'wrong type for the profile',
 };
 
-const el = (tag, cls, text) => {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-};
 
 function scalarText(node) {
   switch (node.t) {

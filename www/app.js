@@ -13,14 +13,8 @@ import { parseJsonText, pretty } from './jsontext.js';
 import { PolicyText, explainRemoval, fieldLabel, headerWords } from './explain.js';
 import { ERROR_KIND, showErrors } from './errors.js';
 import { jsCode, cliCode } from './codegen.js';
+import { $, el } from './dom.js';
 
-const $ = (id) => document.getElementById(id);
-const el = (tag, cls, text) => {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-};
 const DEBOUNCE_MS = 200;
 // Above this size the changes are not drawn by themselves: drawing is main-thread work.
 const DRAW_LIMIT = 200_000;

@@ -2,14 +2,7 @@
 // a repeated member, each missing or wrong-typed field by name with the rule's article and note,
 // and a button that puts the caret on the problem.
 import { explainMissing, explainWrongType } from './explain.js';
-
-const $ = (id) => document.getElementById(id);
-const el = (tag, cls, text) => {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-};
+import { $, el } from './dom.js';
 
 export const ERROR_KIND = {
   invalid_json: 'not valid JSON', duplicate_key: 'a name appears twice', invalid_utf8: 'not UTF-8 text', too_deep: 'nested too deeply',

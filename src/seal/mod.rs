@@ -568,6 +568,24 @@ pub(crate) fn seal_bound<R: CryptoRng>(
 
 /// Everything needed to open the chunks: the derived keys, after the stanza for `sk` opened,
 /// the MAC verified, and expiry and the signature requirement were checked.
+/// Every check of an in-memory envelope before its first chunk: the limits, then [`unlock`]'s.
+/// Shared by [`open`] and [`open_parts`], so that both fail alike.
+pub(crate) fn unlock_envelope(
+    envelope: &Envelope,
+    sk: &SecretKey,
+    opts: &OpenOptions,
+) -> Result<Schedule> {
+    envelope.check_limits(&opts.limits)?;
+    unlock(
+        &envelope.header,
+        &envelope.header_bytes,
+        &envelope.stanzas,
+        &envelope.mac,
+        sk,
+        opts,
+    )
+}
+
 pub(crate) fn unlock(
     header: &Header,
     header_bytes: &[u8],
@@ -649,15 +667,7 @@ pub(crate) fn check_signature(
 /// the limit codes, `expired`, `signature_missing`, `unknown_signer`, `signature_invalid`).
 /// No plaintext is returned unless every check passed.
 pub fn open(envelope: &Envelope, sk: &SecretKey, opts: &OpenOptions) -> Result<Opened> {
-    envelope.check_limits(&opts.limits)?;
-    let schedule = unlock(
-        &envelope.header,
-        &envelope.header_bytes,
-        &envelope.stanzas,
-        &envelope.mac,
-        sk,
-        opts,
-    )?;
+    let schedule = unlock_envelope(envelope, sk, opts)?;
     let chunks = stream::ChunkOpener::new(&schedule.payload, &envelope.header_bytes)?;
     let chunk_ct_len = envelope.header.chunk_size as usize + TAG_LEN;
     let mut payload = open_region(chunks, &envelope.payload, chunk_ct_len, &opts.limits)?;

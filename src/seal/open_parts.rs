@@ -8,7 +8,7 @@
 
 use super::schedule::Schedule;
 use super::stream::{ChunkOpener, TAG_LEN};
-use super::{open_region, unlock, Envelope, OpenOptions, SignatureInfo, CONTENT_KEY_LEN};
+use super::{open_region, unlock_envelope, Envelope, OpenOptions, SignatureInfo, CONTENT_KEY_LEN};
 use super::{ENC_LEN, MAC_LEN, STANZA_CT_LEN};
 use crate::keys::SecretKey;
 use crate::Result;
@@ -24,15 +24,7 @@ pub struct OpenParts {
 /// Every check of [`open`](super::open) before the first chunk, for `sk`: the same errors in
 /// the same order.
 pub fn open_parts(envelope: &Envelope, sk: &SecretKey, opts: &OpenOptions) -> Result<OpenParts> {
-    envelope.check_limits(&opts.limits)?;
-    let schedule = unlock(
-        &envelope.header,
-        &envelope.header_bytes,
-        &envelope.stanzas,
-        &envelope.mac,
-        sk,
-        opts,
-    )?;
+    let schedule = unlock_envelope(envelope, sk, opts)?;
     Ok(OpenParts {
         schedule,
         header_bytes: envelope.header_bytes.clone(),
