@@ -8,7 +8,7 @@
 use super::error::{invalid_argument, js, JsResult};
 use super::input::{self, set};
 use super::keys::secret_key;
-use super::seal::{envelope_in, header_out, open_options, OPEN_LIMITS};
+use super::seal::{envelope_in, header_out, open_args};
 use super::sign::signature_out;
 use crate::seal::{self, Envelope, OpenOptions, OpenParts};
 use js_sys::{Object, Uint8Array};
@@ -32,18 +32,7 @@ pub fn open_prepare(
     private_key: JsValue,
     options: JsValue,
 ) -> JsResult<OpenJob> {
-    let known: Vec<&str> = OPEN_LIMITS.iter().chain(&["output"]).copied().collect();
-    let opts = input::options(&options, "options", &known)?;
-    let oo = open_options(opts.as_ref())?;
-    let as_bytes = match input::opt_string(opts.as_ref(), "output")?.as_deref() {
-        None | Some("string") => false,
-        Some("bytes") => true,
-        Some(_) => {
-            return Err(invalid_argument(
-                "option `output` must be 'string' or 'bytes'",
-            ))
-        }
-    };
+    let (oo, as_bytes) = open_args(&options)?;
     let binary = envelope.is_instance_of::<Uint8Array>();
     let env = envelope_in(&envelope, &oo.limits)?;
     let sk = secret_key(&private_key)?;

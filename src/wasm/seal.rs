@@ -65,6 +65,24 @@ pub(crate) fn open_options(opts: Option<&Object>) -> JsResult<OpenOptions> {
         .at(now))
 }
 
+#[cfg(feature = "wasm-receiver")]
+/// The options of `open` and `openPrepare`: `OpenOptions`, and whether `output` is `'bytes'`.
+pub(crate) fn open_args(options: &JsValue) -> JsResult<(OpenOptions, bool)> {
+    let known: Vec<&str> = OPEN_LIMITS.iter().chain(&["output"]).copied().collect();
+    let opts = input::options(options, "options", &known)?;
+    let oo = open_options(opts.as_ref())?;
+    let as_bytes = match input::opt_string(opts.as_ref(), "output")?.as_deref() {
+        None | Some("string") => false,
+        Some("bytes") => true,
+        Some(_) => {
+            return Err(invalid_argument(
+                "option `output` must be 'string' or 'bytes'",
+            ))
+        }
+    };
+    Ok((oo, as_bytes))
+}
+
 /// `EnvelopeLimits` from an options object (defaults from the core for absent keys).
 pub(crate) fn limits(opts: Option<&Object>) -> JsResult<EnvelopeLimits> {
     let mut l = EnvelopeLimits::default();
@@ -244,18 +262,7 @@ pub(crate) fn header_out(env: &Envelope) -> JsResult<JsValue> {
 /// Opens an envelope: `{ payload, header, signature }`.
 #[wasm_bindgen]
 pub fn open(envelope: JsValue, private_key: JsValue, options: JsValue) -> JsResult<JsValue> {
-    let known: Vec<&str> = OPEN_LIMITS.iter().chain(&["output"]).copied().collect();
-    let opts = input::options(&options, "options", &known)?;
-    let oo = open_options(opts.as_ref())?;
-    let as_bytes = match input::opt_string(opts.as_ref(), "output")?.as_deref() {
-        None | Some("string") => false,
-        Some("bytes") => true,
-        Some(_) => {
-            return Err(invalid_argument(
-                "option `output` must be 'string' or 'bytes'",
-            ))
-        }
-    };
+    let (oo, as_bytes) = open_args(&options)?;
     let env = envelope_in(&envelope, &oo.limits)?;
     let sk = secret_key(&private_key)?;
     let opened = js(seal::open(&env, &sk, &oo))?;
