@@ -3,12 +3,13 @@
 
 use super::header::Header;
 use super::hpke_stanza::{Stanza, ENC_LEN, STANZA_CT_LEN};
-use super::limits::{EnvelopeLimits, MAX_HEADER_LEN};
+use super::limits::{EnvelopeLimits, MAX_HEADER_LEN, MAX_RECIPIENTS};
 use super::schedule::{MAC_LEN, SIGNATURE_RECORD_LEN};
 use super::stream::TAG_LEN;
 use super::Envelope;
 use crate::{Error, ErrorCode, Result};
 use std::io::{Read, Write};
+use std::ops::Range;
 
 /// The first four bytes of every binary envelope.
 pub const BINARY_MAGIC: [u8; 4] = *b"MNSL";
@@ -29,6 +30,12 @@ fn io_err(e: std::io::Error, what: &str) -> Error {
         super::io::io_error(&format_args!("reading the {what}"), &e)
     }
 }
+
+/// The most bytes everything before a binary envelope's first chunk can take (magic, version,
+/// header length, the largest header, the most stanzas, the MAC): the prefix
+/// [`DetachedEnvelope::from_binary`] needs.
+pub const MAX_BINARY_PREAMBLE_LEN: usize =
+    9 + MAX_HEADER_LEN + MAX_RECIPIENTS * (ENC_LEN + STANZA_CT_LEN) + MAC_LEN;
 
 /// Writes everything before the first chunk (the MAC last).
 pub(crate) fn write_preamble<W: Write>(
@@ -172,5 +179,85 @@ impl Envelope {
             payload: chunks.to_vec(),
             signature,
         })
+    }
+}
+
+/// A binary envelope read without its chunk region, which stays with the caller: the JS entry's
+/// `openAsync` hands the region to WebCrypto straight from the caller's bytes, so only the
+/// preamble and the signature record are copied. [`open_parts_detached`](super::open_parts_detached)
+/// opens it.
+pub struct DetachedEnvelope {
+    /// The envelope with an empty chunk region.
+    pub(crate) head: Envelope,
+    pub(crate) region: Range<usize>,
+}
+
+impl DetachedEnvelope {
+    /// Reads a binary envelope of `len` bytes from its first `min(len,`
+    /// [`MAX_BINARY_PREAMBLE_LEN`]`)` bytes (`prefix`) and its last `min(len,`
+    /// [`SIGNATURE_RECORD_LEN`]`)` bytes (`tail`), with the checks and errors of
+    /// [`Envelope::from_binary_with_limits`] on the whole envelope. `invalid_argument` when
+    /// `prefix` or `tail` is not that long.
+    pub fn from_binary(
+        prefix: &[u8],
+        len: usize,
+        tail: &[u8],
+        limits: &EnvelopeLimits,
+    ) -> Result<DetachedEnvelope> {
+        if prefix.len() != len.min(MAX_BINARY_PREAMBLE_LEN)
+            || tail.len() != len.min(SIGNATURE_RECORD_LEN)
+        {
+            return Err(Error::new(
+                ErrorCode::InvalidArgument,
+                "the prefix and tail given do not match the envelope's length",
+            ));
+        }
+        limits.check_size(len as u64)?;
+        let mut r = prefix;
+        let p = read_preamble(&mut r, limits)?;
+        let start = prefix.len() - r.len();
+        // What follows the MAC, as `split_signature` sees it, without its bytes.
+        let rest = len - start;
+        let (end, signature) = if p.header.signed {
+            let end = start
+                + rest.checked_sub(SIGNATURE_RECORD_LEN).ok_or_else(|| {
+                    Error::new(
+                        ErrorCode::Truncated,
+                        "the envelope ends before its signature record",
+                    )
+                })?;
+            let mut record = [0u8; SIGNATURE_RECORD_LEN];
+            record.copy_from_slice(tail);
+            (end, Some(record))
+        } else {
+            (len, None)
+        };
+        limits.check_chunk_region(end - start, p.header.chunk_size as usize + TAG_LEN)?;
+        Ok(DetachedEnvelope {
+            head: Envelope {
+                header: p.header,
+                header_bytes: p.header_bytes,
+                stanzas: p.stanzas,
+                mac: p.mac,
+                payload: Vec::new(),
+                signature,
+            },
+            region: start..end,
+        })
+    }
+
+    /// Where the chunk region lies in the binary form.
+    pub fn region(&self) -> Range<usize> {
+        self.region.clone()
+    }
+
+    /// The (not yet authenticated) header.
+    pub fn header(&self) -> &Header {
+        &self.head.header
+    }
+
+    /// The header's canonical bytes (the chunks' AAD).
+    pub fn header_bytes(&self) -> &[u8] {
+        &self.head.header_bytes
     }
 }

@@ -23,7 +23,9 @@ mod rng;
 mod schedule;
 mod stream;
 
-pub use envelope_binary::{BINARY_MAGIC, BINARY_VERSION};
+pub use envelope_binary::{
+    DetachedEnvelope, BINARY_MAGIC, BINARY_VERSION, MAX_BINARY_PREAMBLE_LEN,
+};
 pub use header::{
     Header, AEAD_ID, DEFAULT_CONTENT_TYPE, FORMAT_VERSION, KDF_ID, KEM_ID, MESSAGE_ID_LEN,
 };
@@ -31,7 +33,7 @@ pub use hpke_stanza::{Stanza, ENC_LEN, HPKE_INFO, STANZA_CT_LEN};
 pub use io::{error_from_io, Opener, Sealer};
 pub use limits::*;
 pub use metadata::Metadata;
-pub use open_parts::{open_parts, OpenParts};
+pub use open_parts::{open_parts, open_parts_detached, OpenParts};
 pub use params::SealParams;
 pub use schedule::{MAC_LEN, SIGNATURE_RECORD_LEN};
 #[cfg(feature = "deterministic-rng")]
@@ -96,20 +98,24 @@ impl Envelope {
 
     /// The size of the binary form, computed without building it.
     pub fn binary_len(&self) -> u64 {
+        self.binary_len_with(self.payload.len())
+    }
+
+    /// [`Envelope::binary_len`] with a chunk region of `region_len` bytes (a
+    /// [`DetachedEnvelope`]'s region stays with its caller).
+    fn binary_len_with(&self, region_len: usize) -> u64 {
         (9 + self.header_bytes.len() + self.stanzas.len() * (ENC_LEN + STANZA_CT_LEN) + MAC_LEN)
             as u64
-            + self.payload.len() as u64
+            + region_len as u64
             + self.signature.map_or(0, |s| s.len() as u64)
     }
 
-    /// Recipient, metadata, chunk-count and (binary) size limits, before anything is opened.
-    fn check_limits(&self, limits: &EnvelopeLimits) -> Result<()> {
+    /// Recipient, metadata, chunk-count and (binary) size limits, before anything is opened,
+    /// for a chunk region of `region_len` bytes.
+    fn check_limits(&self, region_len: usize, limits: &EnvelopeLimits) -> Result<()> {
         limits.check_header(&self.header)?;
-        limits.check_size(self.binary_len())?;
-        limits.check_chunk_region(
-            self.payload.len(),
-            self.header.chunk_size as usize + TAG_LEN,
-        )
+        limits.check_size(self.binary_len_with(region_len))?;
+        limits.check_chunk_region(region_len, self.header.chunk_size as usize + TAG_LEN)
     }
 }
 
@@ -568,14 +574,17 @@ pub(crate) fn seal_bound<R: CryptoRng>(
 
 /// Everything needed to open the chunks: the derived keys, after the stanza for `sk` opened,
 /// the MAC verified, and expiry and the signature requirement were checked.
-/// Every check of an in-memory envelope before its first chunk: the limits, then [`unlock`]'s.
-/// Shared by [`open`] and [`open_parts`], so that both fail alike.
+///
+/// Every check of an in-memory envelope before its first chunk: the limits (for a chunk region of
+/// `region_len` bytes), then [`unlock`]'s. Shared by [`open`], [`open_parts`] and
+/// [`open_parts_detached`], so that all fail alike.
 pub(crate) fn unlock_envelope(
     envelope: &Envelope,
+    region_len: usize,
     sk: &SecretKey,
     opts: &OpenOptions,
 ) -> Result<Schedule> {
-    envelope.check_limits(&opts.limits)?;
+    envelope.check_limits(region_len, &opts.limits)?;
     unlock(
         &envelope.header,
         &envelope.header_bytes,
@@ -667,7 +676,7 @@ pub(crate) fn check_signature(
 /// the limit codes, `expired`, `signature_missing`, `unknown_signer`, `signature_invalid`).
 /// No plaintext is returned unless every check passed.
 pub fn open(envelope: &Envelope, sk: &SecretKey, opts: &OpenOptions) -> Result<Opened> {
-    let schedule = unlock_envelope(envelope, sk, opts)?;
+    let schedule = unlock_envelope(envelope, envelope.payload.len(), sk, opts)?;
     let chunks = stream::ChunkOpener::new(&schedule.payload, &envelope.header_bytes)?;
     let chunk_ct_len = envelope.header.chunk_size as usize + TAG_LEN;
     let mut payload = open_region(chunks, &envelope.payload, chunk_ct_len, &opts.limits)?;

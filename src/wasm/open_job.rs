@@ -1,27 +1,39 @@
-//! `openAsync` of the JS entry (`npm/api.js`): wasm parses the envelope, opens the stanza,
+//! `openAsync` of the JS entry (`npm/receive.js`): wasm parses the envelope, opens the stanza,
 //! checks the header MAC and everything else `open` checks before the first chunk
 //! (`openPrepare`), and keeps the key schedule in an `OpenJob`; JS decrypts the chunks with
 //! WebCrypto under the payload key `key()` hands over, then hands the plaintext's SHA-256 back
-//! for the signature check (`signature`). When WebCrypto refuses a chunk, `openHere` runs
-//! `open`'s own chunk loop, so every failure is `open`'s error, code and message.
+//! for the signature check (`finish`). A binary envelope's chunk region never enters wasm
+//! memory: wasm copies only its preamble and signature record (`DetachedEnvelope`), and JS
+//! hands WebCrypto the region straight from the caller's bytes. When WebCrypto refuses a chunk,
+//! `openHere` runs `open`'s own chunk loop over the region, so every failure is `open`'s error,
+//! code and message.
 
 use super::error::{invalid_argument, js, JsResult};
 use super::input::{self, set};
 use super::keys::secret_key;
-use super::seal::{envelope_in, header_out, open_args};
+use super::seal::{envelope_in, open_args};
 use super::sign::signature_out;
-use crate::seal::{self, Envelope, OpenOptions, OpenParts};
+use crate::seal::{self, DetachedEnvelope, Envelope, OpenOptions, OpenParts};
+use crate::seal::{MAX_BINARY_PREAMBLE_LEN, SIGNATURE_RECORD_LEN};
 use js_sys::{Object, Uint8Array};
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
+/// The chunk region of an envelope being opened.
+enum Region {
+    /// `[start, end)` in the caller's binary envelope, which keeps the bytes.
+    InCaller(u32, u32),
+    /// A JSON envelope, its chunks decoded from base64url.
+    Decoded(Box<Envelope>),
+}
+
 /// An envelope whose stanza and header MAC checked out, waiting for its chunks.
 #[wasm_bindgen]
 pub struct OpenJob {
-    env: Envelope,
+    header_bytes: Vec<u8>,
+    region: Region,
     parts: OpenParts,
     options: OpenOptions,
-    binary: bool,
     as_bytes: bool,
 }
 
@@ -33,15 +45,41 @@ pub fn open_prepare(
     options: JsValue,
 ) -> JsResult<OpenJob> {
     let (oo, as_bytes) = open_args(&options)?;
-    let binary = envelope.is_instance_of::<Uint8Array>();
-    let env = envelope_in(&envelope, &oo.limits)?;
-    let sk = secret_key(&private_key)?;
-    let parts = js(seal::open_parts(&env, &sk, &oo))?;
+    let (header_bytes, region, parts) = if let Some(bin) = envelope.dyn_ref::<Uint8Array>() {
+        let len = bin.length();
+        let prefix = bin
+            .subarray(0, len.min(MAX_BINARY_PREAMBLE_LEN as u32))
+            .to_vec();
+        let tail = bin
+            .subarray(len - len.min(SIGNATURE_RECORD_LEN as u32), len)
+            .to_vec();
+        let env = js(DetachedEnvelope::from_binary(
+            &prefix,
+            len as usize,
+            &tail,
+            &oo.limits,
+        ))?;
+        let sk = secret_key(&private_key)?;
+        let parts = js(seal::open_parts_detached(&env, &sk, &oo))?;
+        let r = env.region();
+        // Both ends lie within `len`, a u32.
+        let region = Region::InCaller(r.start as u32, r.end as u32);
+        (env.header_bytes().to_vec(), region, parts)
+    } else {
+        let env = envelope_in(&envelope, &oo.limits)?;
+        let sk = secret_key(&private_key)?;
+        let parts = js(seal::open_parts(&env, &sk, &oo))?;
+        (
+            env.header_bytes().to_vec(),
+            Region::Decoded(Box::new(env)),
+            parts,
+        )
+    };
     Ok(OpenJob {
-        env,
+        header_bytes,
+        region,
         parts,
         options: oo,
-        binary,
         as_bytes,
     })
 }
@@ -57,7 +95,7 @@ impl OpenJob {
     /// The header's canonical bytes: the chunks' AAD.
     #[wasm_bindgen(js_name = headerBytes)]
     pub fn header_bytes(&self) -> Uint8Array {
-        Uint8Array::from(self.env.header_bytes())
+        Uint8Array::from(&self.header_bytes[..])
     }
 
     /// The plaintext size of every chunk but the last.
@@ -69,21 +107,21 @@ impl OpenJob {
     /// The chunk region: for a binary envelope, `[start, end]` within the caller's bytes (no
     /// copy); for a JSON one, its decoded bytes.
     pub fn region(&self) -> JsValue {
-        let ct = self.env.payload_ciphertext();
-        if self.binary {
-            let start = self.env.binary_chunks_offset();
-            let out = js_sys::Array::new();
-            out.push(&(start as f64).into());
-            out.push(&((start + ct.len()) as f64).into());
-            return out.into();
+        match &self.region {
+            Region::InCaller(start, end) => {
+                let out = js_sys::Array::new();
+                out.push(&(*start).into());
+                out.push(&(*end).into());
+                out.into()
+            }
+            Region::Decoded(env) => Uint8Array::from(env.payload_ciphertext()).into(),
         }
-        Uint8Array::from(ct).into()
     }
 
     /// True when the envelope carries a signature record (its check needs the SHA-256 of the
     /// plaintext).
     pub fn signed(&self) -> bool {
-        self.env.signature_record().is_some()
+        self.parts.signed()
     }
 
     /// True when the caller asked for `{ output: 'bytes' }`.
@@ -92,27 +130,43 @@ impl OpenJob {
         self.as_bytes
     }
 
-    /// `open`'s own chunk loop: the plaintext, or `open`'s error for this envelope.
+    /// `open`'s own chunk loop: the plaintext, or `open`'s error for this envelope. `region`
+    /// is the chunk region (`region()`'s bytes, or the caller's envelope bytes between its
+    /// ends), copied in.
     #[wasm_bindgen(js_name = openHere)]
-    pub fn open_here(&self) -> JsResult<Uint8Array> {
-        let pt = Zeroizing::new(js(self.parts.open_chunks(&self.env, &self.options))?);
+    pub fn open_here(&self, region: JsValue) -> JsResult<Uint8Array> {
+        let pt = match &self.region {
+            Region::Decoded(env) => self
+                .parts
+                .open_chunks(env.payload_ciphertext(), &self.options),
+            Region::InCaller(start, end) => {
+                let bytes = input::bytes(&region)
+                    .filter(|b| b.len() == (end - start) as usize)
+                    .ok_or_else(|| invalid_argument("the chunk region must be the envelope's"))?;
+                self.parts.open_chunks(&bytes, &self.options)
+            }
+        };
+        let pt = Zeroizing::new(js(pt)?);
         Ok(Uint8Array::from(pt.as_slice()))
     }
 
     /// `{ header, signature }` of `open`'s result, the signature record checked as `open`
     /// checks it for a plaintext whose SHA-256 is `digest` (`undefined` when unsigned).
     pub fn finish(&self, digest: JsValue) -> JsResult<JsValue> {
-        let signature = match self.env.signature_record() {
-            None => None,
-            Some(_) => {
-                let d = input::bytes(&digest)
-                    .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
-                    .ok_or_else(|| invalid_argument("the payload digest must be 32 bytes"))?;
-                js(self.parts.signature(&self.env, &d, &self.options))?
-            }
+        let signature = if self.parts.signed() {
+            let d = input::bytes(&digest)
+                .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
+                .ok_or_else(|| invalid_argument("the payload digest must be 32 bytes"))?;
+            js(self.parts.signature(&d, &self.options))?
+        } else {
+            None
         };
         let out = Object::new();
-        set(&out, "header", &header_out(&self.env)?);
+        set(
+            &out,
+            "header",
+            &super::seal::header_text_out(&self.header_bytes)?,
+        );
         set(
             &out,
             "signature",

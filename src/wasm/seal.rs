@@ -255,7 +255,13 @@ pub(crate) fn payload_out(payload: Vec<u8>, as_bytes: bool) -> JsResult<JsValue>
 #[cfg(feature = "wasm-receiver")]
 /// The authenticated header as a plain object (its canonical JSON, parsed).
 pub(crate) fn header_out(env: &Envelope) -> JsResult<JsValue> {
-    parse_own_json(&String::from_utf8_lossy(env.header_bytes()))
+    header_text_out(env.header_bytes())
+}
+
+#[cfg(feature = "wasm-receiver")]
+/// A header's canonical bytes as the JS object `open` returns.
+pub(crate) fn header_text_out(header_bytes: &[u8]) -> JsResult<JsValue> {
+    parse_own_json(&String::from_utf8_lossy(header_bytes))
 }
 
 #[cfg(feature = "wasm-receiver")]

@@ -45,19 +45,19 @@ export const verifyProof = guard(core.verifyProof);
 // wasm opens everything up to the chunks (`openPrepare`: envelope parse, limits, the stanza, the
 // header MAC, expiry, the signature requirement; `open`'s options and order), WebCrypto decrypts
 // the chunks of docs/FORMAT.md under the payload key, and wasm checks the signature record
-// against the plaintext's SHA-256 (`finish`). No plaintext leaves before that check passed. When
-// WebCrypto refuses a chunk (altered, cut short, reordered) or the framing is off, `openHere`
-// runs `open`'s own chunk loop, so the error is `open`'s, code and message. The payload key: a
-// fresh Uint8Array from wasm, imported as a non-extractable AES-GCM CryptoKey and zero-filled
-// as soon as the import settles.
+// against the plaintext's SHA-256 (`finish`). No plaintext leaves before that check passed. A
+// binary envelope's chunk region stays in the caller's bytes: wasm copies in only what precedes
+// it and the signature record, and WebCrypto reads the chunks from a view of the caller's array.
+// When WebCrypto refuses a chunk (altered, cut short, reordered) or the framing is off,
+// `openHere` runs `open`'s own chunk loop over the region, so the error is `open`'s, code and
+// message. The payload key: a fresh Uint8Array from wasm, imported as a non-extractable AES-GCM
+// CryptoKey and zero-filled as soon as the import settles.
 const TAG = 16;
 // `ignoreBOM`: a leading U+FEFF stays in the string, as `open`'s UTF-8 conversion keeps it.
 const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 // The plaintext, or null when a chunk did not open (the caller then asks wasm for the error).
-async function openWithWebCrypto(subtle, job, envelope) {
-  const r = job.region();
-  const region = Array.isArray(r) ? envelope.subarray(r[0], r[1]) : r;
+async function openWithWebCrypto(subtle, job, region) {
   const size = job.chunkSize() + TAG;
   const n = Math.ceil(region.length / size);
   const lastLen = region.length - (n - 1) * size;
@@ -99,12 +99,14 @@ export async function openAsync(envelope, privateKey, options) {
   let job, payload;
   try {
     job = core.openPrepare(envelope, privateKey, options);
+    const r = job.region();
+    const region = Array.isArray(r) ? envelope.subarray(r[0], r[1]) : r;
     try {
-      payload = await openWithWebCrypto(subtle, job, envelope);
+      payload = await openWithWebCrypto(subtle, job, region);
     } catch {
       payload = null; // WebCrypto without AES-GCM: wasm's AES below
     }
-    payload ??= job.openHere();
+    payload ??= job.openHere(region);
     const digest = job.signed() ? new Uint8Array(await subtle.digest('SHA-256', payload)) : undefined;
     const { header, signature } = job.finish(digest);
     if (job.asBytes()) return { payload, header, signature };

@@ -5,6 +5,10 @@
 // bytes appended, and the JSON forms altered. WebCrypto is checked to do the decrypting.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as m from '../../../pkg/node.js';
 
 const kp = m.generateKeyPair();
@@ -189,4 +193,32 @@ test('openAsync without WebCrypto, or with one that refuses AES-GCM, is open', a
     Object.defineProperty(globalThis, 'crypto', desc);
   }
   assert.equal(globalThis.crypto.subtle, realSubtle);
+});
+
+// wasm copies in only the preamble and the signature record of a binary envelope: opening a
+// 32 MiB one in a fresh process (fresh wasm memory) leaves the module's memory far below the
+// envelope's size. Were the envelope copied in (and parsed into a second buffer), the memory
+// would have grown past 64 MiB.
+test('openAsync leaves a binary envelope\'s chunks in the caller\'s bytes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'minseal-open-async-'));
+  try {
+    const n = 32 << 20;
+    const signing = m.generateSigningKey('Ed25519');
+    writeFileSync(join(dir, 'env.bin'), m.seal(bytesOf(n), kp.publicJwk, { format: 'binary', sign: signing.privateJwk }));
+    writeFileSync(join(dir, 'keys.json'), JSON.stringify({ key: kp.privateJwk, signer: signing.publicJwk }));
+    const script = `
+      import { readFileSync } from 'node:fs';
+      import core from ${JSON.stringify(new URL('../../../pkg/minseal.js', import.meta.url).href)};
+      import * as m from ${JSON.stringify(new URL('../../../pkg/node.js', import.meta.url).href)};
+      const env = readFileSync(${JSON.stringify(join(dir, 'env.bin'))});
+      const { key, signer } = JSON.parse(readFileSync(${JSON.stringify(join(dir, 'keys.json'))}, 'utf8'));
+      const r = await m.openAsync(env, key, { output: 'bytes', signers: [signer] });
+      process.stdout.write(JSON.stringify({ len: r.payload.length, status: r.signature.status, memory: core.wasmMemory().buffer.byteLength }));`;
+    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+    assert.equal(out.len, n);
+    assert.equal(out.status, 'verified');
+    assert.ok(out.memory < 8 << 20, `wasm memory grew to ${out.memory} bytes opening a ${n}-byte envelope`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
