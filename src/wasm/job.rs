@@ -213,6 +213,14 @@ impl SealJob {
         let text = input::json_text(&public_jwk, "publicKey")?;
         let key = js(VerifyingKey::from_jwk(&text))?;
         let sig = signature_bytes(&signature)?;
+        // A DER signature is the caller's mistake, as `record` says, not a bad signature.
+        if sig.len() != crate::sign::SIGNATURE_LEN {
+            return Err(invalid_argument(format!(
+                "a signature is {} raw bytes, not {}",
+                crate::sign::SIGNATURE_LEN,
+                sig.len()
+            )));
+        }
         js(key.verify(&st, &sig))
     }
 

@@ -3,18 +3,14 @@
 // of the wasm glue goes through `guard`, so every failure is a `MinsealError`. The full entry adds
 // receive.js.
 import * as core from './minseal_core.js';
-import { MinsealError, Policy, chunkNonce, convert, guard, namesPolicy, policyOf } from './common.js';
+import { MinsealError, Policy, chunkNonce, convert, guard, guardClass, namesPolicy, policyOf } from './common.js';
 
 export { MinsealError, Policy };
 
 // ---- the register of authorities (docs/TRUST.md) ------------------------------------------------
 // Loading and lookups are the sender's too: a sending page picks its recipients from the registers
 // and verifies the acknowledgements it gets back. Opening with a register is in receive.js.
-const CoreRegisters = core.Registers;
-CoreRegisters.load = guard(CoreRegisters.load);
-CoreRegisters.prototype.findKid = guard(CoreRegisters.prototype.findKid);
-CoreRegisters.prototype.find = guard(CoreRegisters.prototype.find);
-CoreRegisters.prototype.recipientKeys = guard(CoreRegisters.prototype.recipientKeys);
+const CoreRegisters = guardClass(core.Registers);
 
 /** One or several signed registers, verified and used together: `Registers.load(sources)`. */
 export const Registers = CoreRegisters;

@@ -37,10 +37,34 @@ export function guard(f) {
   };
 }
 
-const CorePolicy = core.Policy;
-CorePolicy.builtin = guard(CorePolicy.builtin);
-CorePolicy.parse = guard(CorePolicy.parse);
-CorePolicy.prototype.canonicalJson = guard(CorePolicy.prototype.canonicalJson);
+// Every static method, method and getter of a class of the glue through `guard`, so that a
+// freed object's getters fail as its methods do (`invalid_argument`, not wasm-bindgen's bare
+// Error); `free` (and `Symbol.dispose`) does nothing on an object already freed, so a `using`
+// block around an object freed by hand is harmless.
+export function guardClass(cls) {
+  for (const name of Object.getOwnPropertyNames(cls)) {
+    const d = Object.getOwnPropertyDescriptor(cls, name);
+    if (typeof d.value === 'function' && !name.startsWith('__')) Object.defineProperty(cls, name, { ...d, value: guard(d.value) });
+  }
+  const proto = cls.prototype;
+  for (const name of Object.getOwnPropertyNames(proto)) {
+    const d = Object.getOwnPropertyDescriptor(proto, name);
+    if (name === 'constructor' || name.startsWith('__')) continue;
+    if (name === 'free') {
+      const release = guard(d.value);
+      d.value = function free() {
+        if (this.__wbg_ptr !== 0) release.call(this);
+      };
+    } else if (typeof d.value === 'function') d.value = guard(d.value);
+    else if (d.get) d.get = guard(d.get);
+    else continue;
+    Object.defineProperty(proto, name, d);
+  }
+  if (Symbol.dispose) proto[Symbol.dispose] = proto.free;
+  return cls;
+}
+
+const CorePolicy = guardClass(core.Policy);
 
 /** A compiled policy: `Policy.builtin(id)` or `Policy.parse(document)`; reuse it. */
 export const Policy = CorePolicy;

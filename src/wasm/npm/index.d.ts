@@ -17,7 +17,7 @@ export type InitInput = string | { readonly href: string } | { arrayBuffer(): Pr
 /** The library version (the crate's). */
 export function version(): string;
 
-/** Stable error codes (`ErrorCode::as_str` in the Rust core; `unsupported_host` from `init` only). */
+/** Stable error codes (`ErrorCode::as_str` in the Rust core; `unsupported_host` is JS-only: `init`, and the async functions without WebCrypto). */
 export type ErrorCode =
   | 'invalid_json' | 'invalid_utf8' | 'duplicate_key' | 'too_deep' | 'too_large'
   | 'limit_exceeded' | 'invalid_policy' | 'unknown_policy' | 'missing_required'
@@ -577,8 +577,8 @@ export function openAndVerify(envelope: Envelope, privateKey: PrivateKeyInput, o
 /**
  * Verifies a signed acknowledgement of the envelope `expected.messageId` sealed to
  * `expected.recipientKids` (its header's `recipients`): signed by a register key of an entry
- * holding one of those recipient keys, valid at `receivedAt`. `invalid_argument` (malformed or
- * another message), `unknown_signer`, `signature_invalid`, `key_revoked`, `key_not_valid`,
+ * holding one of those recipient keys, valid at `receivedAt`. `invalid_json` / `duplicate_key`
+ * (text that does not parse), `invalid_argument` (not an acknowledgement, or another message), `unknown_signer`, `signature_invalid`, `key_revoked`, `key_not_valid`,
  * `signer_not_allowed`.
  */
 export function verifyAck(ack: string | Uint8Array | object, registers: Registers,

@@ -1,12 +1,12 @@
 // The receiver's functions, in the full entry only (minseal.js; the sender entry's wasm module
 // is built without them: Cargo feature `wasm-receiver`).
 import * as core from './minseal_core.js';
-import { MinsealError, chunkNonce, convert, guard, namesPolicy, policyOf } from './common.js';
+import { MinsealError, chunkNonce, convert, guard, guardClass, namesPolicy, policyOf } from './common.js';
 
 import { Registers } from './api.js';
 
 /** The message ids a receiver has accepted, kept in memory across `openAndVerify` calls. */
-export const MemoryReplayStore = core.MemoryReplayStore;
+export const MemoryReplayStore = guardClass(core.MemoryReplayStore);
 
 const usesRegisters = (options) => options !== null && typeof options === 'object' && options.registers !== undefined;
 

@@ -186,10 +186,16 @@ test('tampered envelopes', () => {
   stillWorks();
 });
 
-test('a freed Policy is invalid_argument, not a crash', () => {
+test('a freed Policy is invalid_argument, not a crash; freeing twice does nothing', () => {
   const p = m.Policy.builtin('2ap/art7-order');
   p.free();
   expectCode(() => m.minimise(order, p), 'invalid_argument', 'freed policy');
+  expectCode(() => p.canonicalJson(), 'invalid_argument', 'freed policy, method');
+  for (const getter of ['id', 'version', 'title', 'basis', 'audience', 'digest']) {
+    expectCode(() => p[getter], 'invalid_argument', `freed policy, getter ${getter}`);
+  }
+  p.free();
+  p[Symbol.dispose]();
   stillWorks();
 });
 

@@ -273,7 +273,10 @@ test('handles own wasm memory: free and Symbol.dispose; arguments are checked', 
   const s = new m.MemoryReplayStore();
   assert.equal(s.size, 0);
   s[Symbol.dispose]();
-  assert.throws(() => s.size);
+  assert.throws(() => s.size, code('invalid_argument'));
+  assert.throws(() => r.registers, code('invalid_argument'));
+  r.free();
+  s.free();
   assert.throws(() => m.Registers.load(undefined), code('invalid_argument'));
   assert.throws(() => m.Registers.load([]), code('invalid_argument'));
   assert.throws(() => m.Registers.load({ document: doc }), code('invalid_argument'));

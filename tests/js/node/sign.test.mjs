@@ -179,6 +179,7 @@ test('callback signers (remote service, smart card): kid and alg, or the public 
   assert.throws(() => m.open(blind, authority.privateJwk, { signers: [k.publicJwk] }), code('signature_invalid'));
   // A DER signature, a non-bytes result, a throwing signer: errors, not envelopes.
   await assert.rejects(m.sealAsync('x', authority.publicJwk, { sign: { kid: k.kid, alg: 'ES256', sign: () => new Uint8Array(70) } }), code('invalid_argument'));
+  await assert.rejects(m.sealAsync('x', authority.publicJwk, { sign: { publicJwk: k.publicJwk, sign: () => new Uint8Array(71) } }), code('invalid_argument'));
   await assert.rejects(m.sealAsync('x', authority.publicJwk, { sign: { kid: k.kid, alg: 'ES256', sign: () => 'sig' } }), code('invalid_argument'));
   await assert.rejects(m.sealAsync('x', authority.publicJwk, { sign: { kid: k.kid, alg: 'ES256', sign: () => { throw new Error('card removed'); } } }),
     (e) => /card removed/.test(e.message));
