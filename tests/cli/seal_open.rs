@@ -208,6 +208,10 @@ fn open_refusals() {
         1,
         "malformed_envelope",
     );
+    // Input that ends inside the magic bytes is a cut-off binary envelope (docs/FORMAT.md).
+    for cut in [&b"M"[..], b"MN", b"MNS"] {
+        fails(&run(&["open", "--key", p(&sk)], cut), 1, "truncated");
+    }
     fails(
         &run(&["open", "--key", "no/such/key.jwk"], &envelope),
         2,

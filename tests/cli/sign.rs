@@ -187,6 +187,20 @@ fn open_refuses_wrong_missing_tampered_and_expired_signatures() {
             &[&trust[..], &["--now", expires]].concat(),
             "expired",
         );
+        // The same instants as UTC times (2 000 000 000 is 2033-05-18T03:33:20Z).
+        ok(&run(
+            &[
+                &["open", "--key", p(&sk), "--now", "2033-05-18T03:33:19Z"][..],
+                &trust,
+            ]
+            .concat(),
+            &env_exp,
+        ));
+        refused(
+            &env_exp,
+            &[&trust[..], &["--now", "2033-05-18T03:33:20Z"]].concat(),
+            "expired",
+        );
     }
     // Tampered: the signature record (the binary form's last 113 bytes), then the payload.
     let env = seal_signed(&pk, &signer, "binary");

@@ -205,8 +205,9 @@ pub struct TrustArgs {
     /// With --signer: accept an unsigned envelope too.
     #[arg(long, requires = "signers")]
     pub allow_unsigned: bool,
-    /// The time to check `expires_at` against, Unix seconds (default: the system clock).
-    #[arg(long, value_name = "UNIX_SECONDS")]
+    /// The time to check `expires_at` against, `YYYY-MM-DDTHH:MM:SSZ` (UTC) or Unix seconds
+    /// (default: the system clock).
+    #[arg(long, value_name = "TIME", value_parser = crate::register_args::parse_time)]
     pub now: Option<u64>,
 }
 
@@ -371,8 +372,9 @@ pub struct SealArgs {
     /// Sign with this private signing JWK (ES256 or Ed25519, from `keygen --use sig`).
     #[arg(long, value_name = "KEY.jwk")]
     pub sign: Option<PathBuf>,
-    /// The time the envelope expires, Unix seconds: openers refuse it (expired) from then on.
-    #[arg(long, value_name = "UNIX_SECONDS")]
+    /// The time the envelope expires, `YYYY-MM-DDTHH:MM:SSZ` (UTC) or Unix seconds: openers
+    /// refuse it (expired) from then on.
+    #[arg(long, value_name = "TIME", value_parser = crate::register_args::parse_time)]
     pub expires_at: Option<u64>,
     #[command(flatten)]
     pub min: MinimiseArgs,

@@ -104,9 +104,10 @@ fn finish(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Detects the form: binary starts with the magic bytes, JSON with `{` after whitespace.
+/// Detects the form: binary starts with the magic bytes (or is cut off inside them:
+/// `truncated`, as the binary parser says), JSON with `{` after whitespace.
 pub fn parse_envelope(bytes: &[u8], limits: &EnvelopeLimits) -> Result<Envelope> {
-    if bytes.starts_with(&BINARY_MAGIC) {
+    if bytes.starts_with(&BINARY_MAGIC) || (!bytes.is_empty() && BINARY_MAGIC.starts_with(bytes)) {
         return Envelope::from_binary_with_limits(bytes, limits);
     }
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
