@@ -121,6 +121,13 @@ pub(crate) fn read_preamble<R: Read>(r: &mut R, limits: &EnvelopeLimits) -> Resu
     })
 }
 
+fn no_signature_record() -> Error {
+    Error::new(
+        ErrorCode::Truncated,
+        "the envelope ends before its signature record",
+    )
+}
+
 /// Splits what follows the MAC into the chunk region and, for a signed envelope, the
 /// signature record (its last [`SIGNATURE_RECORD_LEN`] bytes): `truncated` if too short.
 pub(crate) fn split_signature(
@@ -133,12 +140,7 @@ pub(crate) fn split_signature(
     let cut = rest
         .len()
         .checked_sub(SIGNATURE_RECORD_LEN)
-        .ok_or_else(|| {
-            Error::new(
-                ErrorCode::Truncated,
-                "the envelope ends before its signature record",
-            )
-        })?;
+        .ok_or_else(no_signature_record)?;
     let (chunks, rec) = rest.split_at(cut);
     let mut record = [0u8; SIGNATURE_RECORD_LEN];
     record.copy_from_slice(rec);
@@ -166,26 +168,17 @@ impl Envelope {
     /// [`Envelope::from_binary`] within `limits` (size first, then recipients, metadata, and
     /// the chunk count the chunk region's length implies).
     pub fn from_binary_with_limits(bytes: &[u8], limits: &EnvelopeLimits) -> Result<Envelope> {
-        limits.check_size(bytes.len() as u64)?;
-        let mut r = bytes;
-        let p = read_preamble(&mut r, limits)?;
-        let (chunks, signature) = split_signature(r, p.header.signed)?;
-        limits.check_chunk_region(chunks.len(), p.header.chunk_size as usize + TAG_LEN)?;
-        Ok(Envelope {
-            header: p.header,
-            header_bytes: p.header_bytes,
-            stanzas: p.stanzas,
-            mac: p.mac,
-            payload: chunks.to_vec(),
-            signature,
-        })
+        let DetachedEnvelope { mut head, region } =
+            DetachedEnvelope::from_binary(bytes.len(), |r| &bytes[r], limits)?;
+        head.payload = bytes[region].to_vec();
+        Ok(head)
     }
 }
 
-/// A binary envelope read without its chunk region, which stays with the caller: the JS entry's
-/// `openAsync` hands the region to WebCrypto straight from the caller's bytes, so only the
-/// preamble and the signature record are copied. [`open_parts_detached`](super::open_parts_detached)
-/// opens it.
+/// A binary envelope read without its chunk region, which stays with its holder: the JS
+/// entry's `openAsync` hands the region to WebCrypto straight from the caller's bytes, so only
+/// the preamble and the signature record are copied into wasm.
+/// [`open_parts_detached`](super::open_parts_detached) opens it.
 pub struct DetachedEnvelope {
     /// The envelope with an empty chunk region.
     pub(crate) head: Envelope,
@@ -193,41 +186,34 @@ pub struct DetachedEnvelope {
 }
 
 impl DetachedEnvelope {
-    /// Reads a binary envelope of `len` bytes from its first `min(len,`
-    /// [`MAX_BINARY_PREAMBLE_LEN`]`)` bytes (`prefix`) and its last `min(len,`
-    /// [`SIGNATURE_RECORD_LEN`]`)` bytes (`tail`), with the checks and errors of
-    /// [`Envelope::from_binary_with_limits`] on the whole envelope. `invalid_argument` when
-    /// `prefix` or `tail` is not that long.
-    pub fn from_binary(
-        prefix: &[u8],
+    /// Reads a binary envelope of `len` bytes through `read`, which returns the bytes of a range
+    /// of it. Only two ranges are asked for: the first `min(len,`
+    /// [`MAX_BINARY_PREAMBLE_LEN`]`)` bytes, and for a signed envelope its last
+    /// [`SIGNATURE_RECORD_LEN`] bytes. The checks and errors are those of
+    /// [`Envelope::from_binary_with_limits`] (which reads through this); `read` returning
+    /// another length than asked is `invalid_argument`.
+    pub fn from_binary<B: AsRef<[u8]>>(
         len: usize,
-        tail: &[u8],
+        mut read: impl FnMut(Range<usize>) -> B,
         limits: &EnvelopeLimits,
     ) -> Result<DetachedEnvelope> {
-        if prefix.len() != len.min(MAX_BINARY_PREAMBLE_LEN)
-            || tail.len() != len.min(SIGNATURE_RECORD_LEN)
-        {
-            return Err(Error::new(
-                ErrorCode::InvalidArgument,
-                "the prefix and tail given do not match the envelope's length",
-            ));
-        }
         limits.check_size(len as u64)?;
+        let want = len.min(MAX_BINARY_PREAMBLE_LEN);
+        let prefix = read(0..want);
+        let prefix = prefix.as_ref();
+        if prefix.len() != want {
+            return Err(short_read());
+        }
         let mut r = prefix;
         let p = read_preamble(&mut r, limits)?;
         let start = prefix.len() - r.len();
-        // What follows the MAC, as `split_signature` sees it, without its bytes.
-        let rest = len - start;
         let (end, signature) = if p.header.signed {
-            let end = start
-                + rest.checked_sub(SIGNATURE_RECORD_LEN).ok_or_else(|| {
-                    Error::new(
-                        ErrorCode::Truncated,
-                        "the envelope ends before its signature record",
-                    )
-                })?;
-            let mut record = [0u8; SIGNATURE_RECORD_LEN];
-            record.copy_from_slice(tail);
+            let end = len
+                .checked_sub(SIGNATURE_RECORD_LEN)
+                .filter(|&end| end >= start)
+                .ok_or_else(no_signature_record)?;
+            let record = <[u8; SIGNATURE_RECORD_LEN]>::try_from(read(end..len).as_ref())
+                .map_err(|_| short_read())?;
             (end, Some(record))
         } else {
             (len, None)
@@ -250,14 +236,11 @@ impl DetachedEnvelope {
     pub fn region(&self) -> Range<usize> {
         self.region.clone()
     }
+}
 
-    /// The (not yet authenticated) header.
-    pub fn header(&self) -> &Header {
-        &self.head.header
-    }
-
-    /// The header's canonical bytes (the chunks' AAD).
-    pub fn header_bytes(&self) -> &[u8] {
-        &self.head.header_bytes
-    }
+fn short_read() -> Error {
+    Error::new(
+        ErrorCode::InvalidArgument,
+        "the bytes read are not the range of the envelope asked for",
+    )
 }

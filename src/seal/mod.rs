@@ -91,6 +91,12 @@ impl Envelope {
         &self.payload
     }
 
+    /// The chunk region, moved out (the JS entry's `openAsync` keeps it and drops the rest).
+    #[cfg(feature = "wasm-receiver")]
+    pub(crate) fn into_payload_ciphertext(self) -> Vec<u8> {
+        self.payload
+    }
+
     /// The encrypted signature record, present exactly when the header says `signed`.
     pub fn signature_record(&self) -> Option<&[u8; SIGNATURE_RECORD_LEN]> {
         self.signature.as_ref()

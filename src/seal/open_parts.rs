@@ -61,6 +61,11 @@ impl OpenParts {
         &self.schedule.payload
     }
 
+    /// The header's canonical bytes (the chunks' AAD).
+    pub fn header_bytes(&self) -> &[u8] {
+        &self.header_bytes
+    }
+
     /// The plaintext size of every chunk but the last.
     pub fn chunk_size(&self) -> u32 {
         self.chunk_size
@@ -111,7 +116,6 @@ mod tests {
     use super::*;
     use crate::keys::SecretKey;
     use crate::seal::{open, seal, DetachedEnvelope, EnvelopeLimits, SealParams};
-    use crate::seal::{MAX_BINARY_PREAMBLE_LEN, SIGNATURE_RECORD_LEN};
     use crate::sign::{SignatureAlg, SigningKey};
     use crate::ErrorCode;
 
@@ -124,11 +128,9 @@ mod tests {
         (env, sk)
     }
 
-    /// `bin` read as a caller that keeps the chunk region does.
+    /// `bin` read as a caller that keeps the chunk region does: copies of the ranges asked for.
     fn detached(bin: &[u8], limits: &EnvelopeLimits) -> crate::Result<DetachedEnvelope> {
-        let prefix = &bin[..bin.len().min(MAX_BINARY_PREAMBLE_LEN)];
-        let tail = &bin[bin.len() - bin.len().min(SIGNATURE_RECORD_LEN)..];
-        DetachedEnvelope::from_binary(prefix, bin.len(), tail, limits)
+        DetachedEnvelope::from_binary(bin.len(), |r| bin[r].to_vec(), limits)
     }
 
     /// `open` of the whole binary envelope and the detached route (parse, `open_parts_detached`,
@@ -162,7 +164,11 @@ mod tests {
         let bin = env.to_binary();
         let d = detached(&bin, &EnvelopeLimits::default()).unwrap();
         assert_eq!(&bin[d.region()], env.payload_ciphertext());
-        assert_eq!(d.header_bytes(), env.header_bytes());
+        let o = OpenOptions::default();
+        assert_eq!(
+            open_parts_detached(&d, &sk, &o).unwrap().header_bytes(),
+            env.header_bytes()
+        );
     }
 
     #[test]
@@ -229,10 +235,21 @@ mod tests {
 
     #[test]
     fn a_short_prefix_or_tail_is_refused() {
-        let (env, _) = sealed(100, 64, None);
+        let key = SigningKey::generate(SignatureAlg::Ed25519).unwrap();
+        let (env, _) = sealed(100, 64, Some(&key));
         let bin = env.to_binary();
         let l = EnvelopeLimits::default();
-        let e = DetachedEnvelope::from_binary(&bin[..20], bin.len(), &bin[bin.len() - 16..], &l);
-        assert_eq!(e.err().map(|e| e.code()), Some(ErrorCode::InvalidArgument));
+        // The prefix cut to 20 bytes; the signature record cut to 16.
+        let short_prefix = |r: std::ops::Range<usize>| bin[r.start..r.end.min(20)].to_vec();
+        let short_record = |r: std::ops::Range<usize>| {
+            let end = if r.start == 0 { r.end } else { r.start + 16 };
+            bin[r.start..end].to_vec()
+        };
+        for e in [
+            DetachedEnvelope::from_binary(bin.len(), short_prefix, &l),
+            DetachedEnvelope::from_binary(bin.len(), short_record, &l),
+        ] {
+            assert_eq!(e.err().map(|e| e.code()), Some(ErrorCode::InvalidArgument));
+        }
     }
 }

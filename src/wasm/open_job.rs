@@ -11,11 +11,11 @@
 use super::error::{invalid_argument, js, JsResult};
 use super::input::{self, set};
 use super::keys::secret_key;
-use super::seal::{envelope_in, open_args};
+use super::seal::{envelope_in, header_out, open_args};
 use super::sign::signature_out;
-use crate::seal::{self, DetachedEnvelope, Envelope, OpenOptions, OpenParts};
-use crate::seal::{MAX_BINARY_PREAMBLE_LEN, SIGNATURE_RECORD_LEN};
+use crate::seal::{self, DetachedEnvelope, OpenOptions, OpenParts};
 use js_sys::{Object, Uint8Array};
+use std::ops::Range;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
@@ -23,14 +23,13 @@ use zeroize::Zeroizing;
 enum Region {
     /// `[start, end)` in the caller's binary envelope, which keeps the bytes.
     InCaller(u32, u32),
-    /// A JSON envelope, its chunks decoded from base64url.
-    Decoded(Box<Envelope>),
+    /// A JSON envelope's chunks, decoded from base64url.
+    Decoded(Vec<u8>),
 }
 
 /// An envelope whose stanza and header MAC checked out, waiting for its chunks.
 #[wasm_bindgen]
 pub struct OpenJob {
-    header_bytes: Vec<u8>,
     region: Region,
     parts: OpenParts,
     options: OpenOptions,
@@ -45,38 +44,27 @@ pub fn open_prepare(
     options: JsValue,
 ) -> JsResult<OpenJob> {
     let (oo, as_bytes) = open_args(&options)?;
-    let (header_bytes, region, parts) = if let Some(bin) = envelope.dyn_ref::<Uint8Array>() {
-        let len = bin.length();
-        let prefix = bin
-            .subarray(0, len.min(MAX_BINARY_PREAMBLE_LEN as u32))
-            .to_vec();
-        let tail = bin
-            .subarray(len - len.min(SIGNATURE_RECORD_LEN as u32), len)
-            .to_vec();
+    let (region, parts) = if let Some(bin) = envelope.dyn_ref::<Uint8Array>() {
+        let read = |r: Range<usize>| bin.subarray(r.start as u32, r.end as u32).to_vec();
         let env = js(DetachedEnvelope::from_binary(
-            &prefix,
-            len as usize,
-            &tail,
+            bin.length() as usize,
+            read,
             &oo.limits,
         ))?;
-        let sk = secret_key(&private_key)?;
-        let parts = js(seal::open_parts_detached(&env, &sk, &oo))?;
+        let parts = js(seal::open_parts_detached(
+            &env,
+            &secret_key(&private_key)?,
+            &oo,
+        ))?;
+        // Both ends lie within the array's length, a u32.
         let r = env.region();
-        // Both ends lie within `len`, a u32.
-        let region = Region::InCaller(r.start as u32, r.end as u32);
-        (env.header_bytes().to_vec(), region, parts)
+        (Region::InCaller(r.start as u32, r.end as u32), parts)
     } else {
         let env = envelope_in(&envelope, &oo.limits)?;
-        let sk = secret_key(&private_key)?;
-        let parts = js(seal::open_parts(&env, &sk, &oo))?;
-        (
-            env.header_bytes().to_vec(),
-            Region::Decoded(Box::new(env)),
-            parts,
-        )
+        let parts = js(seal::open_parts(&env, &secret_key(&private_key)?, &oo))?;
+        (Region::Decoded(env.into_payload_ciphertext()), parts)
     };
     Ok(OpenJob {
-        header_bytes,
         region,
         parts,
         options: oo,
@@ -95,7 +83,7 @@ impl OpenJob {
     /// The header's canonical bytes: the chunks' AAD.
     #[wasm_bindgen(js_name = headerBytes)]
     pub fn header_bytes(&self) -> Uint8Array {
-        Uint8Array::from(&self.header_bytes[..])
+        Uint8Array::from(self.parts.header_bytes())
     }
 
     /// The plaintext size of every chunk but the last.
@@ -114,7 +102,7 @@ impl OpenJob {
                 out.push(&(*end).into());
                 out.into()
             }
-            Region::Decoded(env) => Uint8Array::from(env.payload_ciphertext()).into(),
+            Region::Decoded(ct) => Uint8Array::from(&ct[..]).into(),
         }
     }
 
@@ -136,9 +124,7 @@ impl OpenJob {
     #[wasm_bindgen(js_name = openHere)]
     pub fn open_here(&self, region: JsValue) -> JsResult<Uint8Array> {
         let pt = match &self.region {
-            Region::Decoded(env) => self
-                .parts
-                .open_chunks(env.payload_ciphertext(), &self.options),
+            Region::Decoded(ct) => self.parts.open_chunks(ct, &self.options),
             Region::InCaller(start, end) => {
                 let bytes = input::bytes(&region)
                     .filter(|b| b.len() == (end - start) as usize)
@@ -162,11 +148,7 @@ impl OpenJob {
             None
         };
         let out = Object::new();
-        set(
-            &out,
-            "header",
-            &super::seal::header_text_out(&self.header_bytes)?,
-        );
+        set(&out, "header", &header_out(self.parts.header_bytes())?);
         set(
             &out,
             "signature",

@@ -282,7 +282,7 @@ fn open_and_verify_impl(
     let r = js(api::open_and_verify(&env, &sk, &ro))?;
     let out = Object::new();
     set(&out, "payload", &text(r.payload)?);
-    set(&out, "header", &header_out(&env)?);
+    set(&out, "header", &header_out(env.header_bytes())?);
     set(
         &out,
         "signature",

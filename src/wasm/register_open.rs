@@ -104,7 +104,7 @@ pub fn open_with_register(
     let r = a.received;
     let out = Object::new();
     set(&out, "payload", &payload_out(r.payload, false)?);
-    set(&out, "header", &header_out(&env)?);
+    set(&out, "header", &header_out(env.header_bytes())?);
     // What an acknowledgement names the envelope by (`signAck`'s `headerSha256`).
     let header_sha256 = crate::hex::encode(&Sha256::digest(env.header_bytes()));
     set(&out, "headerSha256", &header_sha256.into());

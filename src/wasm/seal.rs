@@ -253,14 +253,8 @@ pub(crate) fn payload_out(payload: Vec<u8>, as_bytes: bool) -> JsResult<JsValue>
 }
 
 #[cfg(feature = "wasm-receiver")]
-/// The authenticated header as a plain object (its canonical JSON, parsed).
-pub(crate) fn header_out(env: &Envelope) -> JsResult<JsValue> {
-    header_text_out(env.header_bytes())
-}
-
-#[cfg(feature = "wasm-receiver")]
-/// A header's canonical bytes as the JS object `open` returns.
-pub(crate) fn header_text_out(header_bytes: &[u8]) -> JsResult<JsValue> {
+/// The authenticated header as a plain object: its canonical bytes (JSON), parsed.
+pub(crate) fn header_out(header_bytes: &[u8]) -> JsResult<JsValue> {
     parse_own_json(&String::from_utf8_lossy(header_bytes))
 }
 
@@ -274,7 +268,7 @@ pub fn open(envelope: JsValue, private_key: JsValue, options: JsValue) -> JsResu
     let opened = js(seal::open(&env, &sk, &oo))?;
     let out = Object::new();
     set(&out, "payload", &payload_out(opened.payload, as_bytes)?);
-    set(&out, "header", &header_out(&env)?);
+    set(&out, "header", &header_out(env.header_bytes())?);
     set(
         &out,
         "signature",
