@@ -283,3 +283,24 @@ fn no_stanza_fallback_when_kid_unknown() {
         ErrorCode::NoMatchingRecipient
     );
 }
+
+#[test]
+fn either_form_is_detected_from_its_first_bytes() {
+    let (env, _) = small_envelope();
+    let l = seal::EnvelopeLimits::default();
+    let json = format!("\n  {}\n", env.to_json());
+    for bytes in [env.to_binary(), json.into_bytes()] {
+        assert_eq!(Envelope::from_either_with_limits(&bytes, &l).unwrap(), env);
+    }
+    // Cut inside the magic: a truncated binary envelope; anything else is not an envelope.
+    for (bytes, code) in [
+        (&b"MN"[..], ErrorCode::Truncated),
+        (b"MNSX", ErrorCode::MalformedEnvelope),
+        (b"", ErrorCode::MalformedEnvelope),
+        (b"garbage", ErrorCode::MalformedEnvelope),
+        (b" {\xff}", ErrorCode::MalformedEnvelope),
+    ] {
+        let e = Envelope::from_either_with_limits(bytes, &l).unwrap_err();
+        assert_eq!(e.code(), code, "{bytes:?}");
+    }
+}

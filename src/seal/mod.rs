@@ -102,6 +102,31 @@ impl Envelope {
         self.signature.as_ref()
     }
 
+    /// Either form, told apart by its first bytes: the binary form starts with
+    /// [`BINARY_MAGIC`] (input cut off inside it is a truncated binary envelope), the JSON form
+    /// with `{` after whitespace, which is trimmed (a file's newline is not the envelope's).
+    /// Anything else is `malformed_envelope`.
+    pub fn from_either_with_limits(bytes: &[u8], limits: &EnvelopeLimits) -> Result<Envelope> {
+        if bytes.starts_with(&BINARY_MAGIC)
+            || (!bytes.is_empty() && BINARY_MAGIC.starts_with(bytes))
+        {
+            return Self::from_binary_with_limits(bytes, limits);
+        }
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(Error::new(
+                ErrorCode::MalformedEnvelope,
+                "not an envelope: neither the binary magic \"MNSL\" nor a JSON object",
+            ));
+        }
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            Error::new(
+                ErrorCode::MalformedEnvelope,
+                format!("JSON envelope: invalid UTF-8 at byte {}", e.valid_up_to()),
+            )
+        })?;
+        Self::from_json_with_limits(text.trim(), limits)
+    }
+
     /// The size of the binary form, computed without building it.
     pub fn binary_len(&self) -> u64 {
         self.binary_len_with(self.payload.len())

@@ -207,7 +207,7 @@ pub struct TrustArgs {
     pub allow_unsigned: bool,
     /// The time to check `expires_at` against, `YYYY-MM-DDTHH:MM:SSZ` (UTC) or Unix seconds
     /// (default: the system clock).
-    #[arg(long, value_name = "TIME", value_parser = crate::register_args::parse_time)]
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
     pub now: Option<u64>,
 }
 
@@ -374,7 +374,7 @@ pub struct SealArgs {
     pub sign: Option<PathBuf>,
     /// The time the envelope expires, `YYYY-MM-DDTHH:MM:SSZ` (UTC) or Unix seconds: openers
     /// refuse it (expired) from then on.
-    #[arg(long, value_name = "TIME", value_parser = crate::register_args::parse_time)]
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
     pub expires_at: Option<u64>,
     #[command(flatten)]
     pub min: MinimiseArgs,
@@ -436,6 +436,15 @@ impl OpenArgs {
             ..d
         }
     }
+}
+
+/// A time: `YYYY-MM-DDTHH:MM:SSZ` (UTC) or Unix seconds (every time flag of the CLI).
+pub fn parse_time(s: &str) -> std::result::Result<u64, String> {
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse().map_err(|_| "too large".to_owned());
+    }
+    minseal::register::parse_utc(s)
+        .ok_or_else(|| "expected YYYY-MM-DDTHH:MM:SSZ (UTC) or Unix seconds".to_owned())
 }
 
 pub fn parse_kv(s: &str) -> std::result::Result<(String, String), String> {

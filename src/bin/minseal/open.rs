@@ -9,9 +9,9 @@ use crate::trust::{header_json, open_options, signature_json, signature_line};
 use minseal::api::{self, ReceiveOptions};
 use minseal::keys::SecretKey;
 use minseal::register::{decide, Acceptance, DirReplayStore, MemoryReplayStore, ReplayStore};
-use minseal::seal::{self, Envelope, EnvelopeLimits, Header, Opener, SignatureInfo, BINARY_MAGIC};
+use minseal::seal::{self, Envelope, Header, Opener, SignatureInfo, BINARY_MAGIC};
 use minseal::sign::SigningKey;
-use minseal::{Error, ErrorCode, Result};
+use minseal::Result;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::ExitCode;
@@ -59,7 +59,7 @@ pub fn open(a: OpenArgs) -> Result<ExitCode> {
         .take(opts.limits.max_envelope_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| stdin_err(&e))?;
-    let envelope = parse_envelope(&bytes, &opts.limits)?;
+    let envelope = Envelope::from_either_with_limits(&bytes, &opts.limits)?;
     let (payload, header, signature) = if a.verify {
         let explicit = a.policy.as_deref().map(load_policy).transpose()?;
         let received = api::open_and_verify(
@@ -104,29 +104,6 @@ fn finish(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Detects the form: binary starts with the magic bytes (or is cut off inside them:
-/// `truncated`, as the binary parser says), JSON with `{` after whitespace.
-pub fn parse_envelope(bytes: &[u8], limits: &EnvelopeLimits) -> Result<Envelope> {
-    if bytes.starts_with(&BINARY_MAGIC) || (!bytes.is_empty() && BINARY_MAGIC.starts_with(bytes)) {
-        return Envelope::from_binary_with_limits(bytes, limits);
-    }
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    if first != Some(&b'{') {
-        return Err(Error::new(
-            ErrorCode::MalformedEnvelope,
-            "not an envelope: neither the binary magic \"MNSL\" nor a JSON object",
-        ));
-    }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        Error::new(
-            ErrorCode::MalformedEnvelope,
-            format!("JSON envelope: invalid UTF-8 at byte {}", e.valid_up_to()),
-        )
-    })?;
-    // Whitespace around the object is the file's, not the envelope's (seal writes a newline).
-    Envelope::from_json_with_limits(text.trim(), limits)
-}
-
 fn write_header(path: Option<&Path>, header: &Header) -> Result<()> {
     match path {
         Some(p) => write_file(
@@ -163,7 +140,7 @@ fn open_with_register(a: &OpenArgs) -> Result<ExitCode> {
         .take(limits.max_envelope_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| stdin_err(&e))?;
-    let envelope = parse_envelope(&bytes, &limits)?;
+    let envelope = Envelope::from_either_with_limits(&bytes, &limits)?;
     let acceptance = Acceptance {
         registers: &set,
         policies: &policies,

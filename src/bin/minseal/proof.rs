@@ -3,11 +3,10 @@
 
 use crate::args::{ProofExportArgs, ProofVerifyArgs};
 use crate::io::{read_limited, read_text, stdin_err, write_file, write_line_to, Perm};
-use crate::open::parse_envelope;
 use crate::trust::{header_json, load_signers, signature_json};
 use minseal::keys::SecretKey;
 use minseal::proof::{self, MAX_PROOF_BYTES};
-use minseal::seal::{self, OpenOptions};
+use minseal::seal::{self, Envelope, OpenOptions};
 use minseal::{Error, ErrorCode, Result};
 use std::io::Read;
 use std::process::ExitCode;
@@ -26,7 +25,7 @@ pub fn export(a: &ProofExportArgs) -> Result<ExitCode> {
         .take(opts.limits.max_envelope_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| stdin_err(&e))?;
-    let envelope = parse_envelope(&bytes, &opts.limits)?;
+    let envelope = Envelope::from_either_with_limits(&bytes, &opts.limits)?;
     let opened = seal::open(&envelope, &sk, &opts)?;
     let payload = Zeroizing::new(opened.payload);
     let doc = Zeroizing::new(proof::export(

@@ -6,14 +6,13 @@ use crate::args::{
     RegisterReadArgs, RegisterRevokeArgs, RegisterSignArgs, RegisterTrustArgs,
 };
 use crate::io::{prefix, pretty, read_file, read_text, report, write_file, write_line, Perm};
-use crate::open::parse_envelope;
 use crate::trust::load_signers;
 use minseal::keys::PublicKey;
 use minseal::register::{
     self, format_utc, Entry, FoundKey, HeadChange, KeyValidity, LoadOptions, NewEntry, NewKey,
     NewRegister, Register, RegisterSet,
 };
-use minseal::seal::EnvelopeLimits;
+use minseal::seal::{Envelope, EnvelopeLimits};
 use minseal::sign::{SigningKey, VerifyingKey};
 use minseal::{Error, ErrorCode, Result};
 use serde_json::{json, Value};
@@ -367,7 +366,8 @@ pub fn ack_verify(a: &AckVerifyArgs) -> Result<ExitCode> {
         a.trust.allow_stale,
         a.trust.now.unwrap_or_else(now),
     )?;
-    let envelope = parse_envelope(&read_file(&a.envelope)?, &EnvelopeLimits::default())?;
+    let envelope =
+        Envelope::from_either_with_limits(&read_file(&a.envelope)?, &EnvelopeLimits::default())?;
     let receipt_digest = match &a.receipt {
         Some(p) => Some(receipt_payload_digest(p)?),
         None => None,

@@ -1,17 +1,8 @@
 //! The register commands' flags (`register …`, `ack verify`), as clap parses them.
 
-use crate::args::parse_kv;
+use crate::args::{parse_kv, parse_time};
 use clap::Args;
 use std::path::PathBuf;
-
-/// A time: `YYYY-MM-DDTHH:MM:SSZ` (UTC) or Unix seconds.
-pub fn parse_time(s: &str) -> std::result::Result<u64, String> {
-    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-        return s.parse().map_err(|_| "too large".to_owned());
-    }
-    minseal::register::parse_utc(s)
-        .ok_or_else(|| "expected YYYY-MM-DDTHH:MM:SSZ (UTC) or Unix seconds".to_owned())
-}
 
 #[derive(Args)]
 pub struct RegisterNewArgs {
