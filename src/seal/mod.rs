@@ -348,15 +348,7 @@ impl SealParts {
                 "the envelope was prepared unsigned",
             ));
         };
-        let sig = <&[u8; SIGNATURE_LEN]>::try_from(signature).map_err(|_| {
-            Error::new(
-                ErrorCode::InvalidArgument,
-                format!(
-                    "a signature is {SIGNATURE_LEN} raw bytes, not {}",
-                    signature.len()
-                ),
-            )
-        })?;
+        let sig = crate::sign::raw_signature(signature)?;
         self.schedule
             .seal_signature(&self.header_bytes, signer.alg, &signer.kid_bytes()?, sig)
     }

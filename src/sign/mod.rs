@@ -122,6 +122,21 @@ pub(crate) fn statement_from_digests(
     s
 }
 
+/// A signature handed in from outside (a remote signer's, over the JS boundary) as the 64 raw
+/// bytes every check and record takes: another length (a DER signature) is the caller's
+/// mistake, `invalid_argument`, not a signature that fails to verify.
+pub fn raw_signature(bytes: &[u8]) -> Result<&[u8; SIGNATURE_LEN]> {
+    <&[u8; SIGNATURE_LEN]>::try_from(bytes).map_err(|_| {
+        Error::new(
+            ErrorCode::InvalidArgument,
+            format!(
+                "a signature is {SIGNATURE_LEN} raw bytes, not {}",
+                bytes.len()
+            ),
+        )
+    })
+}
+
 /// Calls `signer` and checks what it returns is one signature of the right length.
 pub(crate) fn sign_checked(signer: &dyn Signer, statement: &[u8]) -> Result<[u8; SIGNATURE_LEN]> {
     let sig = signer.sign(statement)?;

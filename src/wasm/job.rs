@@ -16,7 +16,7 @@ use crate::api::{self, SealOptions};
 use crate::keys::{b64, PublicKey};
 use crate::minimise::{self, Receipt, ReceiptEnvelope};
 use crate::seal::{self, SealParams, SealParts, SignerId};
-use crate::sign::{VerifyingKey, STATEMENT_LEN};
+use crate::sign::{VerifyingKey, SIGNATURE_LEN, STATEMENT_LEN};
 use crate::{Error, ErrorCode};
 use js_sys::{Object, Reflect, Uint8Array};
 use sha2::{Digest, Sha256};
@@ -159,8 +159,10 @@ fn digest_of(job: &SealJob, v: &JsValue) -> JsResult<[u8; 32]> {
         .ok_or_else(|| invalid_argument("the payload digest must be 32 bytes (SHA-256)"))
 }
 
-fn signature_bytes(v: &JsValue) -> JsResult<Vec<u8>> {
-    bytes(v).ok_or_else(|| invalid_argument("the signature must be a Uint8Array"))
+/// A signature from JS: a Uint8Array of the 64 raw bytes (`crate::sign::raw_signature`).
+fn signature_bytes(v: &JsValue) -> JsResult<[u8; SIGNATURE_LEN]> {
+    let b = bytes(v).ok_or_else(|| invalid_argument("the signature must be a Uint8Array"))?;
+    Ok(*js(crate::sign::raw_signature(&b))?)
 }
 
 #[wasm_bindgen]
@@ -212,16 +214,7 @@ impl SealJob {
             .ok_or_else(|| invalid_argument("no statement was handed out"))?;
         let text = input::json_text(&public_jwk, "publicKey")?;
         let key = js(VerifyingKey::from_jwk(&text))?;
-        let sig = signature_bytes(&signature)?;
-        // A DER signature is the caller's mistake, as `record` says, not a bad signature.
-        if sig.len() != crate::sign::SIGNATURE_LEN {
-            return Err(invalid_argument(format!(
-                "a signature is {} raw bytes, not {}",
-                crate::sign::SIGNATURE_LEN,
-                sig.len()
-            )));
-        }
-        js(key.verify(&st, &sig))
+        js(key.verify(&st, &signature_bytes(&signature)?))
     }
 
     /// The encrypted signature record for the 64-byte `signature` (`sealAsync`: it follows
@@ -249,7 +242,7 @@ impl SealJob {
         } else {
             Some(signature_bytes(&signature)?)
         };
-        let env = js(parts.finish(&payload, sig.as_deref()))?;
+        let env = js(parts.finish(&payload, sig.as_ref().map(|s| &s[..])))?;
         receipt.bind(ReceiptEnvelope {
             message_id: b64::encode(&env.header().message_id),
             header_sha256: crate::hex::encode(&Sha256::digest(env.header_bytes())),
