@@ -40,7 +40,8 @@ export function guard(f) {
 // Every static method, method and getter of a class of the glue through `guard`, so that a
 // freed object's getters fail as its methods do (`invalid_argument`, not wasm-bindgen's bare
 // Error); `free` (and `Symbol.dispose`) does nothing on an object already freed, so a `using`
-// block around an object freed by hand is harmless.
+// block around an object freed by hand is harmless. "Freed" is the glue's `__wbg_ptr` being 0
+// (wasm-bindgen is pinned in Cargo.toml; errors.test.mjs frees twice).
 export function guardClass(cls) {
   for (const name of Object.getOwnPropertyNames(cls)) {
     const d = Object.getOwnPropertyDescriptor(cls, name);
